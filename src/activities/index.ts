@@ -1,0 +1,116 @@
+// Activities: everything with I/O or with inputs the workflow must not read
+// itself (policy files, clocks of the outside world, channels). Built by a
+// factory so tests can hand in a different channel adapter (the outside
+// world), never a fake Temporal.
+import { ApplicationFailure } from '@temporalio/activity';
+import type { ChannelAdapter } from '../channels/channel';
+import type { Notifier } from '../channels/notifier';
+import type { Post } from '../domain/post';
+import { addDuration } from '../policy/calendar';
+import { buildPlan } from '../policy/plan';
+import { renderTemplate, type RenderVars } from '../policy/render';
+import { buildFacts } from '../policy/match';
+import { selectPolicy, type CompiledPolicy } from '../policy/select';
+import type { Calendar, Duration, Plan, PolicyPack, Triage } from '../policy/types';
+import { triagePost } from '../triage/triage';
+import { ErrorType } from '../errors';
+
+export interface PackSource {
+  current(): PolicyPack;
+  compiled(): CompiledPolicy[];
+}
+
+export interface ActivityDeps {
+  packs: PackSource;
+  channel: ChannelAdapter;
+  notifier: Notifier;
+  /** Base URL of the Temporal UI, for links in notifications. */
+  uiBaseUrl?: string;
+}
+
+export interface AssessInput {
+  interactionId: string;
+  post: Post;
+}
+
+export interface Assessment {
+  triage: Triage;
+  plan: Plan;
+}
+
+export interface PublishInput {
+  interactionId: string;
+  post: { id: string; channel: string; author: Post['author'] };
+  text: string;
+  vars: Omit<RenderVars, 'author'>;
+  idempotencyKey: string;
+}
+
+export interface PublishOutput {
+  messageId: string;
+  publishedAt: string;
+  text: string;
+  channel: string;
+  duplicate: boolean;
+}
+
+export interface NotifyInput {
+  interactionId: string;
+  team: string;
+  kind: string;
+  message: string;
+  idempotencyKey: string;
+  webhook?: string;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    /** Triage the post and choose the plan, with the pack loaded right now. */
+    async assessPost(input: AssessInput): Promise<Assessment> {
+      const pack = deps.packs.current();
+      const triage = triagePost(input.post, { accounts: pack.accounts, brandNames: pack.brandNames });
+      const { policy, candidates } = selectPolicy(deps.packs.compiled(), buildFacts(input.post, triage));
+      const plan = buildPlan(pack, policy, candidates, input.post, triage);
+      return { triage, plan };
+    },
+
+    async publishReply(input: PublishInput): Promise<PublishOutput> {
+      const text = renderTemplate(input.text, { ...input.vars, author: input.post.author }).trim();
+      if (!text) {
+        throw ApplicationFailure.create({ type: ErrorType.EmptyReply, message: 'the reply text is empty', nonRetryable: true });
+      }
+      const { reply, duplicate } = await deps.channel.publish({
+        interactionId: input.interactionId,
+        postId: input.post.id,
+        channel: input.post.channel,
+        inReplyTo: input.post.id,
+        text,
+        idempotencyKey: input.idempotencyKey,
+      });
+      return { messageId: reply.messageId, publishedAt: reply.publishedAt, text: reply.text, channel: deps.channel.name, duplicate };
+    },
+
+    async notifyTeam(input: NotifyInput): Promise<{ via: string; sentAt: string }> {
+      const link = deps.uiBaseUrl ? `${deps.uiBaseUrl}/workflows/${encodeURIComponent(input.interactionId)}` : undefined;
+      const rec = await deps.notifier.send(
+        {
+          interactionId: input.interactionId,
+          team: input.team,
+          kind: input.kind,
+          message: input.message,
+          idempotencyKey: input.idempotencyKey,
+          ...(link ? { link } : {}),
+        },
+        input.webhook,
+      );
+      return { via: rec.via, sentAt: rec.sentAt };
+    },
+
+    /** Business-time arithmetic; a local activity so replay reads the recorded result. */
+    async computeDeadline(input: { from: string; duration: Duration; calendar: Calendar | null }): Promise<string> {
+      return addDuration(input.duration, new Date(input.from), input.calendar).toISOString();
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

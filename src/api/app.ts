@@ -1,0 +1,45 @@
+// createApp builds the express app without listening, so tests drive it over
+// HTTP on an ephemeral port. Handlers stay thin: validate → domain → map.
+import express, { type Express } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { PackStore } from '../policy/pack-store';
+import { HttpProblem, problemMiddleware, sendProblem } from './problem';
+import { healthRoutes } from './routes/health';
+import { interactionRoutes } from './routes/interactions';
+import { policyRoutes } from './routes/policies';
+import { postRoutes } from './routes/posts';
+
+export interface AppDeps {
+  client: Client;
+  packs: PackStore;
+  logger: Logger;
+  namespace: string;
+  taskQueue: string;
+  idleCloseMs: number;
+  /** Temporal UI base URL for deep links, when known. */
+  uiBaseUrl?: string;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: '64kb', type: ['application/json', 'application/*+json'] }));
+  app.use(healthRoutes(deps));
+  app.use(postRoutes(deps));
+  app.use(interactionRoutes(deps));
+  app.use(policyRoutes(deps));
+  app.use((req, res) => sendProblem(res, new HttpProblem(404, 'Not Found', `no route for ${req.method} ${req.path}`), req.originalUrl));
+  app.use(
+    problemMiddleware((err, req) => {
+      deps.logger.error({ err, method: req.method, url: req.url }, 'request failed');
+    }),
+  );
+  return app;
+}
+
+export function uiLink(deps: Pick<AppDeps, 'uiBaseUrl' | 'namespace'>, workflowId: string): string | undefined {
+  if (!deps.uiBaseUrl) return undefined;
+  return `${deps.uiBaseUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}

@@ -1,0 +1,67 @@
+import { Router } from 'express';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { stateQuery, timelineQuery, type InteractionState, type TimelineEvent } from '../../workflows/definitions';
+import { uiLink, type AppDeps } from '../app';
+import { HttpProblem } from '../problem';
+
+const ID_PATTERN = /^[^\s/]{1,400}$/u;
+
+function checkId(id: string | undefined): string {
+  if (!id || !ID_PATTERN.test(id)) throw new HttpProblem(400, 'Invalid interaction id', 'an interaction id is <channel>:<threadId>', [{ field: 'id', message: 'malformed interaction id' }]);
+  return id;
+}
+
+export function interactionRoutes(deps: AppDeps): Router {
+  const r = Router();
+
+  r.get('/v1/interactions/:id', async (req, res) => {
+    const id = checkId(req.params.id);
+    const handle = deps.client.workflow.getHandle(id);
+    const [desc, state] = await Promise.all([handle.describe(), handle.query(stateQuery)]).catch(notFound(id));
+    res.json({
+      ...publicState(state),
+      workflow: { id, runId: desc.runId, status: desc.status.name, startTime: desc.startTime, closeTime: desc.closeTime ?? null },
+      links: { temporalUi: uiLink(deps, id) ?? null, history: `/v1/interactions/${encodeURIComponent(id)}/history` },
+    });
+  });
+
+  r.get('/v1/interactions/:id/history', async (req, res) => {
+    const id = checkId(req.params.id);
+    const events: TimelineEvent[] = await deps.client.workflow.getHandle(id).query(timelineQuery).catch(notFound(id));
+    if (req.query.format === 'ndjson') {
+      res.type('application/x-ndjson');
+      for (const e of events) res.write(JSON.stringify(e) + '\n');
+      res.end();
+      return;
+    }
+    res.json({ interactionId: id, events, links: { temporalUi: uiLink(deps, id) ?? null } });
+  });
+
+  return r;
+}
+
+function publicState(s: InteractionState) {
+  return {
+    interactionId: s.interactionId,
+    status: s.status,
+    triage: s.triage,
+    policy: s.policy ? { id: s.policy.id, version: s.policy.version, priority: s.policy.priority } : null,
+    candidates: s.candidates,
+    steps: s.steps,
+    deadlines: s.deadlines,
+    commitments: s.commitments,
+    replies: s.replies,
+    escalations: s.escalations,
+    posts: s.posts,
+    ...(s.ignoredReason ? { ignoredReason: s.ignoredReason } : {}),
+  };
+}
+
+function notFound(id: string) {
+  return (err: unknown): never => {
+    if (err instanceof WorkflowNotFoundError || (err as { code?: number })?.code === 5) {
+      throw new HttpProblem(404, 'Interaction not found', `no interaction ${id}`);
+    }
+    throw err;
+  };
+}

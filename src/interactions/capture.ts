@@ -1,0 +1,33 @@
+// Capture: a post goes to the workflow of its thread by update-with-start,
+// so the first post of a thread starts the interaction and later ones join it
+// in one round trip; the workflow dedups posts by channel + id.
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { interactionIdFor, type Post } from '../domain/post';
+import { SA } from '../temporal/search-attributes';
+import { addPostUpdate, type AddPostResult } from '../workflows/definitions';
+import type { interaction } from '../workflows/interaction';
+
+export interface CaptureOptions {
+  taskQueue: string;
+  idleCloseMs: number;
+}
+
+export function customerKey(post: Post): string {
+  return `${post.channel}:${post.author.id ?? post.author.handle ?? 'unknown'}`;
+}
+
+export async function capturePost(client: Client, opts: CaptureOptions, post: Post): Promise<AddPostResult> {
+  const interactionId = interactionIdFor(post);
+  const start = new WithStartWorkflowOperation<typeof interaction>('interaction', {
+    workflowId: interactionId,
+    taskQueue: opts.taskQueue,
+    args: [{ interactionId, idleCloseMs: opts.idleCloseMs }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    typedSearchAttributes: [
+      { key: SA.status, value: 'triaging' },
+      { key: SA.channel, value: post.channel },
+      { key: SA.customer, value: customerKey(post) },
+    ],
+  });
+  return client.workflow.executeUpdateWithStart(addPostUpdate, { args: [post], startWorkflowOperation: start });
+}

@@ -1,0 +1,39 @@
+// Shared entry-point logic: start the chosen parts, print where they are,
+// stop cleanly on SIGINT / SIGTERM (worker drains, dev server stopped).
+import { loadConfig } from './config';
+import { createLogger } from './logger';
+import { startService } from './service';
+
+export async function runUntilSignal(parts: { worker: boolean; api: boolean }): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const service = await startService({ config, logger, ...parts });
+  const lines = [
+    `Hearken is running (${[parts.worker && 'worker', parts.api && 'API'].filter(Boolean).join(' + ')}).`,
+    service.apiUrl ? `  API:         ${service.apiUrl}` : null,
+    `  Temporal:    ${service.temporalAddress} (namespace ${config.namespace}, task queue ${config.taskQueue})`,
+    service.uiBaseUrl ? `  Temporal UI: ${service.uiBaseUrl}` : null,
+    `  Policies:    ${config.policiesDir} (version ${service.packs.current().version.id})`,
+    `  Data:        ${config.dataDir}`,
+  ].filter((l): l is string => l !== null);
+  console.log(lines.join('\n'));
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.warn({ signal }, 'second signal: exiting now');
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      service.stop().then(resolve, (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        resolve();
+      });
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  console.log('Hearken stopped.');
+}

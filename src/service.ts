@@ -1,0 +1,158 @@
+// Starting and stopping Hearken's parts: the embedded dev server (unless a
+// Temporal address is given), the worker, the API. `npm start` runs all of
+// them in one process; `npm run worker` / `npm run api` one half each.
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createApp } from './api/app';
+import { Notifier } from './channels/notifier';
+import { OutboxChannel } from './channels/outbox';
+import type { ChannelAdapter } from './channels/channel';
+import type { Config } from './config';
+import { formatPackError } from './policy/load-pack';
+import { PackStore } from './policy/pack-store';
+import { startDevServer, type DevServer } from './temporal/dev-server';
+import { SEARCH_ATTRIBUTE_TYPES } from './temporal/search-attributes';
+import { createWorker } from './temporal/worker';
+
+export interface ServiceOptions {
+  config: Config;
+  logger: Logger;
+  worker: boolean;
+  api: boolean;
+  workflowBundle?: WorkflowBundleWithSourceMap;
+  /** The outside world's channel; default: the outbox file in the data folder. */
+  channel?: ChannelAdapter;
+}
+
+export interface RunningService {
+  temporalAddress: string;
+  uiBaseUrl: string | null;
+  apiUrl: string | null;
+  packs: PackStore;
+  client: Client;
+  stop(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+export async function startService(opts: ServiceOptions): Promise<RunningService> {
+  const { config, logger } = opts;
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const stack: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const fn of stack.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        logger.warn({ err }, 'error during shutdown');
+      }
+    }
+    stack.length = 0;
+  };
+  try {
+    let devServer: DevServer | null = null;
+    let address = config.temporalAddress;
+    let uiBaseUrl: string | null = null;
+    if (!address) {
+      devServer = await startDevServer({
+        dataDir: config.dataDir,
+        port: config.devServerPort,
+        namespace: config.namespace,
+        searchAttributes: SEARCH_ATTRIBUTE_TYPES,
+        log: (line) => logger.debug({ temporal: line }),
+      });
+      stack.push(() => devServer!.stop());
+      address = devServer.address;
+      uiBaseUrl = devServer.uiUrl;
+    }
+    const packs = await PackStore.open(config.policiesDir);
+    packs.watch((event) => {
+      if (event.ok) logger.info({ version: event.pack.version.id, previous: event.previous.id }, 'policy pack reloaded');
+      else logger.error({ errors: event.errors.map(formatPackError) }, 'policy pack invalid; keeping the last good one');
+    });
+    stack.push(async () => packs.close());
+
+    const connection = await Connection.connect({ address });
+    stack.push(() => connection.close());
+    const client = new Client({ connection, namespace: config.namespace });
+
+    if (opts.worker) {
+      if (!runtimeInstalled) {
+        // Core SDK logs through pino at warn and above.
+        Runtime.install({ logger: new PinoAdapter(logger) as never });
+        runtimeInstalled = true;
+      }
+      const nativeConnection = await NativeConnection.connect({ address });
+      const worker: Worker = await createWorker({
+        connection: nativeConnection,
+        namespace: config.namespace,
+        taskQueue: config.taskQueue,
+        workflowBundle: opts.workflowBundle,
+        deps: {
+          packs,
+          channel: opts.channel ?? new OutboxChannel(config.dataDir),
+          notifier: new Notifier(config.dataDir),
+          ...(uiBaseUrl ? { uiBaseUrl } : {}),
+        },
+      });
+      const running = worker.run();
+      stack.push(async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+        await nativeConnection.close();
+      });
+      running.catch((err: unknown) => logger.fatal({ err }, 'worker stopped'));
+    }
+
+    let apiUrl: string | null = null;
+    if (opts.api) {
+      const app = createApp({
+        client,
+        packs,
+        logger,
+        namespace: config.namespace,
+        taskQueue: config.taskQueue,
+        idleCloseMs: config.idleCloseMs,
+        ...(uiBaseUrl ? { uiBaseUrl } : {}),
+      });
+      const server: Server = await new Promise((resolve, reject) => {
+        const s = app.listen(config.port, config.host, () => resolve(s));
+        s.once('error', reject);
+      });
+      const { port } = server.address() as AddressInfo;
+      apiUrl = `http://${config.host}:${port}`;
+      stack.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    }
+    return { temporalAddress: address, uiBaseUrl, apiUrl, packs, client, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Routes the Temporal core's log lines through pino; its info chatter goes to debug. */
+class PinoAdapter {
+  constructor(private readonly pino: Logger) {}
+  trace(message: string, meta?: object) {
+    this.pino.trace(meta ?? {}, message);
+  }
+  debug(message: string, meta?: object) {
+    this.pino.debug(meta ?? {}, message);
+  }
+  info(message: string, meta?: object) {
+    this.pino.debug(meta ?? {}, message);
+  }
+  warn(message: string, meta?: object) {
+    this.pino.warn(meta ?? {}, message);
+  }
+  error(message: string, meta?: object) {
+    this.pino.error(meta ?? {}, message);
+  }
+  log(level: string, message: string, meta?: object) {
+    this.pino.debug({ level, ...meta }, message);
+  }
+}

@@ -1,0 +1,97 @@
+// Commitment clocks: each a durable timer racing a condition. Events
+// `started`, `paused`, `met` (with margin) and `breached` go to the timeline;
+// a breach runs the policy's onBreach steps once.
+import { condition, upsertSearchAttributes } from '@temporalio/workflow';
+import type { CommitmentName, Duration } from '../policy/types';
+import { SA } from '../temporal/search-attributes';
+import type { CommitmentRecord } from './definitions';
+import type { RunContext } from './run-context';
+import { runSteps } from './steps';
+
+/** Opens a commitment clock: a record and a `started` event. */
+export function openCommitment(
+  ctx: RunContext,
+  name: CommitmentName,
+  postId: string,
+  startedAt: number,
+  deadline: number,
+  business: boolean,
+): CommitmentRecord {
+  const c: CommitmentRecord = {
+    id: `${name}:${postId}:${ctx.state.commitments.length}`,
+    name,
+    postId,
+    startedAt: new Date(startedAt).toISOString(),
+    deadline: new Date(deadline).toISOString(),
+    business,
+    status: 'running',
+  };
+  ctx.state.commitments.push(c);
+  ctx.record('commitment.started', { commitment: name, postId, startedAt: c.startedAt, deadline: c.deadline, business });
+  return c;
+}
+
+/** Starts a clock and watches it; resolves once it is met (possibly late). */
+export async function watchCommitment(
+  ctx: RunContext,
+  name: CommitmentName,
+  postId: string,
+  startedAt: number,
+  deadline: number,
+  business: boolean,
+  isMet: () => boolean,
+): Promise<void> {
+  const c = openCommitment(ctx, name, postId, startedAt, deadline, business);
+  if (business && !isMet() && deadline > Date.now() && ctx.active?.plan.calendar && !ctx.active.plan.calendar.always) {
+    // A business clock does not run while the calendar is closed (the deadline
+    // already accounts for that); say so in the timeline.
+    await recordPauseIfClosed(ctx, c);
+  }
+  const remaining = deadline - Date.now();
+  const metInTime = isMet() || (remaining > 0 && (await condition(isMet, remaining, { summary: `${name} deadline ${c.deadline}` })));
+  if (c.status === 'superseded') return;
+  if (metInTime) {
+    settleCommitment(ctx, c);
+    return;
+  }
+  c.status = 'breached';
+  ctx.record('commitment.breached', { commitment: name, postId, deadline: c.deadline, byMs: Math.max(0, Date.now() - deadline) });
+  upsertSearchAttributes([{ key: SA.breached, value: true }]);
+  const onBreach = ctx.active?.plan.onBreach ?? [];
+  if (onBreach.length > 0) await runSteps(ctx, onBreach, `onBreach.${c.id}`);
+  // Still record when it is met at last, so "breached by how much" is known.
+  // (A takeover cancels this wait through the plan's cancellation scope.)
+  await condition(isMet);
+  settleCommitment(ctx, c);
+}
+
+/** Records a clock as met now; a breached clock keeps its status and gets a negative margin. */
+export function settleCommitment(ctx: RunContext, c: CommitmentRecord): void {
+  const metAt = Date.now();
+  const late = c.status === 'breached';
+  c.metAt = new Date(metAt).toISOString();
+  c.marginMs = Date.parse(c.deadline) - metAt;
+  if (!late) c.status = 'met';
+  ctx.record('commitment.met', { commitment: c.name, postId: c.postId, deadline: c.deadline, marginMs: c.marginMs, late });
+}
+
+async function recordPauseIfClosed(ctx: RunContext, c: CommitmentRecord): Promise<void> {
+  // One minute of business time from now: if that lands later than a minute
+  // of wall time, the calendar is closed right now.
+  const probe: Duration = { ms: 60_000, business: true, source: '1m business' };
+  const now = Date.now();
+  const oneOpenMinute = await ctx.deadlineAfter(now, probe);
+  if (oneOpenMinute - now > 60_000) {
+    ctx.record('commitment.paused', { commitment: c.name, postId: c.postId, resumesAt: new Date(oneOpenMinute - 60_000).toISOString() });
+  }
+}
+
+/** Marks the running clocks of a plan that another plan took over. */
+export function supersedeRunning(ctx: RunContext): void {
+  for (const c of ctx.state.commitments) {
+    if (c.status === 'running') {
+      c.status = 'superseded';
+      ctx.record('commitment.superseded', { commitment: c.name, postId: c.postId });
+    }
+  }
+}

@@ -1,0 +1,125 @@
+// Messages of the interaction workflow, shared by the workflow, the API and
+// the CLI. Type-level and `define*` calls only: safe in the workflow bundle.
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Post } from '../domain/post';
+import type { CommitmentName, Plan, Triage } from '../policy/types';
+
+export type InteractionStatus =
+  | 'triaging'
+  | 'ignored'
+  | 'responding'
+  | 'awaiting-decision'
+  | 'following-up'
+  | 'resolved'
+  | 'closed';
+
+export interface InteractionInput {
+  interactionId: string;
+  /** How long a finished interaction waits for more posts of its thread before it closes. */
+  idleCloseMs: number;
+}
+
+export interface AddPostResult {
+  interactionId: string;
+  postId: string;
+  duplicate: boolean;
+}
+
+export interface Decider {
+  name: string;
+  role: 'agent' | 'lead' | string;
+}
+
+export interface DecisionInput {
+  decision: 'approve' | 'reject' | 'reassign';
+  reply?: string;
+  team?: string;
+  note?: string;
+  decider: Decider;
+}
+
+export interface DecisionResult {
+  decision: DecisionInput['decision'];
+  team: string;
+  /** Set when approving published a reply. */
+  reply?: { messageId: string; text: string; publishedAt: string };
+}
+
+export interface TimelineEvent {
+  at: string;
+  type: string;
+  actor?: string;
+  [detail: string]: unknown;
+}
+
+export interface StepRecord {
+  path: string;
+  kind: string;
+  status: 'running' | 'done' | 'skipped' | 'cancelled';
+  startedAt: string;
+  finishedAt?: string;
+  outcome?: string;
+}
+
+export interface CommitmentRecord {
+  id: string;
+  name: CommitmentName;
+  /** The customer post whose clock this is. */
+  postId: string;
+  startedAt: string;
+  deadline: string;
+  business: boolean;
+  status: 'running' | 'met' | 'breached' | 'superseded';
+  metAt?: string;
+  /** Positive: met this many ms early; negative: met late. */
+  marginMs?: number;
+}
+
+export interface ReplyRecord {
+  stepPath: string;
+  kind: 'interimReply' | 'reply' | 'followUp' | 'periodicUpdate' | 'approvedReply';
+  postId: string;
+  text: string;
+  messageId: string;
+  channel: string;
+  idempotencyKey: string;
+  publishedAt: string;
+}
+
+export interface EscalationRecord {
+  stepPath: string;
+  team: string;
+  level: number;
+  openedAt: string;
+  deadline: string;
+  status: 'pending' | 'approved' | 'rejected' | 'reassigned' | 'timed-out' | 'cancelled';
+  decidedBy?: Decider;
+  note?: string;
+}
+
+export interface InteractionState {
+  interactionId: string;
+  status: InteractionStatus;
+  posts: Post[];
+  triage: Triage | null;
+  policy: Plan['policy'] | null;
+  candidates: Plan['candidates'];
+  steps: StepRecord[];
+  deadlines: Record<string, string>;
+  commitments: CommitmentRecord[];
+  replies: ReplyRecord[];
+  escalations: EscalationRecord[];
+  ignoredReason?: string;
+}
+
+export interface InteractionResult {
+  status: InteractionStatus;
+  policy: string | null;
+  replies: number;
+  breaches: number;
+}
+
+export const addPostUpdate = defineUpdate<AddPostResult, [Post]>('addPost');
+export const decideUpdate = defineUpdate<DecisionResult, [DecisionInput]>('decide');
+export const stateQuery = defineQuery<InteractionState>('state');
+export const timelineQuery = defineQuery<TimelineEvent[]>('timeline');

@@ -1,0 +1,108 @@
+// An escalation waits for a human decision (the `decide` update) until its
+// `decideWithin` runs out, reminding the team on the way and sending
+// periodic interim updates to the customer; on timeout its onTimeout chain runs.
+import { upsertSearchAttributes } from '@temporalio/workflow';
+import type { Step } from '../policy/types';
+import { SA } from '../temporal/search-attributes';
+import { openCommitment, settleCommitment } from './commitments';
+import type { EscalationRecord } from './definitions';
+import type { RunContext } from './run-context';
+import { runSteps, waitFor } from './steps';
+
+type EscalateStep = Extract<Step, { kind: 'escalate' }>;
+
+export async function runEscalation(ctx: RunContext, step: EscalateStep, path: string, level: number): Promise<string> {
+  let team = step.team;
+  for (let round = 0; ; round++) {
+    const openedAt = Date.now();
+    const deadline = await ctx.deadlineAfter(openedAt, step.decideWithin);
+    const esc: EscalationRecord = {
+      stepPath: path,
+      team,
+      level,
+      openedAt: new Date(openedAt).toISOString(),
+      deadline: new Date(deadline).toISOString(),
+      status: 'pending',
+    };
+    ctx.state.escalations.push(esc);
+    ctx.openEscalation = esc;
+    ctx.setStatus('awaiting-decision');
+    ctx.state.deadlines.decision = esc.deadline;
+    upsertSearchAttributes([
+      { key: SA.team, value: team },
+      { key: SA.decisionDeadline, value: new Date(deadline) },
+    ]);
+    ctx.record('escalation.opened', { team, level, stepPath: path, deadline: esc.deadline });
+    await ctx.notify(team, 'escalation', `Decision needed by ${esc.deadline} for ${ctx.interactionId}`, `${path}/${round}/opened`);
+
+    const decided = () => ctx.pendingDecision !== null;
+    const background = [remindLater(ctx, step, esc, openedAt, deadline, `${path}/${round}`), periodicUpdates(ctx, esc, `${path}/${round}`)];
+    const inTime = await waitFor(decided, deadline - Date.now(), `decideWithin ${team} ${esc.deadline}`);
+    ctx.openEscalation = null;
+    if (!inTime) {
+      esc.status = 'timed-out';
+      ctx.record('escalation.timed-out', { team, level, stepPath: path, deadline: esc.deadline });
+      await Promise.all(background);
+      await runSteps(ctx, step.onTimeout, `${path}.onTimeout`);
+      return 'timed-out';
+    }
+    const d = ctx.takeDecision();
+    await Promise.all(background);
+    esc.decidedBy = d.input.decider;
+    if (d.input.note !== undefined) esc.note = d.input.note;
+    ctx.record('escalation.decided', { decision: d.input.decision, team, level, note: d.input.note, role: d.input.decider.role, stepPath: path }, d.input.decider.name);
+    if (d.input.decision === 'reassign') {
+      esc.status = 'reassigned';
+      team = d.input.team ?? team;
+      d.resolve({ decision: 'reassign', team });
+      continue;
+    }
+    if (d.input.decision === 'reject') {
+      esc.status = 'rejected';
+      d.resolve({ decision: 'reject', team });
+      return 'rejected';
+    }
+    esc.status = 'approved';
+    // The validator guarantees a reply text for approvals.
+    const reply = d.input.reply !== undefined ? await ctx.publish(d.input.reply, 'approvedReply', `${path}/approved`) : undefined;
+    ctx.resolved = true;
+    d.resolve({ decision: 'approve', team, ...(reply ? { reply: { messageId: reply.messageId, text: reply.text, publishedAt: reply.publishedAt } } : {}) });
+    return 'approved';
+  }
+}
+
+async function remindLater(ctx: RunContext, step: EscalateStep, esc: EscalationRecord, openedAt: number, deadline: number, key: string): Promise<void> {
+  if (step.remindAt === undefined) return;
+  const remindAt = openedAt + Math.round((deadline - openedAt) * step.remindAt);
+  const decided = await waitFor(() => esc.status !== 'pending' || ctx.pendingDecision !== null, remindAt - Date.now(), `remind ${esc.team}`);
+  if (decided || esc.status !== 'pending') return;
+  ctx.record('escalation.reminded', { team: esc.team, deadline: esc.deadline });
+  await ctx.notify(esc.team, 'reminder', `Reminder: decision needed by ${esc.deadline} for ${ctx.interactionId}`, `${key}/reminder`);
+}
+
+/** Interim updates to the customer at least every `periodicUpdate` while the decision is pending. */
+async function periodicUpdates(ctx: RunContext, esc: EscalationRecord, key: string): Promise<void> {
+  const every = ctx.active?.plan.commitments.periodicUpdate;
+  if (!every) return;
+  const text = ctx.active?.plan.periodicUpdateText ?? ctx.interimText();
+  if (text === undefined) return;
+  const over = () => esc.status !== 'pending' || ctx.pendingDecision !== null;
+  for (let n = 1; ; n++) {
+    const last = Math.max(Date.parse(esc.openedAt), ...ctx.state.replies.map((r) => Date.parse(r.publishedAt)));
+    const due = await ctx.deadlineAfter(last, every);
+    const c = openCommitment(ctx, 'periodicUpdate', ctx.lastPost().id, last, due, every.business);
+    // Send a little before the deadline so the update is out in time.
+    const sendAt = due - Math.min(60_000, Math.floor((due - last) / 10));
+    if (await waitFor(over, sendAt - Date.now(), `periodicUpdate ${esc.team}`)) {
+      c.status = 'superseded';
+      ctx.record('commitment.superseded', { commitment: c.name, postId: c.postId, reason: 'decision' });
+      return;
+    }
+    await ctx.publish(text, 'periodicUpdate', `${key}/update-${n}`);
+    if (Date.now() > due) {
+      c.status = 'breached';
+      ctx.record('commitment.breached', { commitment: c.name, postId: c.postId, deadline: c.deadline, byMs: Date.now() - due });
+    }
+    settleCommitment(ctx, c);
+  }
+}

@@ -1,0 +1,2 @@
+// Workflow entry points, re-exported by name (a bundle has lost workflows to `export *`).
+export { interaction } from './interaction';

@@ -1,0 +1,192 @@
+// The interaction workflow: one per conversation thread. Posts arrive by the
+// `addPost` update (update-with-start from the API); each is triaged and
+// matched by an activity, the winning plan's steps and commitment clocks run
+// here. A later post either takes over (higher-priority policy) or counts as
+// the customer's reply. A finished interaction stays open `idleCloseMs` for
+// more posts of its thread, then closes.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  isCancellation,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { postKey, type Post } from '../domain/post';
+import { ErrorType } from '../errors';
+import type { Plan } from '../policy/types';
+import { SA } from '../temporal/search-attributes';
+import { supersedeRunning, watchCommitment } from './commitments';
+import {
+  addPostUpdate,
+  decideUpdate,
+  stateQuery,
+  timelineQuery,
+  type DecisionInput,
+  type DecisionResult,
+  type InteractionInput,
+  type InteractionResult,
+} from './definitions';
+import { assessPost, RunContext } from './run-context';
+import { runSteps } from './steps';
+
+export async function interaction(input: InteractionInput): Promise<InteractionResult> {
+  const ctx = new RunContext(input.interactionId);
+  const inbox: Post[] = [];
+  const known = new Set<string>();
+  let scope: CancellationScope | null = null;
+  let programDone = true;
+
+  setHandler(
+    addPostUpdate,
+    (post) => {
+      const duplicate = known.has(postKey(post));
+      if (duplicate) {
+        ctx.record('post.duplicate', { postId: post.id });
+      } else {
+        known.add(postKey(post));
+        ctx.state.posts.push(post);
+        inbox.push(post);
+        ctx.record('post.captured', { postId: post.id, author: post.author, text: post.text, createdAt: post.createdAt, channel: post.channel });
+      }
+      return { interactionId: input.interactionId, postId: post.id, duplicate };
+    },
+    { validator: validatePost },
+  );
+  setHandler(
+    decideUpdate,
+    (decision) => new Promise<DecisionResult>((resolve) => (ctx.pendingDecision = { input: decision, resolve })),
+    { validator: (decision) => validateDecision(ctx, decision) },
+  );
+  setHandler(stateQuery, () => ctx.state);
+  setHandler(timelineQuery, () => ctx.timeline);
+
+  const adopt = (plan: Plan, post: Post): void => {
+    ctx.active = { plan, post, repliesAtStart: ctx.state.replies.length };
+    ctx.state.policy = plan.policy;
+    ctx.state.candidates = plan.candidates;
+    ctx.state.deadlines = { ...plan.deadlines };
+    ctx.resolved = false;
+    upsertSearchAttributes([{ key: SA.policy, value: plan.policy.id }]);
+    ctx.record('policy.selected', { postId: post.id, policy: plan.policy.id, version: plan.policy.version, priority: plan.policy.priority, candidates: plan.candidates });
+    programDone = false;
+    scope = new CancellationScope();
+    scope
+      .run(() => runPlan(ctx, plan, post))
+      .catch((err: unknown) => {
+        if (isCancellation(err)) return;
+        // A step that failed for good (retries exhausted, bad template) must
+        // not take the whole interaction down: record it for the humans.
+        ctx.record('step.failed', { error: err instanceof Error ? err.message : String(err) });
+      })
+      .finally(() => {
+        programDone = true;
+      });
+  };
+
+  const nextPost = async (): Promise<Post | null> => {
+    for (;;) {
+      const post = inbox.shift();
+      if (post) return post;
+      if (!programDone) {
+        await condition(() => inbox.length > 0 || programDone);
+        continue;
+      }
+      if (!(await condition(() => inbox.length > 0, input.idleCloseMs))) return null;
+    }
+  };
+
+  for (let post = await nextPost(); post; post = await nextPost()) {
+    const { triage, plan } = await assessPost({ interactionId: input.interactionId, post });
+    ctx.record('post.triaged', { postId: post.id, triage });
+    ctx.record('policy.evaluated', { postId: post.id, candidates: plan.candidates, winner: plan.policy.id, version: plan.policy.version });
+    if (!ctx.active) {
+      ctx.state.triage = triage;
+      adopt(plan, post);
+    } else if (plan.policy.priority > ctx.active.plan.policy.priority) {
+      ctx.record('policy.takeover', { postId: post.id, from: ctx.active.plan.policy.id, to: plan.policy.id });
+      (scope as CancellationScope | null)?.cancel();
+      await condition(() => programDone);
+      supersedeRunning(ctx);
+      ctx.state.triage = triage;
+      adopt(plan, post);
+    } else {
+      ctx.customerRepliedAt = Date.now();
+      ctx.record('post.customer-reply', { postId: post.id });
+      startNextResponse(ctx, post, scope);
+    }
+  }
+
+  ctx.setStatus('closed');
+  ctx.record('interaction.closed', {});
+  await condition(allHandlersFinished);
+  return {
+    status: ctx.state.status,
+    policy: ctx.state.policy?.id ?? null,
+    replies: ctx.state.replies.length,
+    breaches: ctx.state.commitments.filter((c) => c.status === 'breached').length,
+  };
+}
+
+async function runPlan(ctx: RunContext, plan: Plan, post: Post): Promise<void> {
+  const createdAt = Date.parse(post.createdAt);
+  const repliesAtStart = ctx.state.replies.length;
+  const { firstResponse, resolution } = plan.commitments;
+  if (firstResponse && plan.deadlines.firstResponse) {
+    void watchCommitment(ctx, 'firstResponse', post.id, createdAt, Date.parse(plan.deadlines.firstResponse), firstResponse.business, () => ctx.state.replies.length > repliesAtStart);
+  }
+  if (resolution && plan.deadlines.resolution) {
+    void watchCommitment(ctx, 'resolution', post.id, createdAt, Date.parse(plan.deadlines.resolution), resolution.business, () => ctx.resolved);
+  }
+  await runSteps(ctx, plan.steps, 'steps');
+  if (ctx.state.status !== 'ignored') {
+    // Every step the policy asked for is done: the interaction is resolved.
+    ctx.resolved = true;
+    ctx.setStatus('resolved');
+  }
+}
+
+/** A later customer post starts a nextResponse clock unless an older one is still unanswered. */
+function startNextResponse(ctx: RunContext, post: Post, scope: CancellationScope | null): void {
+  const d = ctx.active?.plan.commitments.nextResponse;
+  if (!d || !scope) return;
+  if (ctx.state.commitments.some((c) => c.name === 'nextResponse' && c.status === 'running')) return;
+  const repliesAtPost = ctx.state.replies.length;
+  const createdAt = Date.parse(post.createdAt);
+  void scope
+    .run(async () => {
+      const deadline = await ctx.deadlineAfter(createdAt, d);
+      await watchCommitment(ctx, 'nextResponse', post.id, createdAt, deadline, d.business, () => ctx.state.replies.length > repliesAtPost);
+    })
+    .catch((err: unknown) => {
+      if (!isCancellation(err)) throw err;
+    });
+}
+
+function validatePost(post: Post): void {
+  if (!post || typeof post.channel !== 'string' || typeof post.id !== 'string' || typeof post.text !== 'string') {
+    throw ApplicationFailure.create({ type: 'InvalidPost', message: 'a post needs channel, id and text' });
+  }
+  if (Number.isNaN(Date.parse(post.createdAt))) {
+    throw ApplicationFailure.create({ type: 'InvalidPost', message: 'createdAt must be an ISO 8601 instant' });
+  }
+}
+
+function validateDecision(ctx: RunContext, d: DecisionInput): void {
+  const esc = ctx.openEscalation;
+  if (!esc) throw ApplicationFailure.create({ type: ErrorType.NothingPending, message: 'nothing is waiting for a decision' });
+  if (ctx.pendingDecision) throw ApplicationFailure.create({ type: ErrorType.AlreadyDecided, message: 'this escalation has already been decided' });
+  if (d.decision === 'approve' && !d.reply?.trim()) {
+    throw ApplicationFailure.create({ type: ErrorType.InvalidDecision, message: 'reply: an approval needs the reply text to publish' });
+  }
+  if (d.decision === 'reassign') {
+    if (!d.team) throw ApplicationFailure.create({ type: ErrorType.InvalidDecision, message: 'team: a reassignment needs the team to hand over to' });
+    if (!ctx.active?.plan.teams[d.team]) {
+      throw ApplicationFailure.create({ type: ErrorType.InvalidDecision, message: `team: unknown team "${d.team}"` });
+    }
+  }
+  if (!['approve', 'reject', 'reassign'].includes(d.decision)) {
+    throw ApplicationFailure.create({ type: ErrorType.InvalidDecision, message: 'decision must be approve, reject or reassign' });
+  }
+}

@@ -1,0 +1,160 @@
+// The state of one interaction run and the effects every part of the
+// workflow shares: recording the timeline, publishing, notifying, deadlines.
+// Deterministic: time is the workflow's clock, effects are activities.
+import { proxyActivities, proxyLocalActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { Post } from '../domain/post';
+import type { Duration, Plan } from '../policy/types';
+import { SA } from '../temporal/search-attributes';
+import type {
+  DecisionInput,
+  DecisionResult,
+  EscalationRecord,
+  InteractionState,
+  InteractionStatus,
+  ReplyRecord,
+  TimelineEvent,
+} from './definitions';
+
+const { assessPost } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+// Short attempts: a worker that dies mid-publish is noticed after this long
+// and the retry (idempotent on its key) goes to another worker.
+const { publishReply, notifyTeam } = proxyActivities<Activities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: ['EmptyReply'] },
+});
+
+const { computeDeadline } = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds' });
+
+export { assessPost };
+
+export interface ActivePlan {
+  plan: Plan;
+  /** The post that selected this plan; its id keys the plan's idempotency keys. */
+  post: Post;
+  /** How many replies existed when this plan began (answers count from here). */
+  repliesAtStart: number;
+}
+
+export interface PendingDecision {
+  input: DecisionInput;
+  resolve: (result: DecisionResult) => void;
+}
+
+export class RunContext {
+  readonly state: InteractionState;
+  readonly timeline: TimelineEvent[] = [];
+  active: ActivePlan | null = null;
+  /** Set by an approved escalation or a final reply. */
+  resolved = false;
+  /** Workflow time of the latest customer post after the first one. */
+  customerRepliedAt: number | null = null;
+  /** The escalation waiting for a decision, if any. */
+  openEscalation: EscalationRecord | null = null;
+  /** A decision accepted by the `decide` update, not yet acted on. */
+  pendingDecision: PendingDecision | null = null;
+
+  constructor(readonly interactionId: string) {
+    this.state = {
+      interactionId,
+      status: 'triaging',
+      posts: [],
+      triage: null,
+      policy: null,
+      candidates: [],
+      steps: [],
+      deadlines: {},
+      commitments: [],
+      replies: [],
+      escalations: [],
+    };
+  }
+
+  now(): string {
+    return new Date(Date.now()).toISOString();
+  }
+
+  record(type: string, detail: Record<string, unknown> = {}, actor?: string): void {
+    this.timeline.push({ at: this.now(), type, ...(actor ? { actor } : {}), ...detail });
+  }
+
+  setStatus(status: InteractionStatus): void {
+    if (this.state.status === status) return;
+    this.state.status = status;
+    this.record('status.changed', { status });
+    upsertSearchAttributes([{ key: SA.status, value: status }]);
+  }
+
+  takeDecision(): PendingDecision {
+    const d = this.pendingDecision;
+    if (!d) throw new Error('no decision pending');
+    this.pendingDecision = null;
+    return d;
+  }
+
+  /** The plan's first interim reply text: the fallback for periodic updates. */
+  interimText(): string | undefined {
+    const step = this.active?.plan.steps.find((s) => s.kind === 'interimReply');
+    return step?.kind === 'interimReply' ? step.text : undefined;
+  }
+
+  plan(): Plan {
+    if (!this.active) throw new Error('no active plan');
+    return this.active.plan;
+  }
+
+  idempotencyKey(path: string): string {
+    return `${this.interactionId}/${this.active?.post.id ?? '-'}/${path}`;
+  }
+
+  /** Instant `d` after `from` (workflow ms), in business time when the duration says so. */
+  async deadlineAfter(from: number, d: Duration): Promise<number> {
+    if (!d.business) return from + d.ms;
+    const iso = await computeDeadline({ from: new Date(from).toISOString(), duration: d, calendar: this.active?.plan.calendar ?? null });
+    return Date.parse(iso);
+  }
+
+  /** The latest customer post: replies answer it. */
+  lastPost(): Post {
+    const p = this.state.posts[this.state.posts.length - 1];
+    if (!p) throw new Error('no post yet');
+    return p;
+  }
+
+  async publish(text: string, kind: ReplyRecord['kind'], path: string): Promise<ReplyRecord> {
+    const post = this.lastPost();
+    const plan = this.plan();
+    const idempotencyKey = this.idempotencyKey(path);
+    const out = await publishReply({
+      interactionId: this.interactionId,
+      post: { id: post.id, channel: post.channel, author: post.author },
+      text,
+      vars: { deadlines: { ...this.state.deadlines }, timezone: plan.calendar?.timezone ?? 'UTC', language: plan.language },
+      idempotencyKey,
+    });
+    const reply: ReplyRecord = {
+      stepPath: path,
+      kind,
+      postId: post.id,
+      text: out.text,
+      messageId: out.messageId,
+      channel: out.channel,
+      idempotencyKey,
+      publishedAt: out.publishedAt,
+    };
+    this.state.replies.push(reply);
+    this.record('reply.published', { kind, stepPath: path, postId: post.id, messageId: out.messageId, channel: out.channel, idempotencyKey, text: out.text });
+    return reply;
+  }
+
+  async notify(team: string, kind: string, message: string, path: string): Promise<void> {
+    const idempotencyKey = this.idempotencyKey(path);
+    const webhook = this.active?.plan.teams[team]?.webhook;
+    const out = await notifyTeam({ interactionId: this.interactionId, team, kind, message, idempotencyKey, ...(webhook ? { webhook } : {}) });
+    this.record('notification.sent', { team, kind, message, via: out.via, idempotencyKey });
+  }
+}

@@ -1,0 +1,71 @@
+// The step interpreter: runs a policy's steps in order, each when the one
+// before it has finished (DESIGN.md "Steps").
+import { condition, sleep } from '@temporalio/workflow';
+import type { Step } from '../policy/types';
+import type { StepRecord } from './definitions';
+import { runEscalation } from './escalation';
+import type { RunContext } from './run-context';
+
+export async function runSteps(ctx: RunContext, steps: Step[], path: string): Promise<void> {
+  for (const [i, step] of steps.entries()) {
+    await runStep(ctx, step, `${path}[${i}].${step.kind}`);
+  }
+}
+
+async function runStep(ctx: RunContext, step: Step, path: string): Promise<void> {
+  const rec: StepRecord = { path, kind: step.kind, status: 'running', startedAt: ctx.now() };
+  ctx.state.steps.push(rec);
+  ctx.record('step.started', { step: step.kind, stepPath: path });
+  const outcome = await execute(ctx, step, path);
+  rec.status = outcome === 'skipped' ? 'skipped' : 'done';
+  rec.outcome = outcome;
+  rec.finishedAt = ctx.now();
+  ctx.record('step.finished', { step: step.kind, stepPath: path, outcome });
+}
+
+async function execute(ctx: RunContext, step: Step, path: string): Promise<string> {
+  switch (step.kind) {
+    case 'ignore':
+      ctx.state.ignoredReason = step.reason;
+      ctx.setStatus('ignored');
+      return `ignored: ${step.reason}`;
+    case 'interimReply':
+      ctx.setStatus('responding');
+      await ctx.publish(step.text, 'interimReply', path);
+      return 'published';
+    case 'reply':
+      ctx.setStatus('responding');
+      await ctx.publish(step.text, 'reply', path);
+      ctx.resolved = true;
+      return 'published';
+    case 'notify':
+      await ctx.notify(step.team, 'notify', step.message ?? `New interaction for ${step.team}: ${ctx.interactionId}`, path);
+      return 'notified';
+    case 'escalate':
+      return runEscalation(ctx, step, path, 1);
+    case 'followUp':
+      return runFollowUp(ctx, step, path);
+  }
+}
+
+async function runFollowUp(ctx: RunContext, step: Extract<Step, { kind: 'followUp' }>, path: string): Promise<string> {
+  ctx.setStatus('following-up');
+  const startedAt = Date.now();
+  const at = await ctx.deadlineAfter(startedAt, step.after);
+  ctx.record('timer.set', { purpose: 'followUp', stepPath: path, deadline: new Date(at).toISOString() });
+  if (at > Date.now()) await sleep(at - Date.now(), { summary: `followUp ${path}` });
+  ctx.record('timer.fired', { purpose: 'followUp', stepPath: path });
+  // "customerReplied": the customer wrote again in the thread after the first post.
+  if (step.unless === 'customerReplied' && ctx.customerRepliedAt !== null) return 'skipped';
+  if (step.unless === 'resolved' && ctx.resolved) return 'skipped';
+  if (step.text !== undefined) await ctx.publish(step.text, 'followUp', path);
+  if (step.team !== undefined) await ctx.notify(step.team, 'follow-up', `Follow up on ${ctx.interactionId}`, `${path}/notify`);
+  return 'followed-up';
+}
+
+/** Waits until `fn` holds or `ms` pass; true when it held. */
+export function waitFor(fn: () => boolean, ms: number, summary: string): Promise<boolean> {
+  if (fn()) return Promise.resolve(true);
+  if (ms <= 0) return Promise.resolve(false);
+  return condition(fn, ms, { summary });
+}

@@ -1,0 +1,156 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { describe, it, expect } from 'vitest';
+import { findTemporalCli } from '../../src/temporal/binaries';
+import { DevServerStartError, startDevServer } from '../../src/temporal/dev-server';
+import type { DevServer, SearchAttributeTypeName } from '../../src/temporal/dev-server';
+import { isPortFree, pickFreePort } from '../../src/temporal/ports';
+
+const cli = findTemporalCli();
+const MISSING_CLI =
+  'The Temporal CLI was not found ($TEMPORAL_CLI, .tools/bin/temporal, PATH). ' +
+  'Run `npm install` (its postinstall fills .tools/) or `node scripts/install-temporal.mjs`.';
+
+const inCi = !!process.env.CI && !['0', 'false'].includes(process.env.CI.toLowerCase());
+
+if (!cli && inCi) {
+  // In CI a missing CLI is a broken set-up, never a reason to skip.
+  describe('Temporal dev server', () => {
+    it('has a Temporal CLI', () => {
+      expect.fail(MISSING_CLI);
+    });
+  });
+}
+
+/** A gRPC port whose UI port (port + 1000) is free too. */
+async function pickDevServerPort(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const port = await pickFreePort();
+    if (port + 1000 <= 65535 && (await isPortFree(port + 1000))) return port;
+  }
+  throw new Error('no free port pair found');
+}
+
+// IndexedValueType numbers, as listSearchAttributes returns them.
+const INDEXED: Record<SearchAttributeTypeName, number> = {
+  Text: 1,
+  Keyword: 2,
+  Int: 3,
+  Double: 4,
+  Bool: 5,
+  Datetime: 6,
+  KeywordList: 7,
+};
+
+async function customAttributes(address: string, namespace: string): Promise<Record<string, number>> {
+  const connection = await Connection.connect({ address });
+  try {
+    const res = await connection.operatorService.listSearchAttributes({ namespace });
+    return { ...res.customAttributes };
+  } finally {
+    await connection.close();
+  }
+}
+
+describe.skipIf(process.platform === 'win32')('Temporal dev server start-up failure', () => {
+  it('reports the server output when the server exits during start-up', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearken-devserver-'));
+    const fakeCli = path.join(dir, 'temporal');
+    fs.writeFileSync(fakeCli, '#!/bin/sh\necho "starting" ; echo "boom: unknown flag" >&2 ; exit 3\n', { mode: 0o755 });
+    try {
+      const started = Date.now();
+      const port = await pickDevServerPort();
+      const err: unknown = await startDevServer({ cli: fakeCli, dataDir: path.join(dir, 'data'), port }).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(DevServerStartError);
+      expect((err as Error).message).toMatch(/exited during start-up \(code 3/);
+      expect((err as Error).message).toContain('boom: unknown flag');
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!cli)('Temporal dev server', () => {
+  it('starts with search attributes, stops, and restarts on the same data folder', { timeout: 180_000 }, async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearken-devserver-'));
+    const namespace = 'hearken-test';
+    const lines: string[] = [];
+    let server: DevServer | null = null;
+    try {
+      const port = await pickDevServerPort();
+      const first = { HearkenTestStatus: 'Keyword', HearkenTestDeadline: 'Datetime' } as const;
+      server = await startDevServer({
+        dataDir,
+        port,
+        namespace,
+        searchAttributes: first,
+        log: (line) => lines.push(line),
+      });
+      expect(server.address).toBe(`127.0.0.1:${port}`);
+      expect(server.uiUrl).toBe(`http://127.0.0.1:${port + 1000}`);
+      expect(fs.existsSync(path.join(dataDir, 'temporal.sqlite'))).toBe(true);
+
+      let attrs = await customAttributes(server.address, namespace);
+      expect(attrs.HearkenTestStatus).toBe(INDEXED.Keyword);
+      expect(attrs.HearkenTestDeadline).toBe(INDEXED.Datetime);
+
+      await server.stop();
+      await server.stop(); // idempotent
+      expect(await isPortFree(port)).toBe(true);
+      server = null;
+
+      // Restart on the existing SQLite file, headless, with one more attribute:
+      // the CLI ignores --search-attribute on an existing file, startDevServer
+      // must add the new one itself.
+      server = await startDevServer({
+        dataDir,
+        port,
+        namespace,
+        headless: true,
+        searchAttributes: { ...first, HearkenTestBreached: 'Bool' },
+        log: (line) => lines.push(line),
+      });
+      expect(server.uiUrl).toBeNull();
+      attrs = await customAttributes(server.address, namespace);
+      expect(attrs.HearkenTestStatus).toBe(INDEXED.Keyword);
+      expect(attrs.HearkenTestDeadline).toBe(INDEXED.Datetime);
+      expect(attrs.HearkenTestBreached).toBe(INDEXED.Bool);
+
+      const connection = await Connection.connect({ address: server.address });
+      try {
+        const ns = await connection.workflowService.describeNamespace({ namespace });
+        expect(ns.namespaceInfo?.name).toBe(namespace);
+      } finally {
+        await connection.close();
+      }
+
+      await server.stop();
+      expect((await server.exited).code).not.toBeNull();
+      server = null;
+    } catch (err) {
+      if (lines.length) console.error(`temporal output:\n${lines.slice(-40).join('\n')}`);
+      throw err;
+    } finally {
+      await server?.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start on a port in use', { timeout: 60_000 }, async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearken-devserver-'));
+    const port = await pickDevServerPort();
+    const server = await startDevServer({ dataDir, port, headless: true });
+    try {
+      await expect(startDevServer({ dataDir: `${dataDir}-2`, port, headless: true })).rejects.toThrow(/in use/);
+    } finally {
+      await server.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      fs.rmSync(`${dataDir}-2`, { recursive: true, force: true });
+    }
+  });
+});
