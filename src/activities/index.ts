@@ -7,12 +7,10 @@ import type { ChannelAdapter } from '../channels/channel';
 import type { Notifier } from '../channels/notifier';
 import type { Post } from '../domain/post';
 import { addDuration } from '../policy/calendar';
-import { buildPlan } from '../policy/plan';
 import { renderTemplate, type RenderVars } from '../policy/render';
-import { buildFacts } from '../policy/match';
-import { selectPolicy, type CompiledPolicy } from '../policy/select';
+import { assess } from '../policy/assess';
+import type { CompiledPolicy } from '../policy/select';
 import type { Calendar, Duration, Plan, PolicyPack, Triage } from '../policy/types';
-import { triagePost } from '../triage/triage';
 import { ErrorType } from '../errors';
 
 export interface PackSource {
@@ -67,11 +65,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     /** Triage the post and choose the plan, with the pack loaded right now. */
     async assessPost(input: AssessInput): Promise<Assessment> {
-      const pack = deps.packs.current();
-      const triage = triagePost(input.post, { accounts: pack.accounts, brandNames: pack.brandNames });
-      const { policy, candidates } = selectPolicy(deps.packs.compiled(), buildFacts(input.post, triage));
-      const plan = buildPlan(pack, policy, candidates, input.post, triage);
-      return { triage, plan };
+      return assess(deps.packs.current(), deps.packs.compiled(), input.post);
     },
 
     async publishReply(input: PublishInput): Promise<PublishOutput> {

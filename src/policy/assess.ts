@@ -1,0 +1,27 @@
+// One post through triage, selection and planning: the worker's assessPost
+// activity and every CLI command run this same function, so what
+// `hearken policy explain` shows is what the service would do.
+import type { Post } from '../domain/post';
+import { triagePost } from '../triage/triage';
+import { buildFacts } from './match';
+import { buildPlan } from './plan';
+import { selectPolicy, type CompiledPolicy } from './select';
+import type { Plan, PolicyPack, Triage } from './types';
+
+export interface Assessment {
+  triage: Triage;
+  plan: Plan;
+}
+
+/** The triage step alone, with the same context assess() gives it (for `hearken triage`). */
+export function triageFor(pack: PolicyPack, post: Post): Triage {
+  return triagePost(post, { accounts: pack.accounts, brandNames: pack.brandNames });
+}
+
+/** Triage `post`, pick the winning policy of `compiled` (from compilePolicies(pack.policies)) and resolve its plan. */
+export function assess(pack: PolicyPack, compiled: readonly CompiledPolicy[], post: Post): Assessment {
+  const triage = triageFor(pack, post);
+  const { policy, candidates } = selectPolicy(compiled, buildFacts(post, triage));
+  const plan = buildPlan(pack, policy, candidates, post, triage);
+  return { triage, plan };
+}
