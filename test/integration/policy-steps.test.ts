@@ -95,7 +95,7 @@ run('policy steps and commitments', () => {
     expect(resolution.marginMs).toBeLessThan(0); // met late, when the plan finished
     const events = await timeline(id);
     const breached = events.find((e) => e.type === 'commitment.breached' && e.commitment === 'resolution');
-    expect(breached.deadline).toBe(resolution.deadline);
+    expect(breached?.deadline).toBe(resolution.deadline);
     expect(events.filter((e) => e.type === 'escalation.timed-out')).toHaveLength(2);
     // Every published line has its own key.
     const keys = outbox(id).map((l) => l.idempotencyKey);
