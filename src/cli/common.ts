@@ -68,18 +68,31 @@ export function postProblems(data: unknown): string[] {
   return validateSchema('post', data).map(describeAjvError);
 }
 
-/** `JSON.parse` with the error's position as line:col (Node reports a character offset). */
-export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; line: number; col: number; message: string } {
+/** Where a JSON text is broken; `line`/`col` when the parser says (Node gives a character offset for most errors). */
+export interface JsonProblem {
+  ok: false;
+  line: number | null;
+  col: number | null;
+  message: string;
+}
+
+/** `JSON.parse` that reports instead of throwing. */
+export function parseJson(text: string): { ok: true; value: unknown } | JsonProblem {
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (err) {
     const raw = (err as Error).message;
     const at = /\s+(?:in JSON )?at position (\d+)(?: \(line \d+ column \d+\))?$/.exec(raw);
-    const offset = at ? Number(at[1]) : 0;
-    const before = text.slice(0, offset).split('\n');
-    const message = at ? raw.slice(0, at.index) : raw;
-    return { ok: false, line: before.length, col: (before.at(-1)?.length ?? 0) + 1, message: `not valid JSON: ${message.replace(/ in JSON$/, '')}` };
+    const message = `not valid JSON: ${(at ? raw.slice(0, at.index) : raw).replace(/ in JSON$/, '')}`;
+    if (!at) return { ok: false, line: null, col: null, message };
+    const before = text.slice(0, Number(at[1])).split('\n');
+    return { ok: false, line: before.length, col: (before.at(-1)?.length ?? 0) + 1, message };
   }
+}
+
+/** `file:3:14: message`, or `file: message` when the position is unknown. */
+export function formatJsonProblem(file: string, p: JsonProblem): string {
+  return p.line === null ? `${file}: ${p.message}` : `${file}:${p.line}:${p.col}: ${p.message}`;
 }
 
 /** Reads a whole file, or stdin for `-`; a missing file is a CliError. */
@@ -126,7 +139,7 @@ export async function* readJsonlPosts(file: string | undefined): AsyncGenerator<
     if (text.trim() === '') continue;
     const parsed = parseJson(text);
     if (!parsed.ok) {
-      yield { line: n, error: `${parsed.message} (column ${parsed.col})` };
+      yield { line: n, error: parsed.col === null ? parsed.message : `${parsed.message} (column ${parsed.col})` };
       continue;
     }
     const problems = postProblems(parsed.value);

@@ -11,6 +11,8 @@ export interface PackAtRef {
   /** A temporary folder holding the pack's files; remove it with `dispose`. */
   dir: string;
   commit: string;
+  /** The last commit at or before `commit` that touched the folder: the commit part of the pack's version then. */
+  folderCommit: string | null;
   /** How to name the folder's files in messages: `<ref>:<path in the repo>/`. */
   label: string;
   dispose(): Promise<void>;
@@ -43,10 +45,12 @@ export async function packAtRef(dir: string, ref: string): Promise<PackAtRef> {
   }
   let listing: string;
   try {
-    listing = (await git(dir, ['ls-tree', '-z', `${commit}:${prefix}`])).toString('utf8');
+    listing = (await git(dir, ['ls-tree', '--full-tree', '-z', `${commit}:${prefix}`])).toString('utf8');
   } catch {
     throw new CliError(`--base: the policy folder ${prefix || '.'} did not exist at ${ref}`);
   }
+
+  const folderCommit = (await git(dir, ['log', '-1', '--format=%H', commit, '--', '.']).catch(() => Buffer.from(''))).toString('utf8').trim() || null;
 
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'hearken-base-'));
   const dispose = (): Promise<void> => rm(tmp, { recursive: true, force: true });
@@ -61,5 +65,5 @@ export async function packAtRef(dir: string, ref: string): Promise<PackAtRef> {
     await dispose();
     throw err;
   }
-  return { dir: tmp, commit, label: `${ref}:${prefix}`, dispose };
+  return { dir: tmp, commit, folderCommit, label: `${ref}:${prefix}`, dispose };
 }

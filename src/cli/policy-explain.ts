@@ -7,7 +7,7 @@ import type { Post } from '../domain/post';
 import { assess, type Assessment } from '../policy/assess';
 import { renderTemplate } from '../policy/render';
 import type { Plan, Step } from '../policy/types';
-import { CliError, EXIT, inZone, openPack, parseInstant, parseJson, policiesDir, postProblems, readInput, zoneOfIso } from './common';
+import { CliError, EXIT, formatJsonProblem, inZone, openPack, parseInstant, parseJson, policiesDir, postProblems, readInput, zoneOfIso } from './common';
 
 interface ExplainOptions {
   post: string;
@@ -40,7 +40,7 @@ async function explain(opts: ExplainOptions): Promise<number> {
 async function readPost(file: string, now: string | undefined): Promise<Post> {
   const name = file === '-' ? '<stdin>' : file;
   const parsed = parseJson(await readInput(file));
-  if (!parsed.ok) throw new CliError(`${name}:${parsed.line}:${parsed.col}: ${parsed.message}`);
+  if (!parsed.ok) throw new CliError(formatJsonProblem(name, parsed));
   const value = parsed.value;
   if (now !== undefined && typeof value === 'object' && value !== null && !Array.isArray(value)) {
     (value as { createdAt?: string }).createdAt = now;

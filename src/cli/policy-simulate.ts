@@ -102,6 +102,7 @@ function difference(before: Record<string, number>, after: Record<string, number
   return out;
 }
 
+/** The pack as it was at `ref`; its version reads as the service would have reported it then. */
 async function openBase(dir: string, ref: string): Promise<{ ref: string; commit: string; opened: OpenedPack }> {
   const copy = await packAtRef(dir, ref);
   try {
@@ -111,7 +112,10 @@ async function openBase(dir: string, ref: string): Promise<{ ref: string; commit
       const rename = (line: string): string => line.split(`${copy.dir}${path.sep}`).join(copy.label);
       throw new CliError(`the pack at ${ref} (${displayPath(dir)}) does not load`, err.exitCode, err.details.map(rename));
     });
-    return { ref, commit: copy.commit, opened };
+    const { sha256 } = opened.pack.version;
+    if (copy.folderCommit === null) return { ref, commit: copy.commit, opened };
+    const version = { commit: copy.folderCommit, sha256, id: `${copy.folderCommit.slice(0, 12)}+${sha256.slice(0, 12)}` };
+    return { ref, commit: copy.commit, opened: { ...opened, pack: { ...opened.pack, version } } };
   } finally {
     await copy.dispose();
   }
