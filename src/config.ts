@@ -12,6 +12,8 @@ export interface Config {
   devServerPort: number;
   namespace: string;
   taskQueue: string;
+  /** Posts per minute per client IP accepted by POST /v1/posts (connectors deliver in bursts). */
+  captureRatePerMinute: number;
   /** How long a finished interaction stays open for more posts of its thread before it closes. */
   idleCloseMs: number;
   logLevel: string;
@@ -38,6 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     devServerPort: intFromEnv(env, 'HEARKEN_DEV_SERVER_PORT', 7233),
     namespace: env.TEMPORAL_NAMESPACE || 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE || 'hearken',
+    captureRatePerMinute: intFromEnv(env, 'HEARKEN_CAPTURE_RATE_LIMIT', 6000),
     idleCloseMs: intFromEnv(env, 'HEARKEN_IDLE_CLOSE_SECONDS', 24 * 3600) * 1000,
     logLevel: env.LOG_LEVEL || 'info',
   };

@@ -4,6 +4,7 @@ export const ErrorType = {
   EmptyReply: 'EmptyReply',
   NothingPending: 'NothingPending',
   AlreadyDecided: 'AlreadyDecided',
+  EscalationMoved: 'EscalationMoved',
   InvalidDecision: 'InvalidDecision',
   PackInvalid: 'PackInvalid',
 } as const;

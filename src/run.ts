@@ -16,6 +16,15 @@ export async function runUntilSignal(parts: { worker: boolean; api: boolean }): 
     `  Policies:    ${config.policiesDir} (version ${service.packs.current().version.id})`,
     `  Data:        ${config.dataDir}`,
   ].filter((l): l is string => l !== null);
+  if (service.createdToken) {
+    const t = service.createdToken;
+    lines.push(
+      '',
+      `  Created ${t.file} with user "${t.name}" (lead of every team).`,
+      `  Its bearer token is shown this once: ${t.token}`,
+      '  Keep it somewhere safe; only its sha256 is stored.',
+    );
+  }
   console.log(lines.join('\n'));
 
   await new Promise<void>((resolve) => {

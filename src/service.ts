@@ -4,10 +4,12 @@
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createApp } from './api/app';
+import { ensureTokensFile, TokenStore } from './api/auth';
 import { Notifier } from './channels/notifier';
 import { OutboxChannel } from './channels/outbox';
 import type { ChannelAdapter } from './channels/channel';
@@ -34,6 +36,8 @@ export interface RunningService {
   apiUrl: string | null;
   packs: PackStore;
   client: Client;
+  /** Set when this start created the tokens file: the one time its token is shown. */
+  createdToken: { file: string; name: string; token: string } | null;
   stop(): Promise<void>;
 }
 
@@ -109,10 +113,25 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     }
 
     let apiUrl: string | null = null;
+    let createdToken: RunningService['createdToken'] = null;
     if (opts.api) {
+      let tokensFile = config.tokensFile;
+      if (!tokensFile) {
+        const ensured = await ensureTokensFile(config.dataDir);
+        tokensFile = ensured.file;
+        if (ensured.created) createdToken = { file: ensured.file, ...ensured.created };
+      }
+      const tokens = await TokenStore.load(tokensFile);
+      tokens.watch((event) => {
+        if (event.ok) logger.info({ users: event.users }, 'tokens file reloaded');
+        else logger.error({ error: event.error.message }, 'tokens file invalid; keeping the previous users');
+      });
+      stack.push(async () => tokens.close());
       const app = createApp({
         client,
         packs,
+        tokens,
+        captureRatePerMinute: config.captureRatePerMinute,
         logger,
         namespace: config.namespace,
         taskQueue: config.taskQueue,
@@ -123,15 +142,26 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         const s = app.listen(config.port, config.host, () => resolve(s));
         s.once('error', reject);
       });
+      server.on('clientError', answerBrokenRequest);
       const { port } = server.address() as AddressInfo;
       apiUrl = `http://${config.host}:${port}`;
       stack.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     }
-    return { temporalAddress: address, uiBaseUrl, apiUrl, packs, client, stop };
+    return { temporalAddress: address, uiBaseUrl, apiUrl, packs, client, createdToken, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** Requests Node cannot even parse (huge headers, broken HTTP) still get problem+json. */
+function answerBrokenRequest(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) return;
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const title = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
+  const body = JSON.stringify({ type: 'about:blank', title, status });
+  socket.end(`HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
 /** Routes the Temporal core's log lines through pino; its info chatter goes to debug. */

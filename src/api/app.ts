@@ -4,7 +4,11 @@ import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { PackStore } from '../policy/pack-store';
+import type { TokenStore } from './auth';
+import { captureRateLimit, securityHeaders } from './limits';
+import { openApiDocument } from './openapi';
 import { HttpProblem, problemMiddleware, sendProblem } from './problem';
+import { escalationRoutes } from './routes/escalations';
 import { healthRoutes } from './routes/health';
 import { interactionRoutes } from './routes/interactions';
 import { policyRoutes } from './routes/policies';
@@ -13,10 +17,13 @@ import { postRoutes } from './routes/posts';
 export interface AppDeps {
   client: Client;
   packs: PackStore;
+  tokens: TokenStore;
   logger: Logger;
   namespace: string;
   taskQueue: string;
   idleCloseMs: number;
+  /** Posts per minute per client IP on POST /v1/posts. */
+  captureRatePerMinute: number;
   /** Temporal UI base URL for deep links, when known. */
   uiBaseUrl?: string;
 }
@@ -25,10 +32,16 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(securityHeaders());
+  app.use('/v1/posts', captureRateLimit(deps.captureRatePerMinute));
   app.use(express.json({ limit: '64kb', type: ['application/json', 'application/*+json'] }));
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
   app.use(healthRoutes(deps));
   app.use(postRoutes(deps));
   app.use(interactionRoutes(deps));
+  app.use(escalationRoutes(deps));
   app.use(policyRoutes(deps));
   app.use((req, res) => sendProblem(res, new HttpProblem(404, 'Not Found', `no route for ${req.method} ${req.path}`), req.originalUrl));
   app.use(

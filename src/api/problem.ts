@@ -42,6 +42,8 @@ export function toProblem(err: unknown): HttpProblem {
   if (err instanceof HttpProblem) return err;
   const e = err as { type?: string; status?: number; statusCode?: number; expose?: boolean; message?: string };
   // express.json() body errors: malformed JSON, too large, bad charset.
+  // A path with broken percent-encoding (/v1/interactions/%C0%AF) fails in the router.
+  if (err instanceof URIError) return new HttpProblem(400, 'Malformed URL', 'the request path is not valid percent-encoding');
   if (e?.type === 'entity.parse.failed') return new HttpProblem(400, 'Malformed JSON', 'the request body is not valid JSON');
   if (e?.type === 'entity.too.large') return new HttpProblem(413, 'Request body too large', e.message);
   if (e?.expose && typeof e.status === 'number' && e.status >= 400 && e.status < 500) return new HttpProblem(e.status, e.message ?? 'Bad request');
@@ -51,6 +53,7 @@ export function toProblem(err: unknown): HttpProblem {
     switch (cause.type) {
       case ErrorType.NothingPending:
       case ErrorType.AlreadyDecided:
+      case ErrorType.EscalationMoved:
         return new HttpProblem(409, 'Conflict', cause.message);
       case ErrorType.InvalidDecision: {
         const [field, ...rest] = cause.message.split(': ');

@@ -1,7 +1,7 @@
-// What the CLI commands share: exit codes, the pack folder, reading posts
-// (one JSON file, or JSONL streamed line by line) and writing to stdout
-// with backpressure. User mistakes become CliError, printed as one line
-// without a stack trace.
+// What the CLI commands share: the pack folder, reading posts (one JSON
+// file, or JSONL streamed line by line) and writing to stdout with
+// backpressure. User mistakes become CliError (errors.ts), printed as a
+// message without a stack trace.
 import { once } from 'node:events';
 import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,22 +12,9 @@ import { formatPackError, loadPack, type PackError } from '../policy/load-pack';
 import { describeAjvError, validateSchema } from '../policy/schemas';
 import { compilePolicies, type CompiledPolicy } from '../policy/select';
 import type { PolicyPack } from '../policy/types';
+import { CliError, EXIT } from './errors';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
-/** A user mistake (missing file, bad JSON, a pack that does not load): message only, no stack. */
-export class CliError extends Error {
-  override readonly name = 'CliError';
-
-  constructor(
-    message: string,
-    readonly exitCode: number = EXIT.failed,
-    /** Lines for stdout before the message (pack errors, one per line). */
-    readonly details: string[] = [],
-  ) {
-    super(message);
-  }
-}
+export { CliError, EXIT } from './errors';
 
 /** `--policies` / `[dir]`, else HEARKEN_POLICIES_DIR, else ./policies. */
 export function policiesDir(explicit: string | undefined): string {

@@ -1,14 +1,15 @@
 // `hearken`: the policy author's and operator's command line (DESIGN.md
 // "CLI"). Exit codes: 0 ok, 1 a check failed or the input was bad, 2 usage.
 // User mistakes print one readable message; only bugs print a stack.
+//
+// The whole command tree is declared here; each action imports its module
+// when it runs, so `--help` and usage errors answer without loading the
+// pack machinery (ajv, yaml, luxon).
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { CliError, EXIT } from './common';
-import { registerCheck } from './policy-check';
-import { registerExplain } from './policy-explain';
-import { registerSimulate } from './policy-simulate';
-import { registerTest } from './policy-test';
-import { registerTriage } from './triage';
+import { CliError, EXIT } from './errors';
+
+const PACK_DIR = 'the pack folder (default: $HEARKEN_POLICIES_DIR or ./policies)';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
@@ -24,11 +25,57 @@ export function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage)');
 
   const policy = program.command('policy').description('work with a policy pack');
-  registerCheck(policy);
-  registerExplain(policy);
-  registerTest(policy);
-  registerSimulate(policy);
-  registerTriage(program);
+
+  policy
+    .command('check')
+    .description('validate a policy pack: exit 0 when it loads, else one file:line:col: message line per error')
+    .argument('[dir]', PACK_DIR)
+    .action(async (dir: string | undefined) => {
+      const { check } = await import('./policy-check');
+      process.exitCode = await check(dir);
+    });
+
+  policy
+    .command('explain')
+    .description('show how one post is triaged, which policy wins, its steps and deadlines (JSON)')
+    .requiredOption('--post <file>', 'the normalized post as JSON (- for stdin)')
+    .option('--policies <dir>', PACK_DIR)
+    .option('--now <iso>', 'explain as if the post had been written at this instant (replaces its createdAt)')
+    .action(async (opts: { post: string; policies?: string; now?: string }) => {
+      const { explain } = await import('./policy-explain');
+      process.exitCode = await explain(opts);
+    });
+
+  policy
+    .command('test')
+    .description('run every <id>.cases.yaml of a pack; exit 1 when a case fails')
+    .argument('[dir]', PACK_DIR)
+    .action(async (dir: string | undefined) => {
+      const { runCases } = await import('./policy-test');
+      process.exitCode = await runCases(dir);
+    });
+
+  policy
+    .command('simulate')
+    .description('triage and select a policy for many posts; counts per policy and per first step (JSON)')
+    .requiredOption('--posts <file>', 'normalized posts as JSONL (- for stdin)')
+    .option('--policies <dir>', PACK_DIR)
+    .option('--base <ref>', 'also run the pack as it was at this git ref and show the difference')
+    .action(async (opts: { posts: string; policies?: string; base?: string }) => {
+      const { simulate } = await import('./policy-simulate');
+      process.exitCode = await simulate(opts);
+    });
+
+  program
+    .command('triage')
+    .description('triage normalized posts (JSONL, one post per line) and print one JSON line per post')
+    .argument('[file]', 'a JSONL file of normalized posts (default: stdin)')
+    .option('--policies <dir>', `${PACK_DIR}; triage needs its accounts and brand names`)
+    .action(async (file: string | undefined, opts: { policies?: string }) => {
+      const { triage } = await import('./triage');
+      process.exitCode = await triage(file, opts);
+    });
+
   return program;
 }
 

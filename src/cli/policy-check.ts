@@ -1,21 +1,12 @@
 // `hearken policy check [dir]`: the pack's validity for a care lead's branch
 // and for CI. stdout carries exactly one `file:line:col: message` line per
 // error, so editors and CI annotations can parse it; warnings go to stderr.
-import type { Command } from 'commander';
 import { formatPackError, loadPack } from '../policy/load-pack';
 import { displayPath, EXIT, plural, policiesDir } from './common';
 
-export function registerCheck(policy: Command): void {
-  policy
-    .command('check')
-    .description('validate a policy pack: exit 0 when it loads, else one file:line:col: message line per error')
-    .argument('[dir]', 'the pack folder (default: $HEARKEN_POLICIES_DIR or ./policies)')
-    .action(async (dir: string | undefined) => {
-      process.exitCode = await check(policiesDir(dir));
-    });
-}
-
-export async function check(dir: string): Promise<number> {
+/** `[dir]` as given on the command line; undefined for the default folder. */
+export async function check(given: string | undefined): Promise<number> {
+  const dir = policiesDir(given);
   const result = await loadPack(dir);
   if (!result.ok) {
     for (const e of result.errors) process.stdout.write(`${formatPackError(e)}\n`);

@@ -2,37 +2,24 @@
 // one post, through the worker's own assess(). Durations are shown as
 // written in the pack, deadlines in the calendar's time zone, reply texts
 // rendered as the customer would read them.
-import type { Command } from 'commander';
 import type { Post } from '../domain/post';
 import { assess, type Assessment } from '../policy/assess';
 import { renderTemplate } from '../policy/render';
 import type { Plan, Step } from '../policy/types';
-import { CliError, EXIT, formatJsonProblem, inZone, openPack, parseInstant, parseJson, policiesDir, postProblems, readInput, zoneOfIso } from './common';
+import { CliError, EXIT, formatJsonProblem, inZone, openPack, parseInstant, parseJson, policiesDir, postProblems, printJson, readInput, zoneOfIso } from './common';
 
-interface ExplainOptions {
+export interface ExplainOptions {
   post: string;
   policies?: string;
   now?: string;
 }
 
-export function registerExplain(policy: Command): void {
-  policy
-    .command('explain')
-    .description('show how one post is triaged, which policy wins, its steps and deadlines (JSON)')
-    .requiredOption('--post <file>', 'the normalized post as JSON (- for stdin)')
-    .option('--policies <dir>', 'the pack folder (default: $HEARKEN_POLICIES_DIR or ./policies)')
-    .option('--now <iso>', "explain as if the post had been written at this instant (replaces its createdAt)")
-    .action(async (opts: ExplainOptions) => {
-      process.exitCode = await explain(opts);
-    });
-}
-
-async function explain(opts: ExplainOptions): Promise<number> {
+export async function explain(opts: ExplainOptions): Promise<number> {
   const now = opts.now === undefined ? undefined : parseInstant(opts.now, '--now');
   const post = await readPost(opts.post, now);
   const { pack, compiled } = await openPack(policiesDir(opts.policies));
   const result = explainAssessment(assess(pack, compiled, post), post);
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  printJson(result);
   return EXIT.ok;
 }
 
@@ -100,6 +87,7 @@ function describeStep(step: Step, render: (text: string) => string, describe: (s
         kind: step.kind,
         team: step.team,
         decideWithin: step.decideWithin.source,
+        ...(step.draftText !== undefined ? { draft: render(step.draftText) } : {}),
         ...(step.remindAt !== undefined ? { remindAt: `${Math.round(step.remindAt * 10_000) / 100}%` } : {}),
         onTimeout: describe(step.onTimeout),
       };

@@ -3,28 +3,15 @@
 // how many posts each policy takes, what happens first to them, and with
 // --base, which posts would be handled differently than at that git ref.
 import path from 'node:path';
-import type { Command } from 'commander';
 import { assess } from '../policy/assess';
 import type { Post } from '../domain/post';
-import { CliError, displayPath, EXIT, openPack, plural, policiesDir, readJsonlPosts, type OpenedPack } from './common';
+import { CliError, displayPath, EXIT, openPack, plural, policiesDir, printJson, readJsonlPosts, type OpenedPack } from './common';
 import { packAtRef } from './git-pack';
 
-interface SimulateOptions {
+export interface SimulateOptions {
   posts: string;
   policies?: string;
   base?: string;
-}
-
-export function registerSimulate(policy: Command): void {
-  policy
-    .command('simulate')
-    .description('triage and select a policy for many posts; counts per policy and per first step (JSON)')
-    .requiredOption('--posts <file>', 'normalized posts as JSONL (- for stdin)')
-    .option('--policies <dir>', 'the pack folder (default: $HEARKEN_POLICIES_DIR or ./policies)')
-    .option('--base <ref>', 'also run the pack as it was at this git ref and show the difference')
-    .action(async (opts: SimulateOptions) => {
-      process.exitCode = await simulate(opts);
-    });
 }
 
 /** The outcome counted for one pack. */
@@ -38,7 +25,7 @@ interface Tally {
 
 const NONE = '(none)';
 
-async function simulate(opts: SimulateOptions): Promise<number> {
+export async function simulate(opts: SimulateOptions): Promise<number> {
   const dir = policiesDir(opts.policies);
   const current = await openPack(dir);
   const base = opts.base === undefined ? null : await openBase(dir, opts.base);
@@ -74,7 +61,7 @@ async function simulate(opts: SimulateOptions): Promise<number> {
       return { from, to, posts: n };
     });
   }
-  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  printJson(report);
   return EXIT.ok;
 }
 

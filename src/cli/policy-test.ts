@@ -3,22 +3,11 @@
 // case lists is checked; deadlines compare as instants, not as strings.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Command } from 'commander';
 import { parse } from 'yaml';
 import type { Post } from '../domain/post';
 import { assess, type Assessment } from '../policy/assess';
 import type { Triage } from '../policy/types';
 import { displayPath, EXIT, inZone, openPack, policiesDir, type OpenedPack, zoneOfIso } from './common';
-
-export function registerTest(policy: Command): void {
-  policy
-    .command('test')
-    .description('run every <id>.cases.yaml of a pack; exit 1 when a case fails')
-    .argument('[dir]', 'the pack folder (default: $HEARKEN_POLICIES_DIR or ./policies)')
-    .action(async (dir: string | undefined) => {
-      process.exitCode = await runCases(policiesDir(dir));
-    });
-}
 
 /** A case as cases.schema.json allows it (the pack loader validated it). */
 export interface Case {
@@ -32,7 +21,9 @@ export interface Case {
   };
 }
 
-async function runCases(dir: string): Promise<number> {
+/** `[dir]` as given on the command line; undefined for the default folder. */
+export async function runCases(given: string | undefined): Promise<number> {
+  const dir = policiesDir(given);
   const opened = await openPack(dir);
   const files = (await readdir(dir)).filter((name) => name.endsWith('.cases.yaml') && name !== '.cases.yaml').sort();
   let passed = 0;

@@ -1,26 +1,15 @@
 // `hearken triage [file.jsonl]`: the worker's triage over many posts, one
 // JSON line out per post in, in order. A bad line answers with an error line
-// in its place (so output stays aligned with input) and never stops the run.
-import type { Command } from 'commander';
+// in its place (so output stays aligned with input) and never stops the run;
+// blank lines are not posts and get no line.
 import { triageFor } from '../policy/assess';
 import { EXIT, openPack, policiesDir, readJsonlPosts, writeLine } from './common';
 
-interface TriageOptions {
+export interface TriageOptions {
   policies?: string;
 }
 
-export function registerTriage(program: Command): void {
-  program
-    .command('triage')
-    .description('triage normalized posts (JSONL, one post per line) and print one JSON line per post')
-    .argument('[file]', 'a JSONL file of normalized posts (default: stdin)')
-    .option('--policies <dir>', 'the pack folder, for our accounts and brand names (default: $HEARKEN_POLICIES_DIR or ./policies)')
-    .action(async (file: string | undefined, opts: TriageOptions) => {
-      process.exitCode = await triage(file, opts);
-    });
-}
-
-async function triage(file: string | undefined, opts: TriageOptions): Promise<number> {
+export async function triage(file: string | undefined, opts: TriageOptions): Promise<number> {
   const { pack } = await openPack(policiesDir(opts.policies));
   if ((file === undefined || file === '-') && process.stdin.isTTY) process.stderr.write('reading posts from stdin (one JSON object per line; Ctrl-D ends)\n');
   let malformed = 0;

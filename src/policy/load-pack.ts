@@ -438,6 +438,7 @@ function checkSteps(ctx: PolicyContext, pointer: string, steps: StepSpec[]): voi
       const e = step.escalate;
       checkRef(ctx, `${at}/escalate/team`, 'team', e.team);
       checkDuration(ctx, `${at}/escalate/decideWithin`, e.decideWithin);
+      if (e.draft !== undefined) checkRef(ctx, `${at}/escalate/draft`, 'template', e.draft);
       if (e.remindAt !== undefined) checkPercent(ctx, `${at}/escalate/remindAt`, e.remindAt);
       if (e.onTimeout) checkSteps(ctx, `${at}/escalate/onTimeout`, e.onTimeout);
     } else if ('followUp' in step) {

@@ -36,6 +36,7 @@ export function resolveSteps(pack: PolicyPack, specs: StepSpec[], language: stri
         kind: 'escalate',
         team: e.team,
         decideWithin: parseDuration(e.decideWithin),
+        ...(e.draft !== undefined ? { draftText: templateText(pack, e.draft, language) } : {}),
         ...(e.remindAt !== undefined ? { remindAt: parsePercent(e.remindAt) } : {}),
         onTimeout: resolveSteps(pack, e.onTimeout ?? [], language),
       };

@@ -13,7 +13,7 @@ import addFormatsModule from 'ajv-formats';
 export const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
 export const SCHEMA_BASE = 'https://hearken.dev/schemas/';
 
-export type SchemaName = 'policy' | 'accounts' | 'teams' | 'calendars' | 'templates' | 'cases' | 'post';
+export type SchemaName = 'policy' | 'accounts' | 'teams' | 'calendars' | 'templates' | 'cases' | 'post' | 'tokens' | 'decision';
 
 // ajv-formats is CommonJS; under ESM interop its function may sit on `default`.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??

@@ -74,6 +74,8 @@ export type StepSpec =
 export interface EscalateSpec {
   team: string;
   decideWithin: string;
+  /** Template of a drafted reply; approving without a text publishes it. */
+  draft?: string;
   remindAt?: string;
   onTimeout?: StepSpec[];
 }
@@ -141,6 +143,8 @@ export type Step =
       kind: 'escalate';
       team: string;
       decideWithin: Duration;
+      /** The drafted reply (template text in the post's language), if the policy has one. */
+      draftText?: string;
       /** Fraction of decideWithin after which the team is reminded (0.75 for `75%`). */
       remindAt?: number;
       onTimeout: Step[];

@@ -36,6 +36,12 @@ export interface DevServerOptions {
   cli?: string;
   /** How long to wait for the server to be usable; default 60 s. */
   startTimeoutMs?: number;
+  /**
+   * How long to wait for busy ports to be released before giving up, e.g. by
+   * a previous instance whose watchdog is still shutting it down after its
+   * parent was killed; default 15 s.
+   */
+  portWaitMs?: number;
 }
 
 export interface DevServer {
@@ -132,14 +138,18 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const uiPort = opts.headless ? null : (opts.uiPort ?? opts.port + 1000);
   const uiUrl = uiPort === null ? null : `http://127.0.0.1:${uiPort}`;
 
+  const portWaitUntil = Date.now() + (opts.portWaitMs ?? 15_000);
   for (const [what, port] of [['gRPC', opts.port], ['UI', uiPort]] as const) {
     if (port === null) continue;
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid Temporal ${what} port ${port}`);
-    if (!(await isPortFree(port))) {
-      throw new Error(
-        `cannot start the Temporal dev server: its ${what} port 127.0.0.1:${port} is in use ` +
-          '(another dev server still running?). Stop it, or pick other ports.',
-      );
+    while (!(await isPortFree(port))) {
+      if (Date.now() >= portWaitUntil) {
+        throw new Error(
+          `cannot start the Temporal dev server: its ${what} port 127.0.0.1:${port} is in use ` +
+            '(another dev server still running?). Stop it, or pick other ports.',
+        );
+      }
+      await sleep(250);
     }
   }
 

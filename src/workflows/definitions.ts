@@ -33,9 +33,15 @@ export interface Decider {
 export interface DecisionInput {
   decision: 'approve' | 'reject' | 'reassign';
   reply?: string;
+  /** For reassign: the team to hand over to. */
   team?: string;
   note?: string;
   decider: Decider;
+  /**
+   * The team the decider was authorised for. If the escalation moved to
+   * another team meanwhile, the decision is refused instead of applied.
+   */
+  forTeam?: string;
 }
 
 export interface DecisionResult {
@@ -93,6 +99,10 @@ export interface EscalationRecord {
   openedAt: string;
   deadline: string;
   status: 'pending' | 'approved' | 'rejected' | 'reassigned' | 'timed-out' | 'cancelled';
+  /** The customer post the decision is about. */
+  postId: string;
+  /** A drafted reply from the policy; approving without a text publishes it. */
+  draftReply?: string;
   decidedBy?: Decider;
   note?: string;
 }
@@ -117,6 +127,18 @@ export interface InteractionResult {
   policy: string | null;
   replies: number;
   breaches: number;
+}
+
+/** What the escalation list shows without querying each workflow (kept in the memo). */
+export interface EscalationMemo {
+  team: string;
+  level: number;
+  openedAt: string;
+  deadline: string;
+  post: { id: string; channel: string; author: Post['author']; text: string; createdAt: string };
+  triage: Triage | null;
+  policy: { id: string; version: string } | null;
+  draftReply: string | null;
 }
 
 export const addPostUpdate = defineUpdate<AddPostResult, [Post]>('addPost');

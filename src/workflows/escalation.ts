@@ -1,11 +1,11 @@
 // An escalation waits for a human decision (the `decide` update) until its
 // `decideWithin` runs out, reminding the team on the way and sending
 // periodic interim updates to the customer; on timeout its onTimeout chain runs.
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Step } from '../policy/types';
 import { SA } from '../temporal/search-attributes';
 import { openCommitment, settleCommitment } from './commitments';
-import type { EscalationRecord } from './definitions';
+import type { EscalationMemo, EscalationRecord } from './definitions';
 import type { RunContext } from './run-context';
 import { runSteps, waitFor } from './steps';
 
@@ -16,6 +16,7 @@ export async function runEscalation(ctx: RunContext, step: EscalateStep, path: s
   for (let round = 0; ; round++) {
     const openedAt = Date.now();
     const deadline = await ctx.deadlineAfter(openedAt, step.decideWithin);
+    const post = ctx.lastPost();
     const esc: EscalationRecord = {
       stepPath: path,
       team,
@@ -23,6 +24,8 @@ export async function runEscalation(ctx: RunContext, step: EscalateStep, path: s
       openedAt: new Date(openedAt).toISOString(),
       deadline: new Date(deadline).toISOString(),
       status: 'pending',
+      postId: post.id,
+      ...(step.draftText !== undefined ? { draftReply: step.draftText } : {}),
     };
     ctx.state.escalations.push(esc);
     ctx.openEscalation = esc;
@@ -32,13 +35,25 @@ export async function runEscalation(ctx: RunContext, step: EscalateStep, path: s
       { key: SA.team, value: team },
       { key: SA.decisionDeadline, value: new Date(deadline) },
     ]);
+    const memo: EscalationMemo = {
+      team,
+      level,
+      openedAt: esc.openedAt,
+      deadline: esc.deadline,
+      post: { id: post.id, channel: post.channel, author: post.author, text: post.text.slice(0, 1000), createdAt: post.createdAt },
+      triage: ctx.state.triage,
+      policy: ctx.state.policy ? { id: ctx.state.policy.id, version: ctx.state.policy.version } : null,
+      draftReply: esc.draftReply ?? null,
+    };
+    upsertMemo({ escalation: memo });
     ctx.record('escalation.opened', { team, level, stepPath: path, deadline: esc.deadline });
     await ctx.notify(team, 'escalation', `Decision needed by ${esc.deadline} for ${ctx.interactionId}`, `${path}/${round}/opened`);
 
     const decided = () => ctx.pendingDecision !== null;
-    const background = [remindLater(ctx, step, esc, openedAt, deadline, `${path}/${round}`), periodicUpdates(ctx, esc, `${path}/${round}`)];
+    const background = [remindLater(ctx, step, esc, openedAt, `${path}/${round}`), periodicUpdates(ctx, esc, `${path}/${round}`)];
     const inTime = await waitFor(decided, deadline - Date.now(), `decideWithin ${team} ${esc.deadline}`);
     ctx.openEscalation = null;
+    ctx.setStatus('responding');
     if (!inTime) {
       esc.status = 'timed-out';
       ctx.record('escalation.timed-out', { team, level, stepPath: path, deadline: esc.deadline });
@@ -63,17 +78,21 @@ export async function runEscalation(ctx: RunContext, step: EscalateStep, path: s
       return 'rejected';
     }
     esc.status = 'approved';
-    // The validator guarantees a reply text for approvals.
-    const reply = d.input.reply !== undefined ? await ctx.publish(d.input.reply, 'approvedReply', `${path}/approved`) : undefined;
+    // The validator guarantees a reply text or a draft for approvals.
+    const text = d.input.reply ?? esc.draftReply;
+    const reply = text !== undefined ? await ctx.publish(text, 'approvedReply', `${path}/approved`) : undefined;
     ctx.resolved = true;
     d.resolve({ decision: 'approve', team, ...(reply ? { reply: { messageId: reply.messageId, text: reply.text, publishedAt: reply.publishedAt } } : {}) });
     return 'approved';
   }
 }
 
-async function remindLater(ctx: RunContext, step: EscalateStep, esc: EscalationRecord, openedAt: number, deadline: number, key: string): Promise<void> {
+async function remindLater(ctx: RunContext, step: EscalateStep, esc: EscalationRecord, openedAt: number, key: string): Promise<void> {
   if (step.remindAt === undefined) return;
-  const remindAt = openedAt + Math.round((deadline - openedAt) * step.remindAt);
+  // The same share of *business* time when decideWithin counts open hours,
+  // so a reminder never fires while the team is closed.
+  const share = { ...step.decideWithin, ms: Math.round(step.decideWithin.ms * step.remindAt) };
+  const remindAt = await ctx.deadlineAfter(openedAt, share);
   const decided = await waitFor(() => esc.status !== 'pending' || ctx.pendingDecision !== null, remindAt - Date.now(), `remind ${esc.team}`);
   if (decided || esc.status !== 'pending') return;
   ctx.record('escalation.reminded', { team: esc.team, deadline: esc.deadline });

@@ -177,8 +177,11 @@ function validateDecision(ctx: RunContext, d: DecisionInput): void {
   const esc = ctx.openEscalation;
   if (!esc) throw ApplicationFailure.create({ type: ErrorType.NothingPending, message: 'nothing is waiting for a decision' });
   if (ctx.pendingDecision) throw ApplicationFailure.create({ type: ErrorType.AlreadyDecided, message: 'this escalation has already been decided' });
-  if (d.decision === 'approve' && !d.reply?.trim()) {
-    throw ApplicationFailure.create({ type: ErrorType.InvalidDecision, message: 'reply: an approval needs the reply text to publish' });
+  if (d.forTeam !== undefined && d.forTeam !== esc.team) {
+    throw ApplicationFailure.create({ type: ErrorType.EscalationMoved, message: `the escalation is now with team ${esc.team}` });
+  }
+  if (d.decision === 'approve' && !d.reply?.trim() && esc.draftReply === undefined) {
+    throw ApplicationFailure.create({ type: ErrorType.InvalidDecision, message: 'reply: this escalation has no drafted reply; an approval needs the reply text to publish' });
   }
   if (d.decision === 'reassign') {
     if (!d.team) throw ApplicationFailure.create({ type: ErrorType.InvalidDecision, message: 'team: a reassignment needs the team to hand over to' });

@@ -22,6 +22,8 @@ export async function startTestService(opts: {
   idleCloseSeconds?: number;
   worker?: boolean;
   taskQueue?: string;
+  tokensFile?: string;
+  captureRatePerMinute?: number;
 }): Promise<TestService> {
   const config = loadConfig({
     TEMPORAL_ADDRESS: opts.temporalAddress,
@@ -30,6 +32,8 @@ export async function startTestService(opts: {
     HEARKEN_POLICIES_DIR: opts.policiesDir ?? POLICIES_DIR,
     HEARKEN_IDLE_CLOSE_SECONDS: String(opts.idleCloseSeconds ?? 3600),
     TEMPORAL_TASK_QUEUE: opts.taskQueue ?? `test-${Math.random().toString(36).slice(2, 8)}`,
+    ...(opts.tokensFile ? { HEARKEN_TOKENS_FILE: opts.tokensFile } : {}),
+    ...(opts.captureRatePerMinute !== undefined ? { HEARKEN_CAPTURE_RATE_LIMIT: String(opts.captureRatePerMinute) } : {}),
   });
   const service = await startService({
     config,
@@ -47,8 +51,8 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
 }
 
-export async function getJson(url: string): Promise<{ status: number; body: any; headers: Headers }> {
-  const res = await fetch(url);
+export async function getJson(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+  const res = await fetch(url, { headers });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
 }

@@ -146,7 +146,9 @@ describe.skipIf(!cli)('Temporal dev server', () => {
     const port = await pickDevServerPort();
     const server = await startDevServer({ dataDir, port, headless: true });
     try {
-      await expect(startDevServer({ dataDir: `${dataDir}-2`, port, headless: true })).rejects.toThrow(/in use/);
+      await expect(startDevServer({ dataDir: `${dataDir}-2`, port, headless: true, portWaitMs: 500 })).rejects.toThrow(
+        /in use/,
+      );
     } finally {
       await server.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -3,19 +3,14 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { stateQuery, timelineQuery, type InteractionState, type TimelineEvent } from '../../workflows/definitions';
 import { uiLink, type AppDeps } from '../app';
 import { HttpProblem } from '../problem';
+import { checkInteractionId } from './ids';
 
-const ID_PATTERN = /^[^\s/]{1,400}$/u;
-
-function checkId(id: string | undefined): string {
-  if (!id || !ID_PATTERN.test(id)) throw new HttpProblem(400, 'Invalid interaction id', 'an interaction id is <channel>:<threadId>', [{ field: 'id', message: 'malformed interaction id' }]);
-  return id;
-}
 
 export function interactionRoutes(deps: AppDeps): Router {
   const r = Router();
 
   r.get('/v1/interactions/:id', async (req, res) => {
-    const id = checkId(req.params.id);
+    const id = checkInteractionId(req.params.id);
     const handle = deps.client.workflow.getHandle(id);
     const [desc, state] = await Promise.all([handle.describe(), handle.query(stateQuery)]).catch(notFound(id));
     res.json({
@@ -26,7 +21,7 @@ export function interactionRoutes(deps: AppDeps): Router {
   });
 
   r.get('/v1/interactions/:id/history', async (req, res) => {
-    const id = checkId(req.params.id);
+    const id = checkInteractionId(req.params.id);
     const events: TimelineEvent[] = await deps.client.workflow.getHandle(id).query(timelineQuery).catch(notFound(id));
     if (req.query.format === 'ndjson') {
       res.type('application/x-ndjson');

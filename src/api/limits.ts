@@ -1,0 +1,72 @@
+// Security headers and rate limits. The limits live in this process's memory:
+// with several API processes each enforces its own share, which is enough to
+// stop a runaway client or a script guessing tokens, not a distributed flood
+// (that belongs in front of the API).
+import type { Request, RequestHandler, Response } from 'express';
+import helmet from 'helmet';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { HttpProblem, sendProblem } from './problem';
+import type { User } from './auth';
+
+/** Connectors deliver in bursts (a backlog after an outage): generous by default. */
+export const DEFAULT_CAPTURE_PER_MINUTE = 6000;
+export const DEFAULT_DECISION_PER_MINUTE = 30;
+const WINDOW_MS = 60_000;
+
+/**
+ * Helmet tuned for a JSON API: nothing here is a page to render, so the
+ * content security policy allows nothing, and answers (customer posts,
+ * decisions) are not cached by browsers or proxies.
+ */
+export function securityHeaders(): RequestHandler {
+  const headers = helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  return (req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    headers(req, res, next);
+  };
+}
+
+/** POST /v1/posts: per client IP. */
+export function captureRateLimit(perMinute: number = DEFAULT_CAPTURE_PER_MINUTE): RequestHandler {
+  return limiter('capture', perMinute, (req) => ipKey(req));
+}
+
+/**
+ * Decision endpoints: per authenticated user when mounted after requireUser
+ * (one user, one token), else per client IP (which also slows token guessing).
+ */
+export function decisionRateLimit(perMinute: number = DEFAULT_DECISION_PER_MINUTE): RequestHandler {
+  return limiter('decision', perMinute, (req, res) => {
+    const user = (res.locals as { user?: User }).user;
+    return user ? `user:${user.name}` : ipKey(req);
+  });
+}
+
+function ipKey(req: Request): string {
+  return `ip:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown')}`;
+}
+
+function limiter(name: string, perMinute: number, keyGenerator: (req: Request, res: Response) => string): RequestHandler {
+  if (!Number.isInteger(perMinute) || perMinute < 1) throw new Error(`${name} rate limit must be a whole number of requests per minute, at least 1; got ${perMinute}`);
+  return rateLimit({
+    windowMs: WINDOW_MS,
+    limit: perMinute,
+    // RateLimit-Policy and RateLimit (IETF draft 8); Retry-After on a 429.
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    identifier: name,
+    keyGenerator,
+    handler: (req, res) => {
+      const retryAfter = res.getHeader('Retry-After');
+      sendProblem(
+        res,
+        new HttpProblem(429, 'Too Many Requests', `at most ${perMinute} ${name} requests per minute; retry after ${String(retryAfter ?? 60)} seconds`),
+        req.originalUrl,
+      );
+    },
+  });
+}

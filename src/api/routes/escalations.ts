@@ -1,0 +1,109 @@
+// Escalations: what waits for a decision (from visibility: search attributes
+// and the memo, no second database) and the decision itself, carried to the
+// workflow as an Update whose validator has the last word.
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import type { Decider, DecisionInput, DecisionResult, EscalationMemo, InteractionState } from '../../workflows/definitions';
+import { decideUpdate, stateQuery } from '../../workflows/definitions';
+import { roleIn, requireUser, type TokenStore, type User } from '../auth';
+import { uiLink, type AppDeps } from '../app';
+import { decisionRateLimit } from '../limits';
+import { HttpProblem } from '../problem';
+import { validateBody } from '../validate';
+import { checkInteractionId } from './ids';
+
+const TEAM = /^[a-z0-9][a-z0-9-]{0,99}$/u;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/u;
+
+export function escalationRoutes(deps: AppDeps & { tokens: TokenStore }): Router {
+  const r = Router();
+
+  r.get('/v1/escalations', requireUser(deps.tokens), async (req, res) => {
+    const team = typeof req.query.team === 'string' ? req.query.team : undefined;
+    const status = req.query.status ?? 'pending';
+    if (status !== 'pending') throw new HttpProblem(422, 'Invalid query', 'status: only "pending" is supported', [{ field: 'status', message: 'must be "pending"' }]);
+    if (team !== undefined && !TEAM.test(team)) throw new HttpProblem(422, 'Invalid query', 'team: not a team id', [{ field: 'team', message: 'must be a team id (lower-case, digits, dashes)' }]);
+    const user: User = res.locals.user;
+    let query = `HearkenStatus = 'awaiting-decision'`;
+    if (team) query += ` AND HearkenTeam = '${team}'`;
+    const now = Date.now();
+    const escalations = [];
+    for await (const wf of deps.client.workflow.list({ query })) {
+      const memo = wf.memo?.escalation as EscalationMemo | undefined;
+      if (!memo) continue;
+      // Agents see their own teams' queues; leads of '*' see all.
+      if (!roleIn(user, memo.team)) continue;
+      escalations.push({
+        interactionId: wf.workflowId,
+        team: memo.team,
+        level: memo.level,
+        openedAt: memo.openedAt,
+        deadline: memo.deadline,
+        timeLeftMs: Date.parse(memo.deadline) - now,
+        post: memo.post,
+        triage: memo.triage,
+        policy: memo.policy,
+        draftReply: memo.draftReply,
+        links: {
+          interaction: `/v1/interactions/${encodeURIComponent(wf.workflowId)}`,
+          decision: `/v1/escalations/${encodeURIComponent(wf.workflowId)}/decision`,
+          temporalUi: uiLink(deps, wf.workflowId) ?? null,
+        },
+      });
+      if (escalations.length >= 1000) break;
+    }
+    escalations.sort((a, b) => a.deadline.localeCompare(b.deadline));
+    res.json({ escalations });
+  });
+
+  r.post('/v1/escalations/:interactionId/decision', requireUser(deps.tokens), decisionRateLimit(), async (req, res) => {
+    const id = checkInteractionId(req.params.interactionId as string | undefined);
+    const idempotencyKey = req.get('idempotency-key');
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new HttpProblem(422, 'Invalid Idempotency-Key', 'Idempotency-Key: 1 to 200 printable ASCII characters', [{ field: 'Idempotency-Key', message: '1 to 200 printable ASCII characters' }]);
+    }
+    const body = validateBody<Omit<DecisionInput, 'decider' | 'forTeam'>>('decision', req.body, 422);
+    const user: User = res.locals.user;
+    const handle = deps.client.workflow.getHandle(id);
+    // The same key is the same Update: a retried request gets the first answer
+    // instead of deciding twice (or a 409 because the first one already did).
+    const updateId = idempotencyKey ? `decision:${user.name}:${idempotencyKey}` : `decision:${randomUUID()}`;
+    if (idempotencyKey) {
+      const earlier = await earlierDecision(handle, updateId);
+      if (earlier) {
+        res.json({ interactionId: id, ...earlier });
+        return;
+      }
+    }
+    let state: InteractionState;
+    try {
+      state = await handle.query(stateQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError || (err as { code?: number }).code === 5) throw new HttpProblem(404, 'Interaction not found', `no interaction ${id}`);
+      throw err;
+    }
+    const pending = state.escalations.find((e) => e.status === 'pending');
+    if (!pending) throw new HttpProblem(409, 'Conflict', 'nothing is waiting for a decision');
+    const role = roleIn(user, pending.team);
+    if (!role) throw new HttpProblem(403, 'Forbidden', `${user.name} is not in team ${pending.team}`);
+    if (body.decision === 'reassign' && role !== 'lead') throw new HttpProblem(403, 'Forbidden', `reassigning needs the lead role in team ${pending.team}`);
+    const decider: Decider = { name: user.name, role };
+    const result = await handle.executeUpdate(decideUpdate, { args: [{ ...body, decider, forTeam: pending.team }], updateId });
+    res.json({ interactionId: id, ...result });
+  });
+
+  return r;
+}
+
+/** The result of an Update with this id, if the workflow has one; null when it never saw it. */
+async function earlierDecision(handle: WorkflowHandle, updateId: string): Promise<DecisionResult | null> {
+  try {
+    return await handle.getUpdateHandle<DecisionResult>(updateId).result();
+  } catch (err) {
+    // NOT_FOUND: no such update (or no such workflow: the query below says 404).
+    if ((err as { code?: number }).code === 5 || (err as { cause?: { code?: number } }).cause?.code === 5) return null;
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
+  }
+}

@@ -1,0 +1,82 @@
+// Addressed to us: a direct message, a reply to one of our posts, or an
+// @mention of one of our handles on the post's channel. Not a mention: an
+// @handle inside a link (https://x.example/@us, x.example/@us), an e-mail
+// address (help@us.example), `@us.com` (a domain), and a retweet of us
+// (`RT @us: …`: the author shares our words, they do not talk to us).
+import type { Post } from '../domain/post';
+import type { AccountSpec, Triage } from '../policy/types';
+import { decodeEntities, withoutUrls } from './text';
+
+export type AddressedReason = Triage['addressedReason'];
+
+/**
+ * `@user` or Mastodon's `@user@host`. The @ must not follow a word character,
+ * a slash, `=` or `:` (links, query strings, e-mail addresses); a dot only at
+ * the start of a word (`.@user`, an old Twitter idiom for a public mention).
+ */
+const MENTION_RE =
+  /(?:(?<![\p{L}\p{N}_/=:@+.\-&])|(?<=(?:^|\s)\.))@([\p{L}\p{N}_]+)(?:@([\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+))?(?!\.[a-z]{2,6}(?:[\s/]|$))/gu;
+
+const RETWEET_RE = /^\s*RT\s+@[\p{L}\p{N}_]+/u;
+
+/** Every @handle mentioned in `text`, lower case, `user` or `user@host`; links are skipped. */
+export function mentionedHandles(text: string): string[] {
+  const handles: string[] = [];
+  for (const m of withoutUrls(decodeEntities(text.normalize('NFC'))).matchAll(MENTION_RE)) {
+    handles.push(m[2] ? `${m[1]!}@${m[2]}`.toLowerCase() : m[1]!.toLowerCase());
+  }
+  return handles;
+}
+
+function bare(handle: string): string {
+  return handle.trim().replace(/^@/u, '').toLowerCase();
+}
+
+/** The host part of `user@host`, if any. */
+function hostOf(handle: string | undefined): string | undefined {
+  if (!handle) return undefined;
+  const at = bare(handle).indexOf('@');
+  return at > 0 ? bare(handle).slice(at + 1) : undefined;
+}
+
+/**
+ * Does `handle` (as written in a post) name our account `ours`? A bare
+ * `user` also names `user@host` when the author is on that host (a local
+ * mention on Mastodon) or when the author's host is unknown.
+ */
+export function sameAccount(handle: string, ours: string, authorHandle?: string): boolean {
+  const h = bare(handle);
+  const o = bare(ours);
+  if (h === o) return true;
+  const oAt = o.indexOf('@');
+  if (oAt < 0 || h.includes('@')) return false;
+  if (h !== o.slice(0, oAt)) return false;
+  const authorHost = hostOf(authorHandle);
+  return authorHost === undefined || authorHost === o.slice(oAt + 1);
+}
+
+export interface Addressing {
+  reason: AddressedReason;
+  /** Our handle that was mentioned or replied to. */
+  handle?: string;
+  retweet: boolean;
+}
+
+export function addressing(post: Post, accounts: readonly AccountSpec[]): Addressing {
+  const retweet = RETWEET_RE.test(post.text);
+  if (post.direct) return { reason: 'direct', retweet };
+  const ours = accounts.filter((a) => a.channel === post.channel).map((a) => a.handle);
+  if (ours.length === 0) return { reason: null, retweet };
+  const author = post.author.handle;
+  if (post.inReplyToAuthor) {
+    const hit = ours.find((o) => sameAccount(post.inReplyToAuthor!, o, author));
+    if (hit) return { reason: 'reply-to-us', handle: hit, retweet };
+  }
+  if (!retweet && post.text.includes('@')) {
+    for (const h of mentionedHandles(post.text)) {
+      const hit = ours.find((o) => sameAccount(h, o, author));
+      if (hit) return { reason: 'mention', handle: hit, retweet };
+    }
+  }
+  return { reason: null, retweet };
+}

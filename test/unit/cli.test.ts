@@ -1,0 +1,257 @@
+// The `hearken` CLI as a user runs it: `node bin/hearken.mjs …` in the repo,
+// checking exit codes and the exact output contracts of DESIGN.md "CLI".
+// Each spawn costs about a second (tsx + the pack loader), so the tests run
+// concurrently and each spawn checks as much as it can.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { copyDefaultPack, editPack, removePack } from '../helpers/pack-fixture';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const BIN = path.join(ROOT, 'bin/hearken.mjs');
+const DST_PACK = 'test/fixtures/packs/cli-dst';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function hearken(args: string[], input = ''): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env };
+    delete env.HEARKEN_POLICIES_DIR;
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+const packs: string[] = [];
+function tempPack(): string {
+  const dir = copyDefaultPack();
+  packs.push(dir);
+  return dir;
+}
+afterAll(() => packs.forEach(removePack));
+
+/** A post as JSON text, Friday 27 Nov 2026, 19:30 in Berlin: half an hour before customer care closes. */
+function complaint(createdAt = '2026-11-27T19:30:00+01:00'): string {
+  return JSON.stringify({
+    channel: 'twitter',
+    id: 'c2',
+    author: { handle: 'tom', name: 'Tom' },
+    text: '@sprintcare my internet is not working since noon, this is unacceptable',
+    createdAt,
+  });
+}
+
+function writePost(text: string): string {
+  const dir = tempPack();
+  const file = path.join(dir, 'post.json');
+  writeFileSync(file, text);
+  return file;
+}
+
+function noStackTrace(run: Run): void {
+  expect(run.stderr).not.toMatch(/^\s+at /m);
+}
+
+describe.concurrent('hearken policy check', () => {
+  it('passes on the default pack with a one-line summary', async () => {
+    const run = await hearken(['policy', 'check']);
+    expect(run.stdout).toMatch(/^ok: 9 policies, version \S+\n$/);
+    expect(run.code).toBe(0);
+  });
+
+  it('prints exactly one file:line:col line per error and exits 1', async () => {
+    const dir = tempPack();
+    editPack(dir, 'customer-complaint.policy.yaml', 'priority: 70', 'priority: high');
+    editPack(dir, 'question.policy.yaml', '  - escalate:\n      team: customer-care', '  - escalate:\n      team: customer-cars');
+    const run = await hearken(['policy', 'check', dir]);
+    expect(run.stdout).toBe(
+      [
+        `${dir}/customer-complaint.policy.yaml:4:11: priority must be a whole number, got "high"`,
+        `${dir}/question.policy.yaml:18:13: steps[1].escalate.team: unknown team "customer-cars" (did you mean "customer-care"?)`,
+        '',
+      ].join('\n'),
+    );
+    expect(run.stderr).toContain('2 errors');
+    expect(run.code).toBe(1);
+  });
+});
+
+describe.concurrent('hearken policy explain', () => {
+  it('a Friday-evening complaint: interim reply now, the answer due in Saturday opening hours', async () => {
+    const run = await hearken(['policy', 'explain', '--post', writePost(complaint())]);
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(Object.keys(out)).toEqual(expect.arrayContaining(['triage', 'policy', 'candidates', 'steps', 'deadlines']));
+    expect(out.triage).toMatchObject({ addressedToUs: true, intent: 'complaint', sentiment: { label: 'negative' } });
+    expect(out.policy).toMatchObject({ id: 'customer-complaint', priority: 70 });
+    expect(out.policy.version).toMatch(/\S/);
+    expect(out.candidates.map((c: any) => c.id)).toEqual(['customer-complaint', 'addressed-default']);
+    expect(out.steps.map((s: any) => s.kind)).toEqual(['interimReply', 'escalate', 'followUp']);
+    expect(out.steps[0].text).toBe("Hi Tom, sorry about this! We're on it and will get back to you by Sat 28 Nov, 13:30 CET.");
+    expect(out.steps[1]).toMatchObject({ team: 'customer-care', decideWithin: '1h business', remindAt: '75%' });
+    // 15 min wall clock; 4 h business = 30 min on Friday + 3.5 h from Saturday's 10:00 opening.
+    expect(out.deadlines).toEqual({ firstResponse: '2026-11-27T19:45:00+01:00', resolution: '2026-11-28T13:30:00+01:00' });
+  });
+
+  it('on Christmas Eve (stdin, --now) the resolution skips the holidays and the Sunday', async () => {
+    const run = await hearken(['policy', 'explain', '--post', '-', '--now', '2026-12-24T19:30:00+01:00'], complaint('2026-01-01T00:00:00Z'));
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).deadlines).toEqual({ firstResponse: '2026-12-24T19:45:00+01:00', resolution: '2026-12-28T12:00:00+01:00' });
+  });
+
+  it('on DST weekends business time counts the real open hours', async () => {
+    const [spring, fall, defaultPack] = await Promise.all([
+      hearken(['policy', 'explain', '--post', '-', '--policies', DST_PACK, '--now', '2026-03-28T23:00:00+01:00'], complaint()),
+      hearken(['policy', 'explain', '--post', '-', '--policies', DST_PACK, '--now', '2026-10-24T23:00:00+02:00'], complaint()),
+      hearken(['policy', 'explain', '--post', '-', '--now', '2026-03-28T15:00:00+01:00'], complaint()),
+    ]);
+    // Sunday 01:00-04:00 lasts 2 real hours when clocks spring forward: the last 30 min wait a week.
+    expect(JSON.parse(spring.stdout).deadlines).toEqual({ firstResponse: '2026-03-29T01:30:00+01:00', resolution: '2026-04-05T01:30:00+02:00' });
+    // …and 4 real hours when they fall back: 2.5 h end at the second 02:30.
+    expect(JSON.parse(fall.stdout).deadlines).toEqual({ firstResponse: '2026-10-25T01:30:00+02:00', resolution: '2026-10-25T02:30:00+01:00' });
+    // Saturday 15:00 CET + 4 h business: 1 h on Saturday, 3 h from Monday 08:00, now CEST.
+    expect(JSON.parse(defaultPack.stdout).deadlines.resolution).toBe('2026-03-30T11:00:00+02:00');
+  });
+
+  it('a post that is not valid JSON, or not a valid post, is named without a stack trace', async () => {
+    const [badJson, badPost, missing] = await Promise.all([
+      hearken(['policy', 'explain', '--post', writePost('{"channel": "twitter",\n "id": "1" "text": "x"}')]),
+      hearken(['policy', 'explain', '--post', '-'], JSON.stringify({ channel: 'twitter', id: 5, author: { followers: 3 }, text: 'hi', createdAt: 'yesterday' })),
+      hearken(['policy', 'explain', '--post', 'no/such/post.json']),
+    ]);
+    expect(badJson.code).toBe(1);
+    expect(badJson.stderr).toMatch(/post\.json:2:12: not valid JSON/);
+    expect(badPost.code).toBe(1);
+    expect(badPost.stderr).toContain('id must be text, got 5');
+    expect(badPost.stderr).toContain('author: missing required property "id" or "handle"');
+    expect(badPost.stderr).toContain('createdAt must be a date and time in ISO 8601 with offset');
+    expect(missing.stderr).toBe('hearken: no/such/post.json: no such file\n');
+    expect(missing.code).toBe(1);
+    [badJson, badPost, missing].forEach(noStackTrace);
+  });
+
+  it('usage errors exit 2', async () => {
+    const [noPost, badNow, unknown] = await Promise.all([
+      hearken(['policy', 'explain']),
+      hearken(['policy', 'explain', '--post', '-', '--now', 'tomorrow'], complaint()),
+      hearken(['policy', 'frobnicate']),
+    ]);
+    expect(noPost.stderr).toContain("required option '--post <file>' not specified");
+    expect(badNow.stderr).toContain('--now must be an ISO 8601 instant with an offset');
+    expect([noPost.code, badNow.code, unknown.code]).toEqual([2, 2, 2]);
+  });
+});
+
+describe.concurrent('hearken policy test', () => {
+  it('passes on the default pack', async () => {
+    const run = await hearken(['policy', 'test']);
+    const lines = run.stdout.trimEnd().split('\n');
+    const summary = /^(\d+) passed, 0 failed$/.exec(lines.at(-1)!);
+    expect(summary).not.toBeNull();
+    expect(lines.slice(0, -1).every((l) => l.startsWith('ok   policies/') && l.includes('.cases.yaml › '))).toBe(true);
+    expect(lines.length - 1).toBe(Number(summary![1]));
+    expect(run.code).toBe(0);
+  });
+
+  it('fails naming the case and what differed, and exits 1', async () => {
+    const dir = tempPack();
+    editPack(dir, 'customer-complaint.cases.yaml', 'resolution: "2026-11-28T13:30:00+01:00"', 'resolution: "2026-11-28T12:30:00+01:00"');
+    editPack(dir, 'praise.cases.yaml', 'policy: praise\n      steps: [reply]\n      deadlines', 'policy: idea\n      steps: [reply, notify]\n      deadlines');
+    // The same instant written in UTC still passes.
+    editPack(dir, 'question.cases.yaml', 'resolution: "2026-11-28T11:50:00+01:00"', 'resolution: "2026-11-28T10:50:00Z"');
+    const run = await hearken(['policy', 'test', dir]);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines).toContain(
+      `FAIL ${dir}/customer-complaint.cases.yaml › Friday evening complaint carries its resolution over into Saturday's opening hours: ` +
+        'deadlines.resolution: expected 2026-11-28T12:30:00+01:00, got 2026-11-28T13:30:00+01:00',
+    );
+    expect(lines).toContain(
+      `FAIL ${dir}/praise.cases.yaml › a thank-you is thanked back: policy: expected idea, got praise; steps: expected [reply, notify] first, got [reply]`,
+    );
+    expect(lines).toContain(`ok   ${dir}/question.cases.yaml › a Friday-evening question is answered by Saturday late morning`);
+    expect(lines.at(-1)).toMatch(/^\d+ passed, 2 failed$/);
+    expect(run.code).toBe(1);
+  });
+
+  it('exits 1 when the pack does not load', async () => {
+    const dir = tempPack();
+    editPack(dir, 'customer-complaint.policy.yaml', 'priority: 70', 'priority: high');
+    const run = await hearken(['policy', 'test', dir]);
+    expect(run.stderr).toContain(`${dir}/customer-complaint.policy.yaml:4:11: priority must be a whole number, got "high"`);
+    expect(run.stderr).toContain('does not load');
+    expect(run.code).toBe(1);
+  });
+});
+
+describe.concurrent('hearken triage', () => {
+  it('writes one line per input line, in order, with an error line in place of a malformed one', async () => {
+    const post = (id: string, text: string, extra: object = {}) =>
+      JSON.stringify({ channel: 'twitter', id, author: { handle: 'jane' }, text, createdAt: '2026-12-01T09:00:00+01:00', ...extra });
+    const input = [
+      post('1', '@sprintcare I was charged twice!!'),
+      '{"channel": "twitter", "id": "2", oops',
+      post('3', 'Honestly Sprint has been great lately', { author: { handle: 'fan', followers: 20000 } }),
+      JSON.stringify({ channel: 'twitter', id: '4', text: 'no author', createdAt: '2026-12-01T09:00:00+01:00' }),
+      post('5', '@sprintcare Mein Konto wurde gehackt!', { language: 'de' }),
+    ].join('\n');
+    const run = await hearken(['triage'], `${input}\n`);
+    const out = run.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(out).toHaveLength(5);
+    expect(out[0]).toEqual({
+      id: '1',
+      language: 'en',
+      addressedToUs: true,
+      relevant: true,
+      intent: 'complaint',
+      sentiment: { score: -1, label: 'negative' },
+      reach: 'low',
+      risk: [],
+    });
+    expect(out[1]).toMatchObject({ line: 2 });
+    expect(out[1].error).toMatch(/^not valid JSON/);
+    expect(out[2]).toMatchObject({ id: '3', addressedToUs: false, relevant: true, intent: 'praise', reach: 'high' });
+    expect(out[3]).toEqual({ line: 4, error: 'missing required property "author"' });
+    expect(out[4]).toMatchObject({ id: '5', language: 'de', intent: 'security', risk: ['hijacked-account'] });
+    expect(run.code).toBe(1);
+  });
+});
+
+describe.concurrent('hearken policy simulate', () => {
+  it('counts per policy and first step, and with --base shows what changed since a commit', async () => {
+    const repo = tempPack();
+    const dir = path.join(repo, 'policies');
+    mkdirSync(dir);
+    execFileSync('sh', ['-c', 'mv *.yaml policies/ && git init -q && git add policies && git -c user.name=t -c user.email=t@example.invalid commit -qm pack'], { cwd: repo });
+    // After the commit, ideas no longer get their own policy.
+    execFileSync('git', ['rm', '-q', 'policies/idea.policy.yaml', 'policies/idea.cases.yaml'], { cwd: repo });
+    const posts = [
+      { id: '1', text: '@sprintcare you should add eSIM support' },
+      { id: '2', text: '@sprintcare I was charged twice!!' },
+      { id: '3', text: 'Sprint is great' },
+    ]
+      .map((p) => JSON.stringify({ channel: 'twitter', author: { handle: 'jane' }, createdAt: '2026-12-01T09:00:00+01:00', ...p }))
+      .join('\n');
+    const postsFile = path.join(repo, 'posts.jsonl');
+    writeFileSync(postsFile, posts);
+    const run = await hearken(['policy', 'simulate', '--posts', postsFile, '--policies', dir, '--base', 'HEAD']);
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out).toMatchObject({ posts: 3, malformed: 0, firstSteps: { interimReply: 2, ignore: 1 } });
+    expect(out.policies).toMatchObject({ 'addressed-default': 1, 'customer-complaint': 1, overheard: 1, '(none)': 0 });
+    expect(out.base).toMatchObject({ ref: 'HEAD', policies: { idea: 1, 'customer-complaint': 1, overheard: 1 }, firstSteps: { reply: 1, interimReply: 1, ignore: 1 } });
+    expect(out.difference).toEqual({ policies: { 'addressed-default': 1, idea: -1 }, firstSteps: { interimReply: 1, reply: -1 } });
+    expect(out.changed).toBe(1);
+    expect(out.changes).toEqual([{ from: 'idea', to: 'addressed-default', posts: 1 }]);
+  });
+});

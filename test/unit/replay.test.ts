@@ -1,0 +1,56 @@
+// Replay guard: recorded histories of every policy path (made from real runs
+// by scripts/record-histories.ts) must replay against the current workflow
+// code. A change that would break running interactions fails here.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflows } from '../../src/temporal/worker';
+
+const DIR = path.resolve(import.meta.dirname, '../fixtures/histories');
+const FILES = fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+
+function histories() {
+  return FILES.map((f) => ({ workflowId: f.replace(/\.json$/u, ''), history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8'))) }));
+}
+
+async function replayAll(workflowBundle: WorkflowBundleWithSourceMap): Promise<Array<{ workflowId: string; error?: unknown }>> {
+  const results = [];
+  for await (const r of Worker.runReplayHistories({ workflowBundle, replayName: 'hearken-replay-guard' }, histories())) {
+    results.push({ workflowId: r.workflowId, error: r.error });
+  }
+  return results;
+}
+
+describe('replay guard', () => {
+  it('has a recorded history for every policy path', () => {
+    expect(FILES).toEqual([
+      'escalate-approved.json',
+      'escalate-rejected.json',
+      'escalate-timed-out-follow-up-breach.json',
+      'ignore.json',
+      'interim-reply.json',
+    ]);
+  });
+
+  it('every recorded interaction replays against the current workflow code', async () => {
+    const results = await replayAll(await bundleWorkflows());
+    expect(results).toHaveLength(FILES.length);
+    for (const r of results) expect(r.error, `${r.workflowId}: ${String(r.error)}`).toBeUndefined();
+  }, 60_000);
+
+  it('a deliberately non-deterministic change fails the replay', async () => {
+    const bundle = await bundleWorkflowCode({
+      workflowsPath: fileURLToPath(new URL('../fixtures/nondeterministic-workflows/index.ts', import.meta.url)),
+      logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
+    });
+    const results = await replayAll(bundle);
+    expect(results).toHaveLength(FILES.length);
+    for (const r of results) {
+      expect(r.error, r.workflowId).toBeDefined();
+      expect((r.error as Error).name).toMatch(/DeterminismViolationError/);
+    }
+  }, 60_000);
+});
