@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { stateQuery, timelineQuery, type InteractionState, type TimelineEvent } from '../../workflows/definitions';
+import { buildTimeline } from '../../interactions/timeline';
+import { stateQuery, type InteractionState } from '../../workflows/definitions';
 import { uiLink, type AppDeps } from '../app';
 import { HttpProblem } from '../problem';
 import { checkInteractionId } from './ids';
@@ -22,7 +23,7 @@ export function interactionRoutes(deps: AppDeps): Router {
 
   r.get('/v1/interactions/:id/history', async (req, res) => {
     const id = checkInteractionId(req.params.id);
-    const events: TimelineEvent[] = await deps.client.workflow.getHandle(id).query(timelineQuery).catch(notFound(id));
+    const events = await buildTimeline(deps.client, id).catch(notFound(id));
     if (req.query.format === 'ndjson') {
       res.type('application/x-ndjson');
       for (const e of events) res.write(JSON.stringify(e) + '\n');

@@ -1,0 +1,162 @@
+// The audit timeline of an interaction, built from two records that cannot
+// drift apart because both come from Temporal's event history:
+//  - the raw events (posts as received, timers with their purpose and
+//    deadline, decisions as requested, runs started / continued / closed);
+//  - the workflow's own journal (triage, policy, steps, commitments,
+//    escalations, replies, notifications), read with a query, which Temporal
+//    answers by replaying that same history.
+// Every run of the interaction (continue-as-new, a thread reopened after it
+// closed) is included, oldest first.
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { tsToMs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
+import { timelineQuery, type TimelineEvent } from '../workflows/definitions';
+
+const { EventType } = temporal.api.enums.v1;
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+type Payload = temporal.api.common.v1.IPayload;
+type History = temporal.api.history.v1.IHistory;
+
+/** Journal entries that the raw history states with more authority. */
+const FROM_HISTORY = new Set(['post.captured', 'post.duplicate', 'timer.set', 'timer.fired']);
+
+export interface TimelineEntry extends TimelineEvent {
+  source: 'temporal' | 'workflow';
+  runId: string;
+}
+
+export async function buildTimeline(client: Client, interactionId: string): Promise<TimelineEntry[]> {
+  const runs = await runsOf(client, interactionId);
+  const all: TimelineEntry[] = [];
+  for (const { runId, history: known } of runs) {
+    const handle = client.workflow.getHandle(interactionId, runId);
+    const [history, journal] = await Promise.all([known ?? handle.fetchHistory(), handle.query(timelineQuery)]);
+    const merged = [
+      ...fromHistory(history.events ?? [], runId),
+      ...journal.filter((e) => !FROM_HISTORY.has(e.type)).map((e): TimelineEntry => ({ ...e, source: 'workflow', runId })),
+    ];
+    // Stable: within one instant, history events (the cause) come first.
+    merged.sort((a, b) => a.at.localeCompare(b.at));
+    all.push(...merged);
+  }
+  return all;
+}
+
+interface Run {
+  runId: string;
+  start: number;
+  history?: History;
+}
+
+/** Runs, oldest first: the continue-as-new chain back from the latest run, plus other runs found in visibility. */
+async function runsOf(client: Client, workflowId: string): Promise<Run[]> {
+  const latest = await client.workflow.getHandle(workflowId).describe();
+  const chain: Run[] = [];
+  let runId: string | undefined = latest.runId;
+  const seen = new Set<string>();
+  while (runId && !seen.has(runId)) {
+    seen.add(runId);
+    const history: History = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const started: HistoryEvent | undefined = history.events?.[0];
+    chain.push({ runId, start: started?.eventTime ? tsToMs(started.eventTime) : 0, history });
+    runId = started?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+  }
+  for await (const wf of client.workflow.list({ query: `WorkflowId = '${workflowId.replace(/'/gu, "\\'")}'` })) {
+    if (!seen.has(wf.runId)) {
+      seen.add(wf.runId);
+      chain.push({ runId: wf.runId, start: wf.startTime.getTime() });
+    }
+  }
+  return chain.sort((a, b) => a.start - b.start);
+}
+
+function decode(p: Payload | null | undefined): unknown {
+  return p ? defaultPayloadConverter.fromPayload(p as never) : undefined;
+}
+
+function fromHistory(events: HistoryEvent[], runId: string): TimelineEntry[] {
+  const out: TimelineEntry[] = [];
+  const accepted = new Map<string, { name: string; args: unknown[]; at: string; eventId: number }>();
+  const entry = (e: HistoryEvent, type: string, detail: Record<string, unknown>, actor?: string): TimelineEntry => ({
+    at: new Date(e.eventTime ? tsToMs(e.eventTime) : 0).toISOString(),
+    type,
+    ...(actor ? { actor } : {}),
+    ...detail,
+    eventId: Number(e.eventId),
+    source: 'temporal',
+    runId,
+  });
+  for (const e of events) {
+    switch (e.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
+        const a = e.workflowExecutionStartedEventAttributes;
+        out.push(entry(e, a?.continuedExecutionRunId ? 'run.continued' : 'run.started', a?.continuedExecutionRunId ? { previousRunId: a.continuedExecutionRunId } : {}));
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: {
+        const a = e.workflowExecutionUpdateAcceptedEventAttributes;
+        const id = a?.acceptedRequest?.meta?.updateId ?? '';
+        const input = a?.acceptedRequest?.input;
+        const args = (input?.args?.payloads ?? []).map(decode);
+        accepted.set(id, { name: input?.name ?? '', args, at: '', eventId: Number(e.eventId) });
+        if (input?.name === 'decide') {
+          const d = args[0] as { decision?: string; note?: string; decider?: { name?: string; role?: string } } | undefined;
+          out.push(entry(e, 'decision.received', { decision: d?.decision, note: d?.note, role: d?.decider?.role, updateId: id }, d?.decider?.name));
+        }
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED: {
+        const a = e.workflowExecutionUpdateCompletedEventAttributes;
+        const req = accepted.get(a?.meta?.updateId ?? '');
+        if (req?.name !== 'addPost') break;
+        const result = decode(a?.outcome?.success?.payloads?.[0]) as { duplicate?: boolean } | undefined;
+        const post = req.args[0] as { id?: string; author?: unknown; text?: string; createdAt?: string; channel?: string; threadId?: string } | undefined;
+        out.push(
+          result?.duplicate
+            ? entry(e, 'post.duplicate', { postId: post?.id })
+            : entry(e, 'post.captured', { postId: post?.id, channel: post?.channel, threadId: post?.threadId, author: post?.author, text: post?.text, createdAt: post?.createdAt }),
+        );
+        break;
+      }
+      case EventType.EVENT_TYPE_TIMER_STARTED: {
+        const a = e.timerStartedEventAttributes;
+        const at = e.eventTime ? tsToMs(e.eventTime) : 0;
+        const ms = a?.startToFireTimeout ? tsToMs(a.startToFireTimeout) : 0;
+        out.push(entry(e, 'timer.set', { timerId: a?.timerId, purpose: summaryOf(e), deadline: new Date(at + ms).toISOString() }));
+        break;
+      }
+      case EventType.EVENT_TYPE_TIMER_FIRED:
+        out.push(entry(e, 'timer.fired', { timerId: e.timerFiredEventAttributes?.timerId }));
+        break;
+      case EventType.EVENT_TYPE_TIMER_CANCELED:
+        out.push(entry(e, 'timer.cancelled', { timerId: e.timerCanceledEventAttributes?.timerId }));
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
+        out.push(entry(e, 'activity.failed', { error: e.activityTaskFailedEventAttributes?.failure?.message }));
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
+        out.push(entry(e, 'activity.timed-out', {}));
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
+        out.push(entry(e, 'run.continued-as-new', { newRunId: e.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId }));
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+        out.push(entry(e, 'run.completed', { result: decode(e.workflowExecutionCompletedEventAttributes?.result?.payloads?.[0]) }));
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT:
+        out.push(entry(e, 'run.ended', { how: EventType[e.eventType] }));
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+function summaryOf(e: HistoryEvent): string | undefined {
+  const s = decode(e.userMetadata?.summary);
+  return typeof s === 'string' ? s : undefined;
+}
