@@ -14,6 +14,8 @@ export interface Config {
   taskQueue: string;
   /** Posts per minute per client IP accepted by POST /v1/posts (connectors deliver in bursts). */
   captureRatePerMinute: number;
+  /** History length at which a quiet interaction continues as new. */
+  maxHistoryEvents: number;
   /** How long a finished interaction stays open for more posts of its thread before it closes. */
   idleCloseMs: number;
   logLevel: string;
@@ -41,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     namespace: env.TEMPORAL_NAMESPACE || 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE || 'hearken',
     captureRatePerMinute: intFromEnv(env, 'HEARKEN_CAPTURE_RATE_LIMIT', 6000),
+    maxHistoryEvents: intFromEnv(env, 'HEARKEN_MAX_HISTORY_EVENTS', 5_000),
     idleCloseMs: intFromEnv(env, 'HEARKEN_IDLE_CLOSE_SECONDS', 24 * 3600) * 1000,
     logLevel: env.LOG_LEVEL || 'info',
   };

@@ -136,6 +136,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         namespace: config.namespace,
         taskQueue: config.taskQueue,
         idleCloseMs: config.idleCloseMs,
+        maxHistoryEvents: config.maxHistoryEvents,
         ...(uiBaseUrl ? { uiBaseUrl } : {}),
       });
       const server: Server = await new Promise((resolve, reject) => {

@@ -11,6 +11,7 @@ import { HttpProblem, problemMiddleware, sendProblem } from './problem';
 import { escalationRoutes } from './routes/escalations';
 import { healthRoutes } from './routes/health';
 import { interactionRoutes } from './routes/interactions';
+import { listRoutes } from './routes/lists';
 import { policyRoutes } from './routes/policies';
 import { postRoutes } from './routes/posts';
 
@@ -22,6 +23,7 @@ export interface AppDeps {
   namespace: string;
   taskQueue: string;
   idleCloseMs: number;
+  maxHistoryEvents: number;
   /** Posts per minute per client IP on POST /v1/posts. */
   captureRatePerMinute: number;
   /** Temporal UI base URL for deep links, when known. */
@@ -40,6 +42,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(healthRoutes(deps));
   app.use(postRoutes(deps));
+  app.use(listRoutes(deps));
   app.use(interactionRoutes(deps));
   app.use(escalationRoutes(deps));
   app.use(policyRoutes(deps));

@@ -142,6 +142,19 @@ function components(): Json {
         },
         ['interactions'],
       ),
+      CustomerProfile: obj(
+        'A customer across all their interactions (from Temporal visibility).',
+        {
+          customer: obj('Who.', { channel: str('Channel.'), authorId: str('Author id.') }, ['channel', 'authorId']),
+          interactions: { description: 'How many interactions.', type: 'integer', minimum: 1 },
+          perPolicy: { description: 'Interactions per policy id.', type: 'object', additionalProperties: { type: 'integer' } },
+          perStatus: { description: 'Interactions per status (outcome).', type: 'object', additionalProperties: { type: 'integer' } },
+          lastSentiment: nullable({ description: 'Sentiment of the latest triaged post.', type: 'object' }),
+          commitments: obj('Commitments across interactions.', { met: { description: 'Met in time.', type: 'integer' }, breached: { description: 'Breached.', type: 'integer' } }, ['met', 'breached']),
+          recent: { description: 'Up to 50 interactions, newest first.', type: 'array', items: { type: 'object' } },
+        },
+        ['customer', 'interactions', 'perPolicy', 'perStatus', 'commitments', 'recent'],
+      ),
       Escalation: obj(
         'An escalation waiting for a decision.',
         {
@@ -236,9 +249,20 @@ function paths(): Json {
           query('breached', 'Only interactions with (true) or without (false) a breached commitment.', { enum: ['true', 'false'] }),
           query('since', 'Started at or after (ISO 8601).', { type: 'string', format: 'date-time' }),
           query('pageToken', 'nextPageToken of the previous page.', { type: 'string', maxLength: 4000 }),
-          query('limit', 'Page size.', { type: 'integer', minimum: 1, maximum: 1000 }),
+          query('limit', 'Page size (default 50).', { type: 'integer', minimum: 1, maximum: 500 }),
         ],
         responses: { 200: ok('One page.', ref('InteractionList')), ...problems('BadRequest', 'UnprocessableContent') },
+      },
+    },
+    '/v1/customers/{channel}/{authorId}': {
+      parameters: [
+        { name: 'channel', in: 'path', required: true, description: 'Channel, like twitter.', schema: { type: 'string', maxLength: 300 } },
+        { name: 'authorId', in: 'path', required: true, description: "The author's id (or handle when the channel has no ids).", schema: { type: 'string', maxLength: 300 } },
+      ],
+      get: {
+        operationId: 'getCustomer',
+        summary: 'The profile of a communication partner: their interactions, counts per policy and outcome, last sentiment, commitments met vs breached.',
+        responses: { 200: ok('The profile.', ref('CustomerProfile')), ...problems('BadRequest', 'NotFound') },
       },
     },
     '/v1/interactions/{id}': {

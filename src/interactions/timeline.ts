@@ -10,13 +10,31 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { tsToMs } from '@temporalio/common/lib/time';
-import { temporal } from '@temporalio/proto';
+// @temporalio/proto is CommonJS without static named exports (tsx/Node ESM
+// cannot import { temporal }): take the namespace off the default export.
+import proto, { type temporal } from '@temporalio/proto';
 import { timelineQuery, type TimelineEvent } from '../workflows/definitions';
 
-const { EventType } = temporal.api.enums.v1;
+const { EventType } = proto.temporal.api.enums.v1;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Payload = temporal.api.common.v1.IPayload;
 type History = temporal.api.history.v1.IHistory;
+
+const PRODUCED_BY_TASK = new Set<number>([
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
+  EventType.EVENT_TYPE_TIMER_STARTED,
+  EventType.EVENT_TYPE_TIMER_CANCELED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+]);
+
+/** Within one instant: what came in, then what the workflow made of it, then what it set in motion. */
+function rank(e: TimelineEntry): number {
+  if (e.source === 'workflow') return 1;
+  return ['post.captured', 'post.duplicate', 'decision.received', 'run.started', 'run.continued', 'timer.fired'].includes(e.type) ? 0 : 2;
+}
 
 /** Journal entries that the raw history states with more authority. */
 const FROM_HISTORY = new Set(['post.captured', 'post.duplicate', 'timer.set', 'timer.fired']);
@@ -36,8 +54,7 @@ export async function buildTimeline(client: Client, interactionId: string): Prom
       ...fromHistory(history.events ?? [], runId),
       ...journal.filter((e) => !FROM_HISTORY.has(e.type)).map((e): TimelineEntry => ({ ...e, source: 'workflow', runId })),
     ];
-    // Stable: within one instant, history events (the cause) come first.
-    merged.sort((a, b) => a.at.localeCompare(b.at));
+    merged.sort((a, b) => a.at.localeCompare(b.at) || rank(a) - rank(b));
     all.push(...merged);
   }
   return all;
@@ -77,18 +94,30 @@ function decode(p: Payload | null | undefined): unknown {
 
 function fromHistory(events: HistoryEvent[], runId: string): TimelineEntry[] {
   const out: TimelineEntry[] = [];
-  const accepted = new Map<string, { name: string; args: unknown[]; at: string; eventId: number }>();
-  const entry = (e: HistoryEvent, type: string, detail: Record<string, unknown>, actor?: string): TimelineEntry => ({
-    at: new Date(e.eventTime ? tsToMs(e.eventTime) : 0).toISOString(),
-    type,
-    ...(actor ? { actor } : {}),
-    ...detail,
-    eventId: Number(e.eventId),
-    source: 'temporal',
-    runId,
-  });
+  const accepted = new Map<string, { name: string; args: unknown[] }>();
+  // Events a workflow task produced (accepted updates, timers set, the run's
+  // end) carry the time that task started: the same clock the workflow's
+  // journal uses, so causes and effects sort in the order they happened.
+  let taskStartedAt = 0;
+  const entry = (e: HistoryEvent, type: string, detail: Record<string, unknown>, actor?: string): TimelineEntry => {
+    const recorded = e.eventTime ? tsToMs(e.eventTime) : 0;
+    const logical = PRODUCED_BY_TASK.has(e.eventType ?? 0) && taskStartedAt ? taskStartedAt : recorded;
+    return {
+      at: new Date(logical).toISOString(),
+      type,
+      ...(actor ? { actor } : {}),
+      ...detail,
+      eventId: Number(e.eventId),
+      recordedAt: new Date(recorded).toISOString(),
+      source: 'temporal',
+      runId,
+    };
+  };
   for (const e of events) {
     switch (e.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED:
+        taskStartedAt = e.eventTime ? tsToMs(e.eventTime) : taskStartedAt;
+        break;
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
         const a = e.workflowExecutionStartedEventAttributes;
         out.push(entry(e, a?.continuedExecutionRunId ? 'run.continued' : 'run.started', a?.continuedExecutionRunId ? { previousRunId: a.continuedExecutionRunId } : {}));
@@ -99,7 +128,7 @@ function fromHistory(events: HistoryEvent[], runId: string): TimelineEntry[] {
         const id = a?.acceptedRequest?.meta?.updateId ?? '';
         const input = a?.acceptedRequest?.input;
         const args = (input?.args?.payloads ?? []).map(decode);
-        accepted.set(id, { name: input?.name ?? '', args, at: '', eventId: Number(e.eventId) });
+        accepted.set(id, { name: input?.name ?? '', args });
         if (input?.name === 'decide') {
           const d = args[0] as { decision?: string; note?: string; decider?: { name?: string; role?: string } } | undefined;
           out.push(entry(e, 'decision.received', { decision: d?.decision, note: d?.note, role: d?.decider?.role, updateId: id }, d?.decider?.name));
@@ -121,7 +150,8 @@ function fromHistory(events: HistoryEvent[], runId: string): TimelineEntry[] {
       }
       case EventType.EVENT_TYPE_TIMER_STARTED: {
         const a = e.timerStartedEventAttributes;
-        const at = e.eventTime ? tsToMs(e.eventTime) : 0;
+        // The timer runs from the workflow's clock (its task's start), like its deadline.
+        const at = taskStartedAt || (e.eventTime ? tsToMs(e.eventTime) : 0);
         const ms = a?.startToFireTimeout ? tsToMs(a.startToFireTimeout) : 0;
         out.push(entry(e, 'timer.set', { timerId: a?.timerId, purpose: summaryOf(e), deadline: new Date(at + ms).toISOString() }));
         break;

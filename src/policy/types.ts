@@ -179,8 +179,9 @@ export interface Plan {
   periodicUpdateText: string | null;
 }
 
-/** What triage says about a post (first cut; issue 6 extends it). */
+/** What triage says about a post (src/triage). */
 export interface Triage {
+  /** ISO 639-1 code (the post's own tag when it has one), `und` when undetermined. */
   language: string;
   addressedToUs: boolean;
   addressedReason: 'direct' | 'reply-to-us' | 'mention' | null;
@@ -188,7 +189,10 @@ export interface Triage {
   intent: 'question' | 'complaint' | 'praise' | 'idea' | 'security' | 'spam' | 'other';
   sentiment: { score: number; label: 'negative' | 'neutral' | 'positive' };
   reach: 'low' | 'medium' | 'high';
+  /** suspicious-link, phishing, hijacked-account, legal-threat, personal-data. */
   risk: string[];
+  /** Why: the rules that decided, as `field:detail` (`addressed:mention @sprintcare`, `intent:complaint "still waiting"`). */
+  signals?: string[];
 }
 
 export type { Post };

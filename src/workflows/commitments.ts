@@ -16,6 +16,7 @@ export function openCommitment(
   startedAt: number,
   deadline: number,
   business: boolean,
+  replyIndex = ctx.state.replies.length,
 ): CommitmentRecord {
   const c: CommitmentRecord = {
     id: `${name}:${postId}:${ctx.state.commitments.length}`,
@@ -25,10 +26,17 @@ export function openCommitment(
     deadline: new Date(deadline).toISOString(),
     business,
     status: 'running',
+    replyIndex,
   };
   ctx.state.commitments.push(c);
   ctx.record('commitment.started', { commitment: name, postId, startedAt: c.startedAt, deadline: c.deadline, business });
   return c;
+}
+
+/** Whether what the clock waits for has happened: a reply after it started, or the resolution. */
+export function isMet(ctx: RunContext, c: CommitmentRecord): boolean {
+  if (c.name === 'resolution') return ctx.resolved;
+  return ctx.state.replies.length > c.replyIndex;
 }
 
 /** Starts a clock and watches it; resolves once it is met (possibly late). */
@@ -39,29 +47,40 @@ export async function watchCommitment(
   startedAt: number,
   deadline: number,
   business: boolean,
-  isMet: () => boolean,
+  replyIndex?: number,
 ): Promise<void> {
-  const c = openCommitment(ctx, name, postId, startedAt, deadline, business);
-  if (business && !isMet() && deadline > Date.now() && ctx.active?.plan.calendar && !ctx.active.plan.calendar.always) {
+  const c = openCommitment(ctx, name, postId, startedAt, deadline, business, replyIndex);
+  if (business && !isMet(ctx, c) && deadline > Date.now() && ctx.active?.plan.calendar && !ctx.active.plan.calendar.always) {
     // A business clock does not run while the calendar is closed (the deadline
     // already accounts for that); say so in the timeline.
     await recordPauseIfClosed(ctx, c);
   }
+  await superviseCommitment(ctx, c);
+}
+
+/**
+ * Races the clock against what it waits for. Also used to resume clocks
+ * carried over a continue-as-new.
+ */
+export async function superviseCommitment(ctx: RunContext, c: CommitmentRecord): Promise<void> {
+  const deadline = Date.parse(c.deadline);
+  const met = () => isMet(ctx, c);
   const remaining = deadline - Date.now();
-  const metInTime = isMet() || (remaining > 0 && (await condition(isMet, remaining, { summary: `${name} deadline ${c.deadline}` })));
+  const metInTime = met() || (remaining > 0 && (await condition(met, remaining, { summary: `${c.name} deadline ${c.deadline}` })));
   if (c.status === 'superseded') return;
   if (metInTime) {
     settleCommitment(ctx, c);
     return;
   }
   c.status = 'breached';
-  ctx.record('commitment.breached', { commitment: name, postId, deadline: c.deadline, byMs: Math.max(0, Date.now() - deadline) });
+  ctx.record('commitment.breached', { commitment: c.name, postId: c.postId, deadline: c.deadline, byMs: Math.max(0, Date.now() - deadline) });
   upsertSearchAttributes([{ key: SA.breached, value: true }]);
+  ctx.refreshSummary();
   const onBreach = ctx.active?.plan.onBreach ?? [];
   if (onBreach.length > 0) await runSteps(ctx, onBreach, `onBreach.${c.id}`);
   // Still record when it is met at last, so "breached by how much" is known.
   // (A takeover cancels this wait through the plan's cancellation scope.)
-  await condition(isMet);
+  await condition(met);
   settleCommitment(ctx, c);
 }
 
@@ -72,6 +91,7 @@ export function settleCommitment(ctx: RunContext, c: CommitmentRecord): void {
   c.metAt = new Date(metAt).toISOString();
   c.marginMs = Date.parse(c.deadline) - metAt;
   if (!late) c.status = 'met';
+  ctx.refreshSummary();
   ctx.record('commitment.met', { commitment: c.name, postId: c.postId, deadline: c.deadline, marginMs: c.marginMs, late });
 }
 

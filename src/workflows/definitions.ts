@@ -3,6 +3,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Post } from '../domain/post';
 import type { CommitmentName, Plan, Triage } from '../policy/types';
+import type { CarriedState } from './continue-as-new';
 
 export type InteractionStatus =
   | 'triaging'
@@ -17,6 +18,10 @@ export interface InteractionInput {
   interactionId: string;
   /** How long a finished interaction waits for more posts of its thread before it closes. */
   idleCloseMs: number;
+  /** History length at which a quiet interaction continues as new (default 5,000). */
+  maxHistoryEvents?: number;
+  /** Set by continue-as-new: what the previous run handed over. */
+  carried?: CarriedState;
 }
 
 export interface AddPostResult {
@@ -76,6 +81,8 @@ export interface CommitmentRecord {
   deadline: string;
   business: boolean;
   status: 'running' | 'met' | 'breached' | 'superseded';
+  /** Replies published before the clock started: a later one answers it. */
+  replyIndex: number;
   metAt?: string;
   /** Positive: met this many ms early; negative: met late. */
   marginMs?: number;
@@ -120,6 +127,8 @@ export interface InteractionState {
   replies: ReplyRecord[];
   escalations: EscalationRecord[];
   ignoredReason?: string;
+  /** Posts and replies of earlier runs no longer listed here (long threads keep the latest 100). */
+  counts?: { posts: number; replies: number };
 }
 
 export interface InteractionResult {
@@ -127,6 +136,18 @@ export interface InteractionResult {
   policy: string | null;
   replies: number;
   breaches: number;
+}
+
+/** Kept in the memo so lists and customer profiles need no query per interaction. */
+export interface InteractionSummary {
+  status: InteractionStatus;
+  policy: { id: string; version: string } | null;
+  intent: Triage['intent'] | null;
+  sentiment: Triage['sentiment'] | null;
+  posts: number;
+  replies: number;
+  commitments: { met: number; breached: number };
+  lastPostAt: string | null;
 }
 
 /** What the escalation list shows without querying each workflow (kept in the memo). */

@@ -9,15 +9,18 @@ import {
   CancellationScope,
   allHandlersFinished,
   condition,
+  continueAsNew,
   isCancellation,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { postKey, type Post } from '../domain/post';
 import { ErrorType } from '../errors';
 import type { Plan } from '../policy/types';
 import { SA } from '../temporal/search-attributes';
 import { supersedeRunning, watchCommitment } from './commitments';
+import { carry, restore, shouldContinueAsNew } from './continue-as-new';
 import {
   addPostUpdate,
   decideUpdate,
@@ -35,7 +38,7 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
   const ctx = new RunContext(input.interactionId);
   const inbox: Post[] = [];
   const known = new Set<string>();
-  let scope: CancellationScope | null = null;
+  let scope: CancellationScope | null = input.carried ? restore(ctx, input.carried, known, inbox) : null;
   let programDone = true;
 
   setHandler(
@@ -70,6 +73,7 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
     ctx.resolved = false;
     upsertSearchAttributes([{ key: SA.policy, value: plan.policy.id }]);
     ctx.record('policy.selected', { postId: post.id, policy: plan.policy.id, version: plan.policy.version, priority: plan.policy.priority, candidates: plan.candidates });
+    ctx.refreshSummary();
     programDone = false;
     scope = new CancellationScope();
     scope
@@ -85,19 +89,29 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
       });
   };
 
-  const nextPost = async (): Promise<Post | null> => {
+  const nextPost = async (): Promise<Post | 'idle' | 'continue'> => {
     for (;;) {
+      // Between posts, with no step running, is the moment to shed a long
+      // history; posts still waiting are carried over.
+      if (programDone && shouldContinueAsNew(input.maxHistoryEvents)) return 'continue';
       const post = inbox.shift();
       if (post) return post;
       if (!programDone) {
         await condition(() => inbox.length > 0 || programDone);
         continue;
       }
-      if (!(await condition(() => inbox.length > 0, input.idleCloseMs))) return null;
+      if (!(await condition(() => inbox.length > 0, input.idleCloseMs))) return 'idle';
     }
   };
 
-  for (let post = await nextPost(); post; post = await nextPost()) {
+  for (;;) {
+    const post = await nextPost();
+    if (post === 'idle') break;
+    if (post === 'continue') {
+      await condition(allHandlersFinished);
+      ctx.record('run.continuing-as-new', { historyLength: workflowInfo().historyLength, waitingPosts: inbox.length });
+      return continueAsNew<typeof interaction>({ ...input, carried: carry(ctx, known, inbox, input.carried?.runs ?? 0) });
+    }
     const { triage, plan } = await assessPost({ interactionId: input.interactionId, post });
     ctx.record('post.triaged', { postId: post.id, triage });
     ctx.record('policy.evaluated', { postId: post.id, candidates: plan.candidates, winner: plan.policy.id, version: plan.policy.version });
@@ -134,10 +148,10 @@ async function runPlan(ctx: RunContext, plan: Plan, post: Post): Promise<void> {
   const repliesAtStart = ctx.state.replies.length;
   const { firstResponse, resolution } = plan.commitments;
   if (firstResponse && plan.deadlines.firstResponse) {
-    void watchCommitment(ctx, 'firstResponse', post.id, createdAt, Date.parse(plan.deadlines.firstResponse), firstResponse.business, () => ctx.state.replies.length > repliesAtStart);
+    void watchCommitment(ctx, 'firstResponse', post.id, createdAt, Date.parse(plan.deadlines.firstResponse), firstResponse.business, repliesAtStart);
   }
   if (resolution && plan.deadlines.resolution) {
-    void watchCommitment(ctx, 'resolution', post.id, createdAt, Date.parse(plan.deadlines.resolution), resolution.business, () => ctx.resolved);
+    void watchCommitment(ctx, 'resolution', post.id, createdAt, Date.parse(plan.deadlines.resolution), resolution.business);
   }
   await runSteps(ctx, plan.steps, 'steps');
   if (ctx.state.status !== 'ignored') {
@@ -157,7 +171,7 @@ function startNextResponse(ctx: RunContext, post: Post, scope: CancellationScope
   void scope
     .run(async () => {
       const deadline = await ctx.deadlineAfter(createdAt, d);
-      await watchCommitment(ctx, 'nextResponse', post.id, createdAt, deadline, d.business, () => ctx.state.replies.length > repliesAtPost);
+      await watchCommitment(ctx, 'nextResponse', post.id, createdAt, deadline, d.business, repliesAtPost);
     })
     .catch((err: unknown) => {
       if (!isCancellation(err)) throw err;

@@ -1,7 +1,7 @@
 // The state of one interaction run and the effects every part of the
 // workflow shares: recording the timeline, publishing, notifying, deadlines.
 // Deterministic: time is the workflow's clock, effects are activities.
-import { proxyActivities, proxyLocalActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Post } from '../domain/post';
 import type { Duration, Plan } from '../policy/types';
@@ -11,6 +11,7 @@ import type {
   DecisionResult,
   EscalationRecord,
   InteractionState,
+  InteractionSummary,
   InteractionStatus,
   ReplyRecord,
   TimelineEvent,
@@ -87,6 +88,26 @@ export class RunContext {
     this.state.status = status;
     this.record('status.changed', { status });
     upsertSearchAttributes([{ key: SA.status, value: status }]);
+    this.refreshSummary();
+  }
+
+  /** The memo lists show without querying each workflow (customer profiles, interaction lists). */
+  refreshSummary(): void {
+    const s = this.state;
+    const summary: InteractionSummary = {
+      status: s.status,
+      policy: s.policy ? { id: s.policy.id, version: s.policy.version } : null,
+      intent: s.triage?.intent ?? null,
+      sentiment: s.triage?.sentiment ?? null,
+      posts: s.posts.length,
+      replies: s.replies.length,
+      commitments: {
+        met: s.commitments.filter((c) => c.status === 'met').length,
+        breached: s.commitments.filter((c) => c.status === 'breached').length,
+      },
+      lastPostAt: s.posts[s.posts.length - 1]?.createdAt ?? null,
+    };
+    upsertMemo({ summary });
   }
 
   takeDecision(): PendingDecision {

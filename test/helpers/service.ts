@@ -24,6 +24,7 @@ export async function startTestService(opts: {
   taskQueue?: string;
   tokensFile?: string;
   captureRatePerMinute?: number;
+  maxHistoryEvents?: number;
 }): Promise<TestService> {
   const config = loadConfig({
     TEMPORAL_ADDRESS: opts.temporalAddress,
@@ -33,6 +34,7 @@ export async function startTestService(opts: {
     HEARKEN_IDLE_CLOSE_SECONDS: String(opts.idleCloseSeconds ?? 3600),
     TEMPORAL_TASK_QUEUE: opts.taskQueue ?? `test-${Math.random().toString(36).slice(2, 8)}`,
     ...(opts.tokensFile ? { HEARKEN_TOKENS_FILE: opts.tokensFile } : {}),
+    ...(opts.maxHistoryEvents !== undefined ? { HEARKEN_MAX_HISTORY_EVENTS: String(opts.maxHistoryEvents) } : {}),
     ...(opts.captureRatePerMinute !== undefined ? { HEARKEN_CAPTURE_RATE_LIMIT: String(opts.captureRatePerMinute) } : {}),
   });
   const service = await startService({

@@ -13,7 +13,7 @@ import { addBusinessTime } from '../../src/policy/calendar';
 import { PackStore } from '../../src/policy/pack-store';
 import { findTestServer } from '../../src/temporal/binaries';
 import { SA, SEARCH_ATTRIBUTE_TYPES } from '../../src/temporal/search-attributes';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { bundleWorkflows } from '../../src/temporal/worker';
 import { addPostUpdate, stateQuery, timelineQuery } from '../../src/workflows/definitions';
 import { jsonLines } from '../helpers/files';
@@ -32,7 +32,7 @@ run('long timers on the time-skipping server', () => {
   beforeAll(async () => {
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer! } } });
     // The test server knows no custom search attributes until told.
-    const { IndexedValueType } = temporal.api.enums.v1;
+    const { IndexedValueType } = proto.temporal.api.enums.v1;
     const types = { Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, Datetime: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME, Bool: IndexedValueType.INDEXED_VALUE_TYPE_BOOL };
     await env.connection.operatorService.addSearchAttributes({
       namespace: env.namespace ?? 'default',

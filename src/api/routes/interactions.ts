@@ -49,6 +49,7 @@ function publicState(s: InteractionState) {
     replies: s.replies,
     escalations: s.escalations,
     posts: s.posts,
+    ...(s.counts ? { counts: s.counts } : {}),
     ...(s.ignoredReason ? { ignoredReason: s.ignoredReason } : {}),
   };
 }

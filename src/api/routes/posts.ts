@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Post } from '../../domain/post';
-import { capturePost } from '../../interactions/capture';
+import { capturePostWithRetry } from '../../interactions/capture';
 import type { AppDeps } from '../app';
 import { validateBody } from '../validate';
 
@@ -8,7 +8,7 @@ export function postRoutes(deps: AppDeps): Router {
   const r = Router();
   r.post('/v1/posts', async (req, res) => {
     const post = validateBody<Post>('post', req.body);
-    const result = await capturePost(deps.client, { taskQueue: deps.taskQueue, idleCloseMs: deps.idleCloseMs }, post);
+    const result = await capturePostWithRetry(deps.client, { taskQueue: deps.taskQueue, idleCloseMs: deps.idleCloseMs, maxHistoryEvents: deps.maxHistoryEvents }, post);
     res.status(result.duplicate ? 200 : 202).json(result);
   });
   return r;
