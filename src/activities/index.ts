@@ -8,6 +8,7 @@ import type { Notifier } from '../channels/notifier';
 import type { Post } from '../domain/post';
 import { addDuration } from '../policy/calendar';
 import { renderTemplate, type RenderVars } from '../policy/render';
+import { metrics } from '../metrics';
 import { assess } from '../policy/assess';
 import type { CompiledPolicy } from '../policy/select';
 import type { Calendar, Duration, Plan, PolicyPack, Triage } from '../policy/types';
@@ -65,7 +66,10 @@ export function createActivities(deps: ActivityDeps) {
   return {
     /** Triage the post and choose the plan, with the pack loaded right now. */
     async assessPost(input: AssessInput): Promise<Assessment> {
-      return assess(deps.packs.current(), deps.packs.compiled(), input.post);
+      const end = metrics.assessments.startTimer();
+      const result = assess(deps.packs.current(), deps.packs.compiled(), input.post);
+      end({ policy: result.plan.policy.id });
+      return result;
     },
 
     async publishReply(input: PublishInput): Promise<PublishOutput> {
@@ -81,6 +85,7 @@ export function createActivities(deps: ActivityDeps) {
         text,
         idempotencyKey: input.idempotencyKey,
       });
+      metrics.repliesPublished.inc({ channel: input.post.channel, duplicate: String(duplicate) });
       return { messageId: reply.messageId, publishedAt: reply.publishedAt, text: reply.text, channel: deps.channel.name, duplicate };
     },
 
@@ -97,6 +102,7 @@ export function createActivities(deps: ActivityDeps) {
         },
         input.webhook,
       );
+      metrics.notifications.inc({ team: input.team, kind: input.kind, via: rec.via });
       return { via: rec.via, sentAt: rec.sentAt };
     },
 

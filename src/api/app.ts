@@ -12,6 +12,7 @@ import { escalationRoutes } from './routes/escalations';
 import { healthRoutes } from './routes/health';
 import { interactionRoutes } from './routes/interactions';
 import { listRoutes } from './routes/lists';
+import { metricsRoutes, requestTimer } from './routes/metrics';
 import { policyRoutes } from './routes/policies';
 import { postRoutes } from './routes/posts';
 
@@ -34,6 +35,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(requestTimer());
   app.use(securityHeaders());
   app.use('/v1/posts', captureRateLimit(deps.captureRatePerMinute));
   app.use(express.json({ limit: '64kb', type: ['application/json', 'application/*+json'] }));
@@ -46,6 +48,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(interactionRoutes(deps));
   app.use(escalationRoutes(deps));
   app.use(policyRoutes(deps));
+  app.use(metricsRoutes(deps));
   app.use((req, res) => sendProblem(res, new HttpProblem(404, 'Not Found', `no route for ${req.method} ${req.path}`), req.originalUrl));
   app.use(
     problemMiddleware((err, req) => {

@@ -18,7 +18,7 @@ function packageVersion(): string {
 
 export function buildProgram(): Command {
   const program = new Command('hearken')
-    .description('Hearken policy tools: check, explain, test and simulate policy packs; triage posts')
+    .description('Hearken tools: check, explain, test and simulate policy packs; triage posts; export audit trails')
     .version(packageVersion())
     // Settings made before .command() are inherited by every subcommand.
     .exitOverride()
@@ -74,6 +74,18 @@ export function buildProgram(): Command {
     .action(async (file: string | undefined, opts: { policies?: string }) => {
       const { triage } = await import('./triage');
       process.exitCode = await triage(file, opts);
+    });
+
+  const audit = program.command('audit').description('audit trails of interactions');
+  audit
+    .command('export')
+    .description('write NDJSON of all interactions closed since a time, each with its whole timeline')
+    .requiredOption('--since <time>', 'ISO 8601 time, e.g. 2026-11-01T00:00:00Z')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .option('--address <host:port>', 'Temporal frontend (default: $TEMPORAL_ADDRESS or the embedded dev server)')
+    .action(async (opts: { since: string; out?: string; address?: string }) => {
+      const { exportAudit } = await import('./audit-export');
+      process.exitCode = await exportAudit(opts);
     });
 
   return program;

@@ -1,6 +1,8 @@
 // Audit: every interaction explains itself — its timeline entry by entry,
 // lists and customer profiles from visibility, and long threads that
 // continue-as-new without losing a post.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevServer } from '../../src/temporal/dev-server';
@@ -14,6 +16,15 @@ const BASIC_PACK = path.resolve(import.meta.dirname, '../fixtures/packs/basic');
 const run = temporalAvailable() ? describe : describe.skip;
 
 type Ev = Record<string, any> & { at: string; type: string };
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+function runCli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['bin/hearken.mjs', ...args], { cwd: ROOT }, (err, stdout, stderr) => {
+      resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
 
 run('audit', () => {
   let server: DevServer;
@@ -144,6 +155,20 @@ run('audit', () => {
     expect((await getJson(`${svc.url}/v1/customers/twitter/nobody-here`)).status).toBe(404);
   });
 
+  it('hearken audit export writes NDJSON of every interaction closed since a time, with its timeline', async () => {
+    const out = path.join(svc.config.dataDir, 'export.ndjson');
+    const since = new Date(Date.now() - 10 * 60_000).toISOString();
+    const { status, stderr } = await runCli(['audit', 'export', '--since', since, '--out', out, '--address', server.address]);
+    expect(stderr).toMatch(/exported \d+ interactions? closed since/);
+    expect(status).toBe(0);
+    const lines = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const ids = lines.map((l) => l.interactionId);
+    expect(ids).toEqual(expect.arrayContaining(['twitter:a-ignore', 'twitter:a-approve', 'twitter:a-timeout']));
+    const approve = lines.find((l) => l.interactionId === 'twitter:a-approve');
+    expect(approve.timeline.map((e: Ev) => e.type)).toContain('escalation.decided');
+    expect((await runCli(['audit', 'export', '--since', 'last tuesday'])).status).toBe(2);
+  }, 60_000);
+
   it('a 300-post thread continues as new and its history still shows every post', async () => {
     const thread = 'long-1';
     await capture(longSvc, thread, '@sprintcare hello, a long story follows', 'audit-long');
@@ -156,7 +181,7 @@ run('audit', () => {
     const evs = await eventually(async () => {
       const t = await timeline(longSvc, id);
       return t.filter((e) => e.type === 'post.triaged').length === 300 ? t : null;
-    }, 120_000, 'all 300 posts triaged');
+    }, 150_000, 'all 300 posts triaged', 2_000);
     const state = (await getJson(`${longSvc.url}/v1/interactions/${id}`)).body;
     expect((state.counts?.posts ?? 0) + state.posts.length).toBe(300);
     expect(state.replies.length + (state.counts?.replies ?? 0)).toBe(1);

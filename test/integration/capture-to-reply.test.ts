@@ -138,6 +138,17 @@ run('capture to reply on a real Temporal server', () => {
     expect(res.body.title).toBe('Malformed JSON');
   });
 
+  it('GET /metrics counts captures, duplicates, replies and open interactions in Prometheus text', async () => {
+    const res = await fetch(`${svc.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/plain/);
+    const text = await res.text();
+    expect(text).toMatch(/hearken_posts_captured_total\{channel="twitter",duplicate="true"\} 1\b/);
+    expect(text).toMatch(/hearken_replies_published_total\{channel="twitter",duplicate="false"\} [1-9]/);
+    expect(text).toMatch(/hearken_interactions\{state="open"\} [1-9]/);
+    expect(text).toMatch(/hearken_http_request_duration_seconds_count\{method="POST",route="\/v1\/posts",status="202"\}/);
+  });
+
   it('GET /v1/policies shows the loaded pack and its version', async () => {
     const res = await getJson(`${svc.url}/v1/policies`);
     expect(res.status).toBe(200);

@@ -6,6 +6,7 @@ import { Router } from 'express';
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { Decider, DecisionInput, DecisionResult, EscalationMemo, InteractionState } from '../../workflows/definitions';
 import { decideUpdate, stateQuery } from '../../workflows/definitions';
+import { metrics } from '../../metrics';
 import { roleIn, requireUser, type TokenStore, type User } from '../auth';
 import { uiLink, type AppDeps } from '../app';
 import { decisionRateLimit } from '../limits';
@@ -90,6 +91,7 @@ export function escalationRoutes(deps: AppDeps & { tokens: TokenStore }): Router
     if (body.decision === 'reassign' && role !== 'lead') throw new HttpProblem(403, 'Forbidden', `reassigning needs the lead role in team ${pending.team}`);
     const decider: Decider = { name: user.name, role };
     const result = await handle.executeUpdate(decideUpdate, { args: [{ ...body, decider, forTeam: pending.team }], updateId });
+    metrics.decisions.inc({ decision: result.decision });
     res.json({ interactionId: id, ...result });
   });
 

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Post } from '../../domain/post';
+import { metrics } from '../../metrics';
 import { capturePostWithRetry } from '../../interactions/capture';
 import type { AppDeps } from '../app';
 import { validateBody } from '../validate';
@@ -9,6 +10,7 @@ export function postRoutes(deps: AppDeps): Router {
   r.post('/v1/posts', async (req, res) => {
     const post = validateBody<Post>('post', req.body);
     const result = await capturePostWithRetry(deps.client, { taskQueue: deps.taskQueue, idleCloseMs: deps.idleCloseMs, maxHistoryEvents: deps.maxHistoryEvents }, post);
+    metrics.postsCaptured.inc({ channel: post.channel, duplicate: String(result.duplicate) });
     res.status(result.duplicate ? 200 : 202).json(result);
   });
   return r;

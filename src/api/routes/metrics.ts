@@ -1,0 +1,59 @@
+// GET /metrics: Prometheus text. Besides the process's counters, a few
+// gauges read from Temporal visibility at scrape time (cached briefly so a
+// fast scraper does not turn into a visibility load).
+import { Router, type RequestHandler } from 'express';
+import { Gauge } from 'prom-client';
+import { metrics, registry } from '../../metrics';
+import type { AppDeps } from '../app';
+
+const CACHE_MS = 10_000;
+
+export function metricsRoutes(deps: AppDeps): Router {
+  const counts = new Map<string, { at: number; value: number }>();
+  const count = async (query: string): Promise<number> => {
+    const hit = counts.get(query);
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+    const res = await deps.client.workflowService.countWorkflowExecutions({ namespace: deps.namespace, query });
+    const value = Number(res.count ?? 0);
+    counts.set(query, { at: Date.now(), value });
+    return value;
+  };
+  registry.removeSingleMetric('hearken_interactions');
+  new Gauge({
+    name: 'hearken_interactions',
+    help: 'Interactions in Temporal visibility: open, awaiting a decision, with a breached commitment',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      try {
+        const [open, pending, breached] = await Promise.all([
+          count(`WorkflowType = 'interaction' AND ExecutionStatus = 'Running'`),
+          count(`WorkflowType = 'interaction' AND ExecutionStatus = 'Running' AND HearkenStatus = 'awaiting-decision'`),
+          count(`WorkflowType = 'interaction' AND HearkenBreached = true`),
+        ]);
+        this.set({ state: 'open' }, open);
+        this.set({ state: 'awaiting-decision' }, pending);
+        this.set({ state: 'breached' }, breached);
+      } catch {
+        // Temporal unreachable: /healthz says so; keep the last values.
+      }
+    },
+  });
+  const r = Router();
+  r.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  return r;
+}
+
+/** Times every request, labelled by its route pattern (never the raw path: ids would explode the label set). */
+export function requestTimer(): RequestHandler {
+  return (req, res, next) => {
+    const end = metrics.httpRequests.startTimer();
+    res.on('finish', () => {
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      end({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  };
+}

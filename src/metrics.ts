@@ -1,0 +1,48 @@
+// Prometheus metrics, one registry per process. In `npm start` the worker and
+// the API share the process, so GET /metrics shows both; a worker-only
+// process keeps its counters to itself (see README).
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: 'hearken_process_' });
+
+export const metrics = {
+  httpRequests: new Histogram({
+    name: 'hearken_http_request_duration_seconds',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  }),
+  postsCaptured: new Counter({
+    name: 'hearken_posts_captured_total',
+    help: 'Posts accepted by POST /v1/posts, by channel and whether they were duplicates',
+    labelNames: ['channel', 'duplicate'] as const,
+    registers: [registry],
+  }),
+  decisions: new Counter({
+    name: 'hearken_decisions_total',
+    help: 'Escalation decisions accepted, by decision',
+    labelNames: ['decision'] as const,
+    registers: [registry],
+  }),
+  assessments: new Histogram({
+    name: 'hearken_assess_duration_seconds',
+    help: 'Triage + policy selection + plan per post, by selected policy',
+    labelNames: ['policy'] as const,
+    buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05],
+    registers: [registry],
+  }),
+  repliesPublished: new Counter({
+    name: 'hearken_replies_published_total',
+    help: 'Replies handed to the channel adapter, by channel and whether the key had been published before (a retry)',
+    labelNames: ['channel', 'duplicate'] as const,
+    registers: [registry],
+  }),
+  notifications: new Counter({
+    name: 'hearken_notifications_total',
+    help: 'Team notifications sent, by team, kind and transport',
+    labelNames: ['team', 'kind', 'via'] as const,
+    registers: [registry],
+  }),
+};
