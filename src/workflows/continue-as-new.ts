@@ -3,7 +3,7 @@
 // it needs: its state (long lists trimmed), the posts it has seen (for
 // dedup), the plan in force, and the clocks still running. Each run keeps
 // its own history and journal; the audit timeline joins all runs.
-import { CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, workflowInfo } from '@temporalio/workflow';
 import { superviseCommitment } from './commitments';
 import type { Post } from '../domain/post';
 import type { InteractionState } from './definitions';
@@ -67,9 +67,7 @@ export function restore(ctx: RunContext, carried: CarriedState, known: Set<strin
   ctx.record('run.resumed', { runs: carried.runs, posts: known.size, waitingPosts: carried.waiting.length });
   const scope = new CancellationScope();
   for (const c of ctx.state.commitments.filter((x) => x.status === 'running')) {
-    void scope.run(() => superviseCommitment(ctx, c)).catch((err: unknown) => {
-      if (!isCancellation(err)) throw err;
-    });
+    void ctx.background(scope.run(() => superviseCommitment(ctx, c)), c.name);
   }
   return scope;
 }

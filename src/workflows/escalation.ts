@@ -1,7 +1,8 @@
 // An escalation waits for a human decision (the `decide` update) until its
 // `decideWithin` runs out, reminding the team on the way and sending
 // periodic interim updates to the customer; on timeout its onTimeout chain runs.
-import { upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { ErrorType } from '../errors';
 import type { Step } from '../policy/types';
 import { SA } from '../temporal/search-attributes';
 import { openCommitment, settleCommitment } from './commitments';
@@ -50,8 +51,17 @@ export async function runEscalation(ctx: RunContext, step: EscalateStep, path: s
     await ctx.notify(team, 'escalation', `Decision needed by ${esc.deadline} for ${ctx.interactionId}`, `${path}/${round}/opened`);
 
     const decided = () => ctx.pendingDecision !== null;
-    const background = [remindLater(ctx, step, esc, openedAt, `${path}/${round}`), periodicUpdates(ctx, esc, `${path}/${round}`)];
-    const inTime = await waitFor(decided, deadline - Date.now(), `decideWithin ${team} ${esc.deadline}`);
+    const background = [
+      ctx.background(remindLater(ctx, step, esc, openedAt, `${path}/${round}`), 'reminder'),
+      ctx.background(periodicUpdates(ctx, esc, `${path}/${round}`), 'periodicUpdate'),
+    ];
+    let inTime: boolean;
+    try {
+      inTime = await waitFor(decided, deadline - Date.now(), `decideWithin ${team} ${esc.deadline}`);
+    } catch (err) {
+      if (isCancellation(err)) abandon(ctx, esc);
+      throw err;
+    }
     ctx.openEscalation = null;
     ctx.setStatus('responding');
     if (!inTime) {
@@ -80,10 +90,29 @@ export async function runEscalation(ctx: RunContext, step: EscalateStep, path: s
     esc.status = 'approved';
     // The validator guarantees a reply text or a draft for approvals.
     const text = d.input.reply ?? esc.draftReply;
-    const reply = text !== undefined ? await ctx.publish(text, 'approvedReply', `${path}/approved`) : undefined;
+    let reply;
+    try {
+      reply = text !== undefined ? await ctx.publish(text, 'approvedReply', `${path}/approved`) : undefined;
+    } catch (err) {
+      // Cancelled by a takeover, or the channel failed for good: the decider must hear it.
+      d.reject(err instanceof Error ? err : new Error(String(err)));
+      throw err;
+    }
     ctx.resolved = true;
     d.resolve({ decision: 'approve', team, ...(reply ? { reply: { messageId: reply.messageId, text: reply.text, publishedAt: reply.publishedAt } } : {}) });
     return 'approved';
+  }
+}
+
+/** A higher-priority policy took over: the escalation is void, and so is a decision not yet acted on. */
+function abandon(ctx: RunContext, esc: EscalationRecord): void {
+  esc.status = 'cancelled';
+  if (ctx.openEscalation === esc) ctx.openEscalation = null;
+  ctx.record('escalation.cancelled', { team: esc.team, level: esc.level, stepPath: esc.stepPath, reason: 'takeover' });
+  const d = ctx.pendingDecision;
+  if (d) {
+    ctx.pendingDecision = null;
+    d.reject(ApplicationFailure.create({ type: ErrorType.EscalationMoved, message: 'the interaction was taken over by a higher-priority policy; the escalation is void' }));
   }
 }
 

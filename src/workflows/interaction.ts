@@ -59,7 +59,7 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
   );
   setHandler(
     decideUpdate,
-    (decision) => new Promise<DecisionResult>((resolve) => (ctx.pendingDecision = { input: decision, resolve })),
+    (decision) => new Promise<DecisionResult>((resolve, reject) => (ctx.pendingDecision = { input: decision, resolve, reject })),
     { validator: (decision) => validateDecision(ctx, decision) },
   );
   setHandler(stateQuery, () => ctx.state);
@@ -148,10 +148,10 @@ async function runPlan(ctx: RunContext, plan: Plan, post: Post): Promise<void> {
   const repliesAtStart = ctx.state.replies.length;
   const { firstResponse, resolution } = plan.commitments;
   if (firstResponse && plan.deadlines.firstResponse) {
-    void watchCommitment(ctx, 'firstResponse', post.id, createdAt, Date.parse(plan.deadlines.firstResponse), firstResponse.business, repliesAtStart);
+    void ctx.background(watchCommitment(ctx, 'firstResponse', post.id, createdAt, Date.parse(plan.deadlines.firstResponse), firstResponse.business, repliesAtStart), 'firstResponse');
   }
   if (resolution && plan.deadlines.resolution) {
-    void watchCommitment(ctx, 'resolution', post.id, createdAt, Date.parse(plan.deadlines.resolution), resolution.business);
+    void ctx.background(watchCommitment(ctx, 'resolution', post.id, createdAt, Date.parse(plan.deadlines.resolution), resolution.business), 'resolution');
   }
   await runSteps(ctx, plan.steps, 'steps');
   if (ctx.state.status !== 'ignored') {
@@ -168,14 +168,13 @@ function startNextResponse(ctx: RunContext, post: Post, scope: CancellationScope
   if (ctx.state.commitments.some((c) => c.name === 'nextResponse' && c.status === 'running')) return;
   const repliesAtPost = ctx.state.replies.length;
   const createdAt = Date.parse(post.createdAt);
-  void scope
-    .run(async () => {
+  void ctx.background(
+    scope.run(async () => {
       const deadline = await ctx.deadlineAfter(createdAt, d);
       await watchCommitment(ctx, 'nextResponse', post.id, createdAt, deadline, d.business, repliesAtPost);
-    })
-    .catch((err: unknown) => {
-      if (!isCancellation(err)) throw err;
-    });
+    }),
+    'nextResponse',
+  );
 }
 
 function validatePost(post: Post): void {

@@ -1,7 +1,7 @@
 // The state of one interaction run and the effects every part of the
 // workflow shares: recording the timeline, publishing, notifying, deadlines.
 // Deterministic: time is the workflow's clock, effects are activities.
-import { proxyActivities, proxyLocalActivities, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { isCancellation, proxyActivities, proxyLocalActivities, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Post } from '../domain/post';
 import type { Duration, Plan } from '../policy/types';
@@ -44,6 +44,7 @@ export interface ActivePlan {
 export interface PendingDecision {
   input: DecisionInput;
   resolve: (result: DecisionResult) => void;
+  reject: (err: Error) => void;
 }
 
 export class RunContext {
@@ -77,6 +78,22 @@ export class RunContext {
 
   now(): string {
     return new Date(Date.now()).toISOString();
+  }
+
+  /**
+   * Runs work alongside the main flow (commitment clocks, reminders). A
+   * takeover cancels it: that is expected and silent. Any other failure is
+   * recorded for the humans instead of becoming an unhandled rejection, which
+   * would fail every workflow task from then on.
+   */
+  background(work: Promise<unknown>, what: string): Promise<void> {
+    return work.then(
+      () => undefined,
+      (err: unknown) => {
+        if (isCancellation(err)) return;
+        this.record('task.failed', { task: what, error: err instanceof Error ? err.message : String(err) });
+      },
+    );
   }
 
   record(type: string, detail: Record<string, unknown> = {}, actor?: string): void {

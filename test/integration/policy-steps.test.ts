@@ -147,6 +147,19 @@ run('policy steps and commitments', () => {
     expect(closed.status).toBe('closed');
   });
 
+  it('a takeover voids a pending escalation: a decision sent afterwards finds nothing pending', async () => {
+    const id = await capture('s1', '@sprintcare help with my bill');
+    await waitStatus(id, 'awaiting-decision');
+    await capture('s2', '@sprintcare my account was hacked!', { threadId: 's1' });
+    const s = await waitStatus(id, 'resolved');
+    expect(s.policy.id).toBe('security');
+    expect(s.escalations[0].status).toBe('cancelled');
+    expect(s.commitments.filter((c: any) => c.status === 'superseded').map((c: any) => c.name)).toContain('resolution');
+    await expect(decide(id, { decision: 'reject' })).rejects.toMatchObject({ cause: { message: 'nothing is waiting for a decision' } });
+    const events = await timeline(id);
+    expect(events.find((e) => e.type === 'escalation.cancelled')).toMatchObject({ team: 'customer-care', reason: 'takeover' });
+  });
+
   it('a later post that selects a higher-priority policy takes over the thread', async () => {
     const id = await capture('t1', 'Sprint is slow today');
     await waitStatus(id, 'ignored');
