@@ -28,13 +28,16 @@ export async function runUntilSignal(parts: { worker: boolean; api: boolean }): 
   console.log(lines.join('\n'));
 
   await new Promise<void>((resolve) => {
-    let stopping = false;
+    let stoppingSince = 0;
     const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
+      if (stoppingSince) {
+        // Ctrl-C reaches every process of the group (npm, sh, node) and some
+        // relay it: a repeat within a moment is the same request, not "force".
+        if (Date.now() - stoppingSince < 3_000) return;
         logger.warn({ signal }, 'second signal: exiting now');
         process.exit(1);
       }
-      stopping = true;
+      stoppingSince = Date.now();
       logger.info({ signal }, 'shutting down');
       service.stop().then(resolve, (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
