@@ -1,26 +1,18 @@
 // The walking skeleton end to end, over HTTP, on a real Temporal dev server:
 // capture → triage → policy → durable workflow → reply in the outbox.
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { DevServer } from '../../src/temporal/dev-server';
 import { bundleWorkflows } from '../../src/temporal/worker';
+import { jsonLines } from '../helpers/files';
 import { eventually, getJson, postJson, startTestService, type TestService } from '../helpers/service';
 import { startTestServer, temporalAvailable } from '../helpers/temporal';
 
 const FIXTURE_PACK = path.resolve(import.meta.dirname, '../fixtures/packs/basic');
 const run = temporalAvailable() ? describe : describe.skip;
 
-function outboxLines(svc: TestService): Array<Record<string, unknown>> {
-  const file = path.join(svc.config.dataDir, 'outbox.jsonl');
-  if (!fs.existsSync(file)) return [];
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
+const outboxLines = (svc: TestService) => jsonLines(svc.config.dataDir, 'outbox.jsonl');
 
 const post = (id: string, text: string, extra: Record<string, unknown> = {}) => ({
   channel: 'twitter',
