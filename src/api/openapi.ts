@@ -67,6 +67,7 @@ function components(): Json {
       sentiment: obj('Sentiment of the text.', { score: { description: 'From -1 (negative) to 1 (positive).', type: 'number' }, label: { description: 'Sentiment label.', enum: ['negative', 'neutral', 'positive'] } }),
       reach: { description: 'How far the post may travel.', enum: ['low', 'medium', 'high'] },
       risk: { description: 'Risk flags, like legal or safety.', type: 'array', items: { type: 'string' } },
+      signals: { description: 'Why: the rules that decided, as field:detail.', type: 'array', items: { type: 'string' } },
     },
     ['addressedToUs', 'intent'],
   );

@@ -3,13 +3,19 @@
 // in its place (so output stays aligned with input) and never stops the run;
 // blank lines are not posts and get no line.
 import { triageFor } from '../policy/assess';
-import { EXIT, openPack, policiesDir, readJsonlPosts, writeLine } from './common';
+import { envReachThresholds } from '../triage/context';
+import { CliError, EXIT, openPack, policiesDir, readJsonlPosts, writeLine } from './common';
 
 export interface TriageOptions {
   policies?: string;
 }
 
 export async function triage(file: string | undefined, opts: TriageOptions): Promise<number> {
+  try {
+    envReachThresholds();
+  } catch (err) {
+    throw new CliError((err as Error).message, EXIT.usage);
+  }
   const { pack } = await openPack(policiesDir(opts.policies));
   if ((file === undefined || file === '-') && process.stdin.isTTY) process.stderr.write('reading posts from stdin (one JSON object per line; Ctrl-D ends)\n');
   let malformed = 0;

@@ -19,10 +19,11 @@ const MENTION_RE =
 
 const RETWEET_RE = /^\s*RT\s+@[\p{L}\p{N}_]+/u;
 
-/** Every @handle mentioned in `text`, lower case, `user` or `user@host`; links are skipped. */
-export function mentionedHandles(text: string): string[] {
+/** Every @handle mentioned in `text`, lower case, `user` or `user@host`; links are skipped (`prepared`: already removed). */
+export function mentionedHandles(text: string, prepared = false): string[] {
   const handles: string[] = [];
-  for (const m of withoutUrls(decodeEntities(text.normalize('NFC'))).matchAll(MENTION_RE)) {
+  if (!text.includes('@')) return handles;
+  for (const m of (prepared ? text : withoutUrls(decodeEntities(text.normalize('NFC')))).matchAll(MENTION_RE)) {
     handles.push(m[2] ? `${m[1]!}@${m[2]}`.toLowerCase() : m[1]!.toLowerCase());
   }
   return handles;
@@ -62,7 +63,8 @@ export interface Addressing {
   retweet: boolean;
 }
 
-export function addressing(post: Post, accounts: readonly AccountSpec[]): Addressing {
+/** `clean`: the post's text already NFC-normalized, entity-decoded and without links (text.ts), to save doing it twice. */
+export function addressing(post: Post, accounts: readonly AccountSpec[], clean?: string): Addressing {
   const retweet = RETWEET_RE.test(post.text);
   if (post.direct) return { reason: 'direct', retweet };
   const ours = accounts.filter((a) => a.channel === post.channel).map((a) => a.handle);
@@ -73,7 +75,7 @@ export function addressing(post: Post, accounts: readonly AccountSpec[]): Addres
     if (hit) return { reason: 'reply-to-us', handle: hit, retweet };
   }
   if (!retweet && post.text.includes('@')) {
-    for (const h of mentionedHandles(post.text)) {
+    for (const h of clean === undefined ? mentionedHandles(post.text) : mentionedHandles(clean, true)) {
       const hit = ours.find((o) => sameAccount(h, o, author));
       if (hit) return { reason: 'mention', handle: hit, retweet };
     }

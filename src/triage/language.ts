@@ -51,8 +51,10 @@ export function detectLanguage(hint: string | undefined, text: string, lowerToke
   const { en, de } = functionWordVote(lowerTokens);
   const top = Math.max(en, de);
   if (top >= 2 && top >= 2 * Math.min(en, de) + 1) return { language: en > de ? 'en' : 'de', source: 'function-words' };
-  const detected = text.trim() === '' ? '' : eld.detect(text.slice(0, MAX_DETECT_CHARS)).language;
-  if (detected) return { language: detected, source: 'eld' };
+  const result = text.trim() === '' ? null : eld.detect(text.slice(0, MAX_DETECT_CHARS));
+  const detected = result?.language ?? '';
+  // Too little text to be sure ("hi" reads as Catalan): keep only the languages we mostly see.
+  if (detected && (result?.isReliable() || detected === 'en' || detected === 'de')) return { language: detected, source: 'eld' };
   if (top > 0 && en !== de) return { language: en > de ? 'en' : 'de', source: 'function-words' };
   return { language: 'und', source: 'none' };
 }

@@ -118,25 +118,26 @@ export interface BrandOptions {
  */
 export function brandHit(text: string, opts: BrandOptions): BrandHit | null {
   const brand = compileBrand(opts.brandNames, opts.accounts);
-  const phrase = brand.phrase?.exec(text);
-  if (phrase) return { kind: 'phrase', term: phrase[0] };
   const lower = text.toLowerCase();
-  // Most posts name none of them: skip the word loop.
-  if (!brand.singles.some((n) => lower.includes(n)) && ![...brand.handles].some((h) => lower.includes(h))) return null;
   let weak: BrandHit | null = null;
-  for (const m of lower.matchAll(WORD_RE)) {
-    const raw = m[0].replace(/-$/u, '');
-    const word = raw.replace(/^[#@]/u, '');
-    if (brand.handles.has(word)) return { kind: 'handle', term: text.slice(m.index, m.index + raw.length) };
-    if (weak) continue;
-    for (const name of brand.singles) {
-      const kind = singleNameIn(word, name, opts.compounds);
-      if (kind) {
-        weak = { kind, term: text.slice(m.index, m.index + raw.length) };
-        break;
+  // Most posts name none of them: skip the word loop.
+  if (brand.singles.some((n) => lower.includes(n)) || [...brand.handles].some((h) => lower.includes(h))) {
+    for (const m of lower.matchAll(WORD_RE)) {
+      const raw = m[0].replace(/-$/u, '');
+      const word = raw.replace(/^[#@]/u, '');
+      if (brand.handles.has(word)) return { kind: 'handle', term: text.slice(m.index, m.index + raw.length) };
+      if (weak) continue;
+      for (const name of brand.singles) {
+        const kind = singleNameIn(word, name, opts.compounds);
+        if (kind) {
+          weak = { kind, term: text.slice(m.index, m.index + raw.length) };
+          break;
+        }
       }
     }
   }
+  const phrase = brand.phrase?.exec(text);
+  if (phrase) return { kind: 'phrase', term: phrase[0] };
   if (!weak || !opts.topic) return weak;
   const { about, exclude } = topicRes(opts.topic);
   if (exclude?.test(lower) && !about?.test(lower)) return null;

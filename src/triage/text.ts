@@ -48,8 +48,15 @@ export function withoutUrls(text: string): string {
   return text.replace(URL_RE, ' ');
 }
 
+/**
+ * Triage reads this much of a post: every social post fits, and a longer
+ * text (an article, a forum thread) is judged by its opening, which keeps
+ * triage fast on anything a connector delivers.
+ */
+export const MAX_TRIAGE_CHARS = 3_000;
+
 export function prepare(text: string): Prepared {
-  const raw = text.normalize('NFC');
+  const raw = (text.length > MAX_TRIAGE_CHARS ? text.slice(0, MAX_TRIAGE_CHARS) : text).normalize('NFC');
   const decoded = decodeEntities(raw).replace(INVISIBLE_RE, '');
   const urls = extractUrls(decoded);
   const clean = urls.length > 0 ? withoutUrls(decoded) : decoded;

@@ -34,20 +34,31 @@ describe('addressed to us', () => {
   });
 });
 
-describe('first-cut intent, sentiment, reach', () => {
+describe('intent, sentiment, reach', () => {
   it('spots security reports before complaints', () => {
     expect(triagePost(post('@sprintcare my account was hacked and I was charged twice'), ctx).intent).toBe('security');
   });
   it('a question with or without a question mark', () => {
     expect(triagePost(post('@sprintcare how do I reset my voicemail'), ctx).intent).toBe('question');
     expect(triagePost(post('@sprintcare is the outage over?'), ctx).intent).toBe('question');
+    expect(triagePost(post('@sprintcare is the outage over? this is the third time this week, unacceptable'), ctx).intent).toBe('complaint');
   });
   it('reach follows the follower thresholds', () => {
     expect(triagePost(post('hi', { author: { id: 'a', followers: 50_000 } }), ctx).reach).toBe('high');
     expect(triagePost(post('hi', { author: { id: 'a', followers: 2_000 } }), ctx).reach).toBe('medium');
     expect(triagePost(post('hi'), ctx).reach).toBe('low');
   });
-  it('negative words make a negative score', () => {
-    expect(triagePost(post('worst service ever, terrible'), ctx).sentiment).toEqual({ score: -1, label: 'negative' });
+  it('negative words make a negative score, and more of them a lower one', () => {
+    const one = triagePost(post('the service was bad'), ctx).sentiment;
+    const two = triagePost(post('worst service ever, terrible'), ctx).sentiment;
+    expect(one.label).toBe('negative');
+    expect(two.label).toBe('negative');
+    expect(two.score).toBeLessThan(one.score);
+    expect(two.score).toBeGreaterThanOrEqual(-1);
+  });
+  it('explains itself in signals', () => {
+    expect(triagePost(post('@sprintcare still waiting for my refund'), ctx).signals).toEqual(
+      expect.arrayContaining(['addressed:mention @sprintcare', 'language:en by function-words', 'intent:complaint "still waiting"']),
+    );
   });
 });

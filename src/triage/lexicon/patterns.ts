@@ -42,37 +42,63 @@ export const SPAM = phrases(
 
 export const COMPLAINT = phrases(
   // Something does not work.
-  '(?:not|n\'t|never|unable\\s+to|cannot|cant|wont|doesnt|isnt|didnt|still\\s+not|no\\s+longer)\\s+(?:be\\s+able\\s+to\\s+)?(?:work\\w*|load\\w*|connect\\w*|open\\w*|log\\w*\\s+in|sign\\w*\\s+in|access\\w*|receiv\\w*|arriv\\w*|show\\w*\\s+up|respond\\w*|repl\\w*|answer\\w*|fix\\w*|deliver\\w*|refund\\w*|accept\\w*|process\\w*|updat\\w*|charg\\w*|turn\\w*\\s+on|play\\w*|stream\\w*|sync\\w*|send\\w*|sent|come|came|get|got|hear\\w*|help\\w*|let\\s+me|find|found|reach\\w*|call\\w*\\s+back|resolv\\w*|credit\\w*|honou?r\\w*|exist\\w*|here\\s+yet|updated)',
+  '(?:not|never|unable\\s+to|cannot|(?:can|don|won|didn|doesn|isn|wasn|couldn|wouldn|haven|hasn|aren|weren)\'?t|still\\s+not|no\\s+longer)\\s+(?:seem\\s+to\\s+|even\\s+|yet\\s+|always\\s+|really\\s+)?(?:be\\s+able\\s+to\\s+)?(?:work\\w*|load\\w*|connect\\w*|open\\w*|log\\w*\\s+in|sign\\w*\\s+in|access\\w*|receiv\\w*|arriv\\w*|show\\w*\\s+up|respond\\w*|repl\\w*|answer\\w*|fix\\w*|deliver\\w*|refund\\w*|accept\\w*|process\\w*|updat\\w*|charg\\w*|turn\\w*\\s+on|play\\w*|stream\\w*|sync\\w*|send\\w*|sent|come|came|get|got|hear\\w*|help\\w*|let\\s+me|find|found|reach\\w*|call\\w*\\s+back|resolv\\w*|credit\\w*|honou?r\\w*|exist\\w*|here\\s+yet|updated)',
   'still\\s+(?:waiting|no|nothing|haven\'t|hasn\'t|havent|hasnt|have\\s+not|has\\s+not|don\'t|doesn\'t|broken|down|charging|delayed|stuck|sitting|on\\s+hold|missing|having|getting|not)',
   '(?:been\\s+|waiting\\s+|waited\\s+|wait\\s+|for\\s+|over\\s+)(?:for\\s+)?(?:\\d+|two|three|four|five|several|many|over\\s+\\d+)\\s*(?:\\+\\s*)?(?:minutes|mins|hours|hrs|days|weeks|months)',
   'on\\s+hold', 'no\\s+(?:response|reply|answer|one|help|service|signal|internet|wifi|wi-fi|power|refund|update|updates|word|sign|info|information|call\\s+back|callback|email|luck|availability|explanation|apology|compensation)',
   'nobody\\s+(?:has|is|will|can|answered|responded|helps|cares|knows)', 'never\\s+(?:received|got|arrived|came|showed|answered|responded|again|fixed|heard|called|delivered)',
-  '(?:charged|billed)\\s+(?:me\\s+)?(?:twice|double|two\\s+times|again|extra)', 'double\\s+charged', 'overcharg\\w*', 'refund\\w*', 'money\\s+back',
+  '(?:charged|billed)\\s+(?:me\\s+)?(?:twice|double|two\\s+times|again|extra)', 'double\\s+charged', 'overcharg\\w*', 
   '(?:keeps?|kept)\\s+(?:crashing|freezing|dropping|disconnecting|failing|cancel\\w*|asking|saying|getting|telling|buffering|logging|happening|changing)',
-  'crash\\w*', 'freez(?:es|ing)', 'froze', 'errors?', 'glitch\\w*', 'bugg?(?:y|ed)?', 'broken', 'outages?', 'down\\s+again', 'is\\s+down', 'fail(?:s|ed|ing|ure)?',
-  'delay\\w*', 'cancell?(?:ed|ation|ations)', 'overbook\\w*', 'oversold', 'stranded', 'stuck', 'lost\\s+(?:my\\s+|our\\s+)?(?:bag|bags|luggage|package|order|suitcase|item)',
+  'crash\\w*', 'freez(?:es|ing)', 'froze', 'glitch\\w*', 'bugg?(?:y|ed)?', 'broken', 'down\\s+again', 'is\\s+down', 'fail(?:s|ed|ing|ure)?',
+  'overbook\\w*', 'oversold', 'stranded', 'stuck', 'lost\\s+(?:my\\s+|our\\s+)?(?:bag|bags|luggage|package|order|suitcase|item)',
   'missing', 'damaged', 'wrong\\s+(?:order|item|size|address|charge|product|package)', 'late\\s+again', 'where\\s+is\\s+my', 'where\\s*\'?s\\s+my', 'where\\s+are\\s+my',
   '(?:why|how\\s+come)\\s+(?:is|are|does|do|did|can\'t|cant|won\'t|wont|haven\'t|havent|hasn\'t|hasnt|isn\'t|isnt|am\\s+i|was\\s+i|were\\s+we|would\\s+you|do\\s+you\\s+keep|the\\s+hell|on\\s+earth|is\\s+it\\s+so)',
   'worst', 'terrible', 'horrible', 'awful', 'unacceptable', 'ridiculous', 'disappoint\\w*', 'frustrat\\w*', 'fed\\s+up', 'sick\\s+of', 'tired\\s+of', 'annoy\\w*',
   'fix\\s+(?:this|it|your|the)', 'do\\s+better', 'get\\s+it\\s+together', 'poor\\s+(?:service|customer|quality|communication)', 'bad\\s+(?:service|customer|experience|quality)',
   'customer\\s+service\\s+(?:is|sucks|was|has)', 'what\\s+a\\s+joke', 'shame\\s+on', 'never\\s+again', 'fail(?:ed)?\\s+(?:to|again)', 'epic\\s*fail', 'badservice',
-  'customerservicefail', 'switching\\s+to', 'cancel\\s+my\\s+(?:account|subscription|service|contract|order|membership)', 'false\\s+advertising', 'rip\\s*-?off',
+  'customerservicefail', 'switching\\s+to', 'false\\s+advertising', 'rip\\s*-?off',
   'scam(?:med|mers?)?', 'lied', 'lying', 'waste\\s+of', 'wasted', 'sucks?', 'rude\\w*', 'useless', 'incompeten\\w*', 'unprofessional', 'pathetic', 'joke',
   'ignor(?:ed|ing)', 'can\'t\\s+believe', 'cant\\s+believe', 'not\\s+happy', 'not\\s+impressed', 'not\\s+acceptable', 'unhappy', 'issues?\\s+with', 'problems?\\s+with',
-  'having\\s+(?:issues|problems|trouble)', 'trouble\\s+(?:with|getting|logging|connecting)', 'please\\s+help', 'help\\s*!', 'urgent\\w*', 'complain\\w*', 'disgust\\w*',
+  'never\\s+(?:\\w+\\s+){1,4}again', '(?:won\'t|will\\s+not|wont|not\\s+going\\s+to)\\s+(?:be\\s+|ever\\s+)?(?:fly\\w*|us(?:e|ing)|book\\w*|buy\\w*|choos\\w*|recommend\\w*|shop\\w*)',
+  'still\\s+(?:on|in|at|crickets|nothing|no\\s+\\w+)', 'took\\s+(?:about\\s+|over\\s+|almost\\s+|nearly\\s+)?(?:an?|\\d+|two|three|four|five|several)\\s+(?:hours?|days?|weeks?|months?)',
+  'for\\s+hours', 'hours?\\s+(?:late|delay\\w*|wait\\w*)', 'lack\\s+of', 'where\\s+(?:is|are)\\s+our', 'please\\s+do\\s+something',
+  'no\\s+(?:\\w+\\s+)?(?:updates?|departure\\s+time|communication|choice|outlets|food|seats?|way)', '(?:doesn\'t|does\\s+not|didn\'t|won\'t|can\'t)\\s+(?:even\\s+)?(?:recline|care|bother)',
+  'what\\s*(?:is|\'s)\\s+(?:going\\s+on|the\\s+(?:deal|problem|hold\\s*up))', 'how\\s+(?:is\\s+it|can\\s+it\\s+be)\\s+(?:possible|that|ok)', 'come\\s+on', 'unbelievable',
+  'broke', 'ripped', 'torn', 'cracked', 'expired', 'leak(?:s|ed|ing)?', 'faulty', 'defective', 'scratched', 'stopped\\s+working', 'no\\s+longer', 'supposed\\s+to',
+  'does\\s+nothing', 'constantly', 'continually', '(?:every|each)\\s+time', 'always\\s+(?:breaks|crash\\w*|late|down|fail\\w*|wrong|out)', '(?:are\\s+)?you\\s+kidding',
+  'really\\s*\\?', 'seriously\\s*\\?', 'why\\s*\\?', 'wow\\s+just\\s+wow', 'wtf', 'what\\s+the\\s+(?:fuck|hell|heck|f)', 'cancel+ing\\s+my', 'for\\s+the\\s+(?:past|last)\\s+(?:\\d+|few|couple|several)',
+  'past\\s+(?:few|couple|\\d+)\\s+(?:of\\s+)?(?:days|weeks|months)', 'forg(?:et|ot|otten)', 'unreliable', 'unsafe', 'shocking', 'cut\\s+(?:me|you|us)\\s+off', 'hung\\s+up',
+  'incomplete', '(?:haven\'t|hasn\'t|havent|hasnt|not)\\s+(?:yet\\s+)?(?:arrived|received|come|delivered|appearing|showing|shipped)', 'how\\s+come',
+  'why\\s+(?:\\w+\\s+){0,4}(?:not|no|never|\\w+n\'t)', 'running\\s+late', '\\d+\\s*(?:min|mins|minutes|hours|hrs)\\s+late', 'late\\s+(?:for|again|delivery)', 'make\\s+me\\s+late',
+  'yet\\s+to\\s+(?:arrive|receive|be|get|hear)', '(?:got|get|getting|received|heard)\\s+nothing', 'nothing\\s+back', 'no\\s+reason', 'not\\s+getting',
+  '(?:is|went|goes|gone)\\s+out', 'died', 'dead', 'let\\s+(?:me|us)\\s+down', 'nothappy', 'what\\s+gives', 'what\\s*\'?s\\s+(?:up|happening|going\\s+on)\\s+(?:with|to)',
+  'continuously', 'disappeared', 'vanished', 'refus(?:ed|es|ing)', 'smashed', 'days?\\s+late', 'too\\s+long', 'last\\s+time\\s+i', 'any\\s+updates?',
+  '(?:found|find)\\s+my\\s+\\w+\\s+yet', 'it\\s+was\\s+working', 'is\\s+this\\s+normal', 'same\\s+(?:issue|problem)', 'any\\s+reason', 'eta\\s+on', 'how\\s+does\\s+this\\s+happen',
+  'what\\s+are\\s+you\\s+playing\\s+at', '(?:check|checked)\\s+(?:my|your|you|the)\\s+dms?', 'sent\\s+(?:you\\s+)?(?:a\\s+)?dms?', 'mixed\\s+messages?',
+  '(?:second|2nd|3rd|third|fourth|4th)\\s+time',
+  'having\\s+(?:issues|problems|trouble)', 'trouble\\s+(?:with|getting|logging|connecting)', 'urgent\\w*', 'complain\\w*', 'disgust\\w*',
   'pissed', 'angry', 'mad\\s+at', 'sort\\s+(?:this|it)\\s+out', 'no\\s+way\\s+to', 'unable\\s+to', 'won\'t\\s+let', 'wouldn\'t\\s+let', 'doesn\'t\\s+let', 'didn\'t\\s+get',
   'haven\'t\\s+(?:received|got|heard|been)', 'hasn\'t\\s+(?:arrived|been|shipped|come|moved)', 'too\\s+long', 'taking\\s+forever', 'takes\\s+forever', 'ages',
   // Deutsch.
   '(?:funktioniert|geht|klappt|lädt|öffnet|kommt|fährt|hält|reagiert|antwortet)\\s+(?:\\w+\\s+){0,2}(?:nicht|nie|immer\\s+noch\\s+nicht|schon\\s+wieder\\s+nicht)',
   'kein(?:e|en)?\\s+(?:wlan|netz|empfang|anschluss|zug|bus|strom|internet|ersatz|service|antwort|rückmeldung|info\\w*|durchsage|ansage|klimaanlage|toilette|reservierung|erstattung|entschädigung|hilfe|reaktion|platz|sitzplatz|ahnung)',
-  'f(?:ä|a)llt\\s+(?:\\w+\\s+){0,3}aus', 'fallen\\s+(?:\\w+\\s+){0,3}aus', 'fiel\\s+(?:\\w+\\s+){0,3}aus', 'ausgefallen', 'ausfall\\w*', 'zugausfall\\w*', 'zu\\s+spät', 'verspät\\w*',
-  'störung\\w*', 'gestört', 'immer\\s+noch', 'schon\\s+wieder', 'mal\\s+wieder', 'wieder\\s+mal', 'jedes\\s+mal', 'ständig', 'dauernd',
+  'f(?:ä|a)llt\\s+(?:\\w+\\s+){0,3}aus', 'fallen\\s+(?:\\w+\\s+){0,3}aus', 'fiel\\s+(?:\\w+\\s+){0,3}aus', 'ausgefallen', 'zu\\s+spät', 
+  'gestört', 'immer\\s+noch', 'schon\\s+wieder', 'mal\\s+wieder', 'wieder\\s+mal', 'jedes\\s+mal', 'ständig', 'dauernd',
   'seit\\s+(?:\\d+|einer|zwei|drei|vier|fünf|stunden|tagen|wochen|monaten|gestern)', 'warte\\w*\\s+(?:seit|schon|immer)', 'frechheit', 'unverschämt\\w*', 'zumutung', 'skandal\\w*',
   'katastroph\\w*', 'kaputt', 'defekt\\w*', 'überfüllt', 'verpasst', 'anschluss\\s+(?:verpasst|weg)', 'nie\\s+wieder', 'saftladen', 'was\\s+soll\\s+(?:das|der)',
   'beschwer\\w*', 'ärger\\w*', 'enttäusch\\w*', 'schlecht\\w*', 'unfreundlich\\w*', 'stecken\\s+geblieben', 'steh(?:en|t|e)\\s+(?:\\w+\\s+){0,3}(?:fest|rum|herum)', 'festgesessen',
-  'erstattung', 'entschädigung', 'fahrgastrechte', 'geld\\s+zurück', 'abgebucht', 'doppelt\\s+(?:abgebucht|bezahlt|berechnet)', 'unmöglich', 'peinlich', 'lächerlich',
+  'geld\\s+zurück', 'abgebucht', 'doppelt\\s+(?:abgebucht|bezahlt|berechnet)', 'unmöglich', 'peinlich', 'lächerlich',
   'warum\\s+(?:ist|sind|fährt|fahren|kommt|gibt|hält|dauert|muss|kann|geht|wird|klappt|funktioniert)', 'wieso', 'weshalb', 'chaos', 'nervt', 'genervt', 'sauer', 'wütend',
-  'mies\\w*', 'streik\\w*', 'überteuert', 'abzocke', 'wo\\s+bleibt', 'umsonst\\s+gewartet', 'gestrandet',
+  'mies\\w*', 'überteuert', 'abzocke', 'wo\\s+bleibt', 'umsonst\\s+gewartet', 'gestrandet',
+);
+
+/**
+ * Problem topics: a complaint when stated, but a question about them is a
+ * question ("is the outage over?", "wann kommt meine Erstattung?").
+ */
+export const PROBLEM_TOPIC = phrases(
+  'refund\\w*', 'money\\s+back', 'errors?', 'outages?', 'delay\\w*', 'cancell?(?:ed|ation|ations)', 'ausfall\\w*', 'zugausfall\\w*', 'verspät\\w*',
+  'störung\\w*', 'streik\\w*', 'erstattung', 'entschädigung', 'fahrgastrechte',
 );
 
 // ---------------------------------------------------------------------------
@@ -80,7 +106,7 @@ export const COMPLAINT = phrases(
 
 /** At the start of a sentence. */
 export const QUESTION_START = new RegExp(
-  '(?:^|[.!?\\n:;]\\s*|\\s-\\s)(?:' +
+  '(?:^\\s*|[.!?\\n:;]\\s*|\\s-\\s)(?:' +
     [
       'how', 'what', 'when', 'where', 'which', 'who', 'whom', 'whose', 'what\'s', 'whats', 'where\'s', 'wheres', 'how\'s', 'hows', 'is\\s+there', 'are\\s+there',
       '(?:can|could|will|would|should|shall|do|does|did|is|are|was|were|have|has|am|may|might|won\'t|can\'t|don\'t|doesn\'t|isn\'t|aren\'t)\\s+(?:i|you|u|we|they|it|he|she|there|this|that|these|those|my|your|ur|our|someone|anyone|anybody|somebody|the|a|an|y\'all)',
@@ -122,7 +148,7 @@ export const IDEA = phrases(
 
 /** A sentence opening with a bare verb: "Add dark mode.", "Allow developers to …". */
 export const IMPERATIVE_START = new RegExp(
-  '(?:^|[.!?\\n]\\s*)(?:please\\s+)?(?:add|allow|make|provide|enable|let|include|give|support|create|implement|improve|bring|introduce|offer|consider|remove|integrate|expose|extend|increase|reduce|display|show|change|update|fix|put|use|open|keep|stop|start|have|do\\s+not|don\'t)\\s',
+  '(?:^\\s*|[.!?\\n]\\s*)(?:please\\s+)?(?:add|allow|make|provide|enable|let|include|give|support|create|implement|improve|bring|introduce|offer|consider|remove|integrate|expose|extend|increase|reduce|display|show|change|update|fix|put|use|open|keep|stop|start|have|do\\s+not|don\'t)\\s',
   'u',
 );
 

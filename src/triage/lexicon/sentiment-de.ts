@@ -28,7 +28,12 @@ const NEGATIVE: Record<number, string> = {
     umständlich kompliziert schwierig schwierigkeiten veraltet hitze eng gedränge drängeln bedauern abgesagt storniert kündigen
     gekündigt kündigung rückgang minus verdächtig polizei bundespolizei unterbrochen unterbrechung umleitung ausfallen einschränkungen
     eingeschränkt behinderungen überfällig vermisst ungültig verweigert abgelehnt knapp voller schwarzfahrer klimaanlage
-    notarzt räumung geräumt bombe brand feuer ausgebremst vorwürfe vorwurf klagen verklagt ärgerliche`,
+    notarzt räumung geräumt bombe brand feuer ausgebremst vorwürfe vorwurf klagen verklagt ärgerliche umleitung umgeleitet
+    eingestellt gefahr risiko risiken sicherheitsrisiko sicherheitsrisiken versäumnis versäumnisse rutsch erdrutsch dammrutsch
+    entwendet geklaut missbraucht missbrauch belästigt belästigung betrunken betrunkener randalierer pöbeln pöbelei rassistisch
+    versperrt blockiert lärmend stinkend ausgebucht teuerer erhöhung erhöhungen mehrkosten zuzahlen nachzahlen
+    vergeblich unpassend unsinn quatsch blödsinn dumm dummer elend mangelnde lahmgelegt stillstand stillgelegt
+    stundenlang ewig ewigkeit`,
 };
 
 const POSITIVE: Record<number, string> = {
@@ -40,9 +45,8 @@ const POSITIVE: Record<number, string> = {
     entspannend angenehm preiswert top cool lecker yay juhu hurra lustig witzig spaß freundlichkeit kompetent professionell
     zuverlässig verlässlich erfolgreich erfolg gewonnen optimal ideal hilfreich geholfen gelungen geklappt verbessert verbesserung
     schnell schneller superschnell nice läuft gerettet lieblings`,
-  1: `dank mag gefallen pünktlichkeit ruhig günstig kostenlos gratis sparen sparpreis sicher besser gewinnen praktisch gelöst behoben
-    funktioniert klappt modern investiert investition investitionen ausbau eröffnet eröffnung willkommen neu neue neuen modernisiert
-    modernisierung wlan rabatt angebot angebote fair verständnis`,
+  1: `dank mag gefallen pünktlichkeit ruhig günstig kostenlos gratis sparen besser praktisch gelöst behoben funktioniert klappt
+    modern willkommen fair verständnis lieb liebe freundlicher`,
 };
 
 function build(groups: Record<number, string>): Array<[string, number]> {

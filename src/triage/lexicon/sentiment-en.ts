@@ -19,7 +19,9 @@ const OVERRIDES: Record<string, number> = {
   annoyed: -2, annoying: -2, fail: -2, failed: -2, fails: -2, failure: -2, sucks: -3, suck: -3, sucked: -3, crap: -3, trash: -3, garbage: -3,
   nightmare: -3, disaster: -3, mess: -2, chaos: -2, issue: -1, issues: -1, problem: -1, problems: -1, error: -1, errors: -1, glitch: -1,
   bug: -1, bugs: -1, crash: -2, crashes: -2, crashed: -2, crashing: -2, outage: -2, down: 0, charged: -1, overcharged: -3, refund: -1,
-  unresponsive: -2, ignored: -2, ignoring: -2, excuse: -1, excuses: -1, liar: -3, lied: -3, lying: -3, scam: -3, ripoff: -3, ugh: -2,
+  unresponsive: -2, ignored: -2, ignoring: -2, excuse: -1, excuses: -1, liar: -3, lied: -3, lying: -3, scam: -3, ripoff: -3,
+  lack: -2, impossible: -2, humiliating: -3, humiliated: -3, patronizing: -2, condescending: -2, unprofessional: -2, shocked: -2, ruined: -3,
+  ruining: -3, crickets: -1, tarmac: -1, rebooked: -1, rebook: -1, nofun: -2, fml: -3, ugh: -2,
   smh: -2, wtf: -3, unreliable: -2, uncomfortable: -2, dirty: -2, cramped: -1, lousy: -3, poor: -2, poorly: -2, worse: -3, sad: -2,
   // Praise.
   thanks: 2, thank: 2, thx: 2, ty: 1, appreciate: 2, appreciated: 2, love: 3, loved: 3, loving: 2, awesome: 3, amazing: 3, great: 3,

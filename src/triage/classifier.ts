@@ -1,0 +1,122 @@
+// Hook for a user's own classifier service, off by default. When
+// HEARKEN_CLASSIFIER_URL is set, the rules' triage is sent to that URL and
+// the service may override intent, sentiment and relevance, and add risk
+// flags. Its answer is validated field by field; anything malformed, a
+// timeout or an HTTP error keeps the rules' triage and says so in
+// `signals`. Call it from an activity only (it does I/O): the refined triage
+// is then recorded in the workflow history like any activity result.
+//
+//   POST <url>   {"post": {channel, id, text, language?}, "triage": {...rules' triage}}
+//   200          {"intent"?: "complaint", "sentiment"?: {"score": -0.7}, "relevant"?: true, "risk"?: ["legal-threat"]}
+import type { Post } from '../domain/post';
+import type { Triage } from '../policy/types';
+import { lexiconLanguage, THRESHOLDS } from './sentiment';
+
+const INTENTS: ReadonlySet<string> = new Set(['question', 'complaint', 'praise', 'idea', 'security', 'spam', 'other']);
+const RISKS: ReadonlySet<string> = new Set(['suspicious-link', 'phishing', 'hijacked-account', 'legal-threat', 'personal-data']);
+const LABELS: ReadonlySet<string> = new Set(['negative', 'neutral', 'positive']);
+
+export interface ClassifierAnswer {
+  intent?: Triage['intent'];
+  sentiment?: { score: number; label?: Triage['sentiment']['label'] };
+  relevant?: boolean;
+  risk?: string[];
+}
+
+export interface ClassifierHook {
+  /** A name for signals and logs (the URL's origin). */
+  name: string;
+  classify(post: Post, triage: Triage): Promise<unknown>;
+}
+
+export interface HttpClassifierOptions {
+  url: string;
+  /** Default 2,000 ms: triage must not hold up a response commitment. */
+  timeoutMs?: number;
+  /** Sent as `Authorization: Bearer …`. */
+  token?: string;
+  fetch?: typeof fetch;
+}
+
+export function httpClassifier(opts: HttpClassifierOptions): ClassifierHook {
+  const url = new URL(opts.url);
+  const doFetch = opts.fetch ?? fetch;
+  const timeoutMs = opts.timeoutMs ?? 2_000;
+  return {
+    name: url.origin,
+    async classify(post, triage) {
+      const res = await doFetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
+        body: JSON.stringify({ post: { channel: post.channel, id: post.id, text: post.text, language: post.language }, triage }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return (await res.json()) as unknown;
+    },
+  };
+}
+
+/** The hook configured by HEARKEN_CLASSIFIER_URL (+ _TOKEN, _TIMEOUT_MS), or null: off by default. */
+export function classifierFromEnv(env: NodeJS.ProcessEnv = process.env): ClassifierHook | null {
+  const url = env.HEARKEN_CLASSIFIER_URL?.trim();
+  if (!url) return null;
+  const timeout = env.HEARKEN_CLASSIFIER_TIMEOUT_MS ? Number(env.HEARKEN_CLASSIFIER_TIMEOUT_MS) : undefined;
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) throw new Error(`HEARKEN_CLASSIFIER_TIMEOUT_MS must be a positive number of milliseconds; got "${env.HEARKEN_CLASSIFIER_TIMEOUT_MS}"`);
+  return httpClassifier({ url, token: env.HEARKEN_CLASSIFIER_TOKEN, timeoutMs: timeout });
+}
+
+/** The valid fields of a classifier's answer; problems name each field that was ignored. */
+export function validateAnswer(raw: unknown): { answer: ClassifierAnswer; problems: string[] } {
+  const answer: ClassifierAnswer = {};
+  const problems: string[] = [];
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { answer, problems: ['answer is not a JSON object'] };
+  const r = raw as Record<string, unknown>;
+  if (r.intent !== undefined) {
+    if (typeof r.intent === 'string' && INTENTS.has(r.intent)) answer.intent = r.intent as Triage['intent'];
+    else problems.push('intent');
+  }
+  if (r.sentiment !== undefined) {
+    const s = r.sentiment as Record<string, unknown> | null;
+    const score = s?.score;
+    if (typeof score === 'number' && score >= -1 && score <= 1 && (s?.label === undefined || (typeof s.label === 'string' && LABELS.has(s.label)))) {
+      answer.sentiment = { score, ...(s?.label ? { label: s.label as Triage['sentiment']['label'] } : {}) };
+    } else problems.push('sentiment');
+  }
+  if (r.relevant !== undefined) {
+    if (typeof r.relevant === 'boolean') answer.relevant = r.relevant;
+    else problems.push('relevant');
+  }
+  if (r.risk !== undefined) {
+    if (Array.isArray(r.risk) && r.risk.every((f) => typeof f === 'string' && RISKS.has(f))) answer.risk = r.risk as string[];
+    else problems.push('risk');
+  }
+  return { answer, problems };
+}
+
+/** The rules' triage refined by `hook`; without a hook, the triage unchanged. Never throws. */
+export async function refineTriage(post: Post, triage: Triage, hook: ClassifierHook | null): Promise<Triage> {
+  if (!hook) return triage;
+  const signals = [...(triage.signals ?? [])];
+  let raw: unknown;
+  try {
+    raw = await hook.classify(post, triage);
+  } catch (err) {
+    signals.push(`classifier:unavailable (${hook.name}: ${(err as Error).message}); rules kept`);
+    return { ...triage, signals };
+  }
+  const { answer, problems } = validateAnswer(raw);
+  if (problems.length > 0) signals.push(`classifier:ignored ${problems.join(', ')}`);
+  const out: Triage = { ...triage, signals };
+  if (answer.intent) out.intent = answer.intent;
+  if (answer.sentiment) {
+    const t = THRESHOLDS[lexiconLanguage(triage.language)];
+    const { score } = answer.sentiment;
+    out.sentiment = { score, label: answer.sentiment.label ?? (score <= t.negative ? 'negative' : score >= t.positive ? 'positive' : 'neutral') };
+  }
+  if (answer.relevant !== undefined) out.relevant = answer.relevant || triage.addressedToUs;
+  if (answer.risk) out.risk = [...new Set([...triage.risk, ...answer.risk])];
+  const changed = (['intent', 'sentiment', 'relevant', 'risk'] as const).filter((k) => answer[k] !== undefined);
+  signals.push(`classifier:${hook.name} ${changed.length > 0 ? `set ${changed.join(', ')}` : 'kept everything'}`);
+  return out;
+}
