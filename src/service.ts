@@ -19,6 +19,7 @@ import { PackStore } from './policy/pack-store';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { SEARCH_ATTRIBUTE_TYPES } from './temporal/search-attributes';
 import { createWorker } from './temporal/worker';
+import { envReachThresholds } from './triage/context';
 
 export interface ServiceOptions {
   config: Config;
@@ -85,6 +86,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const client = new Client({ connection, namespace: config.namespace });
 
     if (opts.worker) {
+      // A bad HEARKEN_REACH_THRESHOLDS must stop the start, not fail every triage later.
+      envReachThresholds();
       if (!runtimeInstalled) {
         // Core SDK logs through pino at warn and above.
         Runtime.install({ logger: new PinoAdapter(logger) as never });
