@@ -66,7 +66,7 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
   setHandler(timelineQuery, () => ctx.timeline);
 
   const adopt = (plan: Plan, post: Post): void => {
-    ctx.active = { plan, post, repliesAtStart: ctx.state.replies.length };
+    ctx.active = { plan, post };
     ctx.state.policy = plan.policy;
     ctx.state.candidates = plan.candidates;
     ctx.state.deadlines = { ...plan.deadlines };

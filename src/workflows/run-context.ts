@@ -37,8 +37,6 @@ export interface ActivePlan {
   plan: Plan;
   /** The post that selected this plan; its id keys the plan's idempotency keys. */
   post: Post;
-  /** How many replies existed when this plan began (answers count from here). */
-  repliesAtStart: number;
 }
 
 export interface PendingDecision {
