@@ -16,6 +16,8 @@ export interface Config {
   captureRatePerMinute: number;
   /** History length at which a quiet interaction continues as new. */
   maxHistoryEvents: number;
+  /** Workflows kept in the worker's memory (~300 KB each); unset: the SDK's default. */
+  maxCachedWorkflows: number | undefined;
   /** How long a finished interaction stays open for more posts of its thread before it closes. */
   idleCloseMs: number;
   logLevel: string;
@@ -44,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     taskQueue: env.TEMPORAL_TASK_QUEUE || 'hearken',
     captureRatePerMinute: intFromEnv(env, 'HEARKEN_CAPTURE_RATE_LIMIT', 6000),
     maxHistoryEvents: intFromEnv(env, 'HEARKEN_MAX_HISTORY_EVENTS', 5_000),
+    maxCachedWorkflows: env.HEARKEN_MAX_CACHED_WORKFLOWS ? intFromEnv(env, 'HEARKEN_MAX_CACHED_WORKFLOWS', 0) : undefined,
     idleCloseMs: intFromEnv(env, 'HEARKEN_IDLE_CLOSE_SECONDS', 24 * 3600) * 1000,
     logLevel: env.LOG_LEVEL || 'info',
   };

@@ -99,6 +99,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         namespace: config.namespace,
         taskQueue: config.taskQueue,
         workflowBundle: opts.workflowBundle,
+        ...(config.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.maxCachedWorkflows } : {}),
         deps: {
           packs,
           channel: opts.channel ?? new OutboxChannel(config.dataDir),
