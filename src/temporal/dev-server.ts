@@ -115,6 +115,11 @@ export function devServerArgs(opts: DevServerOptions): string[] {
     path.join(path.resolve(opts.dataDir), 'temporal.sqlite'),
     '--log-level',
     'warn',
+    // WAL lets readers and the writer overlap: measured 8.8 → 13.3
+    // interactions/s and capture ack p50 118 → 49 ms (bench experiments);
+    // still crash-safe (the crash-recovery tests SIGKILL it).
+    '--sqlite-pragma',
+    'journal_mode=wal',
   ];
   if (opts.headless) args.push('--headless');
   else args.push('--ui-port', String(opts.uiPort ?? opts.port + 1000));
