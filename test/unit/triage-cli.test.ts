@@ -4,11 +4,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import type { Post } from '../../src/domain/post';
 import { loadPack } from '../../src/policy/load-pack';
 import { triageFor } from '../../src/policy/assess';
+
+// The CLI spawns share 2 cores with whatever else runs: give them room on a busy box.
+vi.setConfig({ testTimeout: 120_000 });
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'hearken-triage-cli-'));
