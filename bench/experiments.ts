@@ -5,7 +5,10 @@
 //
 // Per variant: throughput at the as-shipped saturation concurrency (and at
 // twice it, in case the variant moves the knee), latency at half the
-// as-shipped saturation rate, and the history of one post per policy path.
+// as-shipped saturation rate, and the history of three posts per policy
+// path. A variant with other server flags gets a fresh dev server. Then the
+// worker's memory per open workflow, bare Temporal against Hearken.
+// BENCH_VARIANTS="name,name" runs only those (plus "as shipped").
 import os from 'node:os';
 import path from 'node:path';
 import type { BenchSizes } from './config';

@@ -59,8 +59,8 @@ export interface Saturation {
 /**
  * Doubles the concurrency until p95 schedule-to-start passes `s2sLimitMs`
  * (tasks wait in Temporal's queue: the worker is the bottleneck), throughput
- * stops growing by `minGain` (extra concurrency only queues: the backlog
- * grows), items fail, or `maxConcurrency` is reached.
+ * stops growing by `minGain` for two doublings (extra concurrency only
+ * queues: the backlog grows), items fail, or `maxConcurrency` is reached.
  */
 export async function findSaturation(
   driver: Driver,
@@ -70,6 +70,7 @@ export async function findSaturation(
   const steps: ClosedStep[] = [];
   let best: ClosedStep | null = null;
   let stoppedBecause = `reached the concurrency cap ${opts.maxConcurrency}`;
+  let flat = 0;
   for (let c = opts.start; c <= opts.maxConcurrency; c *= 2) {
     const step = await measureClosed(driver, tracker, c, opts.stepMs, opts.pids);
     steps.push(step);
@@ -84,8 +85,10 @@ export async function findSaturation(
     }
     const previous = best;
     if (!best || step.throughput > best.throughput) best = step;
-    if (previous && step.throughput < previous.throughput * opts.minGain) {
-      stoppedBecause = `throughput gained < ${Math.round((opts.minGain - 1) * 100)} % from c=${previous.concurrency} to c=${c}`;
+    // Two doublings in a row without a real gain: one alone can be noise on a shared box.
+    flat = previous && step.throughput < previous.throughput * opts.minGain ? flat + 1 : 0;
+    if (flat >= 2) {
+      stoppedBecause = `throughput gained < ${Math.round((opts.minGain - 1) * 100)} % over two doublings, up to c=${c}`;
       break;
     }
   }

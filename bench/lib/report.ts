@@ -61,6 +61,20 @@ function fmt(x: number): string {
   return x >= 100 ? String(Math.round(x)) : String(Math.round(x * 10) / 10);
 }
 
+/** `server + worker + API = total` CPU ms per item (the load generator's share is left out). */
+function cpu(suite: SuiteFigures, worker: string): string {
+  const c = suite.cpuMsPerItemAtSaturation as Record<string, number> | undefined;
+  if (!c) return 'n/a';
+  const parts = [c.temporalServer ?? 0, c[worker] ?? 0, worker === 'hearkenWorker' ? (c.api ?? 0) : 0];
+  return `${parts.map((x) => Math.round(x)).join(' + ')} = ${Math.round(parts.reduce((a, b) => a + b, 0))}`;
+}
+
+/** For results files written before the ratio was stored. */
+function cpuRatio(r: BenchResults): number {
+  const total = (s: SuiteFigures, w: string) => Number(cpu(s, w).split('= ')[1]);
+  return Math.round((total(r.hearken, 'hearkenWorker') / total(r.baselineA, 'baselineWorker')) * 100) / 100;
+}
+
 export function markdown(r: BenchResults): string {
   const m = r.machine;
   const hist = r.hearken.historyEventsPerInteraction;
@@ -69,7 +83,7 @@ export function markdown(r: BenchResults): string {
     `### Hearken benchmark (${r.kind}, ${r.startedAt}, ${r.durationSec} s)`,
     '',
     `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB RAM, ${m.os}; Node ${m.node}; ${m.temporalCli}; ${m.temporalServerDevMode}, ${m.sqliteMode}.`,
-    `Load average at start ${m.loadAtStart.join(' / ')}, mean during the run ${m.meanLoadDuringRun ?? 'n/a'}${m.busyNote ? ` — ${m.busyNote}` : ''}.`,
+    `Load average before the bench ${m.loadAtStart.join(' / ')}, mean during the run ${m.meanLoadDuringRun ?? 'n/a'}${m.busyNote ? ` — ${m.busyNote}` : ''}.`,
     `Worker options (all suites): ${JSON.stringify(r.workerOptions)}. Post mix: ${r.mix.source}, ${Object.entries(r.mix.buckets)
       .map(([k, v]) => `${k} ${Math.round(v * 100)} %`)
       .join(', ')}.`,
@@ -80,6 +94,7 @@ export function markdown(r: BenchResults): string {
     `| start → first activity p50 / p95 / p99 (ms) at ${r.hearken.halfSaturationRate}/s | ${ms(r.baselineA.startToFirstActivityMs)} | ${ms(r.baselineB.startToFirstActivityMs)} | ${ms(r.hearken.captureToFirstActivityMs)} | ${r.ratios.firstActivityP50VsBaselineA}× (p50) |`,
     `| start / capture acknowledged p50 / p95 / p99 (ms) | ${ms(r.baselineA.startAckMs as Percentiles)} | ${ms(r.baselineB.startAckMs as Percentiles)} | ${ms(r.hearken.captureAckMs)} | ${r.ratios.ackP50VsBaselineA}× (p50) |`,
     `| capture → first public reply p50 / p95 / p99 (ms) | — | — | ${ms(r.hearken.captureToFirstReplyMs)} | — |`,
+    `| CPU ms per item at saturation: server + worker + API = total | ${cpu(r.baselineA, 'baselineWorker')} | ${cpu(r.baselineB, 'baselineWorker')} | ${cpu(r.hearken, 'hearkenWorker')} | ${r.ratios.cpuPerItemVsBaselineA ?? cpuRatio(r)}× |`,
     `| history events per workflow (Hearken: mix-weighted) | ${r.baselineA.historyEvents} | ${r.baselineB.historyEvents} | ${hist.mix} | ${r.ratios.historyEventsVsBaselineA}× |`,
     `| state transitions per workflow (Hearken: mix-weighted) | ${r.baselineA.stateTransitions} | ${r.baselineB.stateTransitions} | ${st.mix} | ${r.ratios.stateTransitionsVsBaselineA}× |`,
     '',
