@@ -13,8 +13,7 @@
 // Every figure is the median of `reps` repetitions after a warm-up. Results go
 // to bench/results/<timestamp>.json and a markdown table on stdout.
 // Flags: `--experiments` instead measures worker options and proposed changes
-// (bench/experiments.ts); `--wal` runs the dev server's SQLite in WAL mode;
-// `--memory-full` lets the memory phase run until the target is reached;
+// (bench/experiments.ts); `--memory-full` lets the memory phase run until the target is reached;
 // `--cache N` sets the workers' maxCachedWorkflows (default: the memory target).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -99,12 +98,9 @@ async function runBench(sizes: BenchSizes, mix: PostMix, pack: PolicyPack, compi
   const maxCachedWorkflows = cacheArg >= 0 ? Number(argv[cacheArg + 1]) : sizes.memory.openInteractions;
   if (!Number.isInteger(maxCachedWorkflows) || maxCachedWorkflows < 2) throw new Error('--cache needs a whole number >= 2');
   const tuning: Tuning = { maxCachedWorkflows };
-  // `--wal`: the dev server's SQLite in WAL mode (the proposed src change), e.g. to reach 10,000 open interactions sooner.
-  const serverFlags = argv.includes('--wal') ? ['--sqlite-pragma', 'journal_mode=wal'] : [];
-  const stack = await startStack({ tuning, baseline: true, bundles: ['baseline', 'hearken'], log, serverFlags });
+  const stack = await startStack({ tuning, baseline: true, bundles: ['baseline', 'hearken'], log });
   const machine = describeMachine(stack.cli, stack.dir, process.env.TEMPORAL_ADDRESS);
   machine.loadAtStart = loadBefore;
-  if (serverFlags.length) machine.sqliteMode += `, with ${serverFlags.join(' ')}`;
   try {
     const rssIdle = { worker: rssOf(stack.hearkenWorker!.pid), api: rssOf(stack.api!.pid) };
     const A = baselineDriver(stack.client, stack.tracker, { type: 'baselineA', taskQueue: stack.baselineQueue, prefix: `A-${stack.runId}` });
@@ -290,8 +286,11 @@ async function measureMemory(stack: Stack, sizes: BenchSizes, H: Driver, concurr
   open = await sample();
   const last = points.at(-1)!;
   const server = stack.temporalServerRss();
-  const slope = slopeOf(points.map((p) => [p.open, p.workerRssMb]));
-  const apiSlope = slopeOf(points.map((p) => [p.open, p.apiRssMb]));
+  // The recent half of the points: once a bounded cache is full, RSS flattens,
+  // and the projection should follow the flat part, not the ramp before it.
+  const recent = points.slice(Math.floor(points.length / 2));
+  const slope = slopeOf(recent.map((p) => [p.open, p.workerRssMb]));
+  const apiSlope = slopeOf(recent.map((p) => [p.open, p.apiRssMb]));
   const reached = open >= target;
   const projected = reached ? last.workerRssMb : round(last.workerRssMb + slope * (target - open));
   log(
@@ -309,6 +308,7 @@ async function measureMemory(stack: Stack, sizes: BenchSizes, H: Driver, concurr
     apiPeakRssMb: rssOf(stack.api!.pid)?.peakRssMb ?? NaN,
     temporalServerRssMb: server?.rssMb ?? null,
     baselineWorkerRssMb: stack.baselineWorker ? (rssOf(stack.baselineWorker.pid)?.rssMb ?? null) : null,
+    /** RSS growth per open interaction over the recent half of the phase. */
     workerKbPerOpenInteraction: round(slope * 1000, 1),
     apiKbPerOpenInteraction: round(apiSlope * 1000, 1),
     projectedWorkerRssMbAtTarget: projected,

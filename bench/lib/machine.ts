@@ -1,6 +1,7 @@
 // What the numbers were measured on: they mean little without it.
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import { devServerArgs } from '../../src/temporal/dev-server';
 
 export interface Machine {
   cpus: number;
@@ -42,7 +43,7 @@ export function describeMachine(cli: string, dataDir: string, temporalAddress: s
     node: process.version,
     temporalCli: version,
     temporalServerDevMode: temporalAddress ? `external server at ${temporalAddress}` : 'embedded `temporal server start-dev`',
-    sqliteMode: temporalAddress ? 'n/a (external server)' : `SQLite file via --db-filename on ${fsType} (not in-memory), dev-server defaults`,
+    sqliteMode: temporalAddress ? 'n/a (external server)' : `SQLite file (--db-filename, not in-memory) on ${fsType}, ${sqlitePragmas()}`,
     loadAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
   };
 }
@@ -58,4 +59,11 @@ export function sampleLoad(): { stop(): number } {
       return Math.round((samples.reduce((a, b) => a + b, 0) / samples.length) * 100) / 100;
     },
   };
+}
+
+/** The SQLite pragmas Hearken's embedded dev server passes (src/temporal/dev-server.ts), read from its own argument builder. */
+function sqlitePragmas(): string {
+  const args = devServerArgs({ dataDir: '.', port: 7233, headless: true });
+  const pragmas = args.flatMap((a, i) => (a === '--sqlite-pragma' ? [args[i + 1]] : []));
+  return pragmas.length ? `pragmas ${pragmas.join(', ')}` : 'SQLite defaults (rollback journal)';
 }
