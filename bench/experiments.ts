@@ -123,7 +123,7 @@ export async function runExperiments(sizes: BenchSizes, mix: PostMix, log: (l: s
   if (!machine) return;
   const memory = await memoryPerOpenWorkflow(sizes, mix, log);
   machine.loadAtEnd = os.loadavg().map((x) => round(x, 2));
-  const file = writeResults({ kind: 'experiments', startedAt, machine, variants: results, memory }, RESULTS_DIR);
+  const file = writeResults({ kind: sizes.name === 'smoke' ? 'experiments-smoke' : 'experiments', startedAt, machine, variants: results, memory }, RESULTS_DIR);
   console.log(
     [
       '',
@@ -175,7 +175,8 @@ async function memoryPerOpenWorkflow(sizes: BenchSizes, mix: PostMix, log: (l: s
       const before = { open: await openCount(stack, driver === C ? stack.baselineQueue : stack.hearkenQueue), rss: rssOf(pid)?.rssMb ?? NaN };
       let done = 0;
       const started = Date.now();
-      while (done < n && Date.now() - started < 5 * 60_000) done += (await measureClosed(driver, stack.tracker, 8, 10_000)).completed;
+      const chunkMs = sizes.name === 'smoke' ? 1000 : 10_000;
+      while (done < n && Date.now() - started < 5 * 60_000) done += (await measureClosed(driver, stack.tracker, 8, chunkMs)).completed;
       await new Promise((r) => setTimeout(r, 3000));
       const after = { open: await openCount(stack, driver === C ? stack.baselineQueue : stack.hearkenQueue), rss: rssOf(pid)?.rssMb ?? NaN };
       const row = {
