@@ -45,7 +45,7 @@ const MAX_SCAN_DAYS = 3 * 366;
 /** Validates a calendars.yaml entry and turns it into the plain data the arithmetic uses. */
 export function normalizeCalendar(id: string, spec: CalendarSpec): Calendar {
   const where = `calendar "${id}"`;
-  if (typeof spec.timezone !== 'string' || !IANAZone.isValidZone(spec.timezone)) {
+  if (typeof spec.timezone !== 'string' || !isIanaZoneName(spec.timezone)) {
     throw new CalendarError(`${where}: "${String(spec.timezone)}" is not an IANA time zone such as Europe/Berlin`);
   }
   const holidays = normalizeHolidays(where, spec.holidays ?? []);
@@ -141,9 +141,18 @@ interface Span {
   end: number;
 }
 
+/**
+ * An IANA zone name (Europe/Berlin, UTC). Node 22's ICU also accepts offsets
+ * such as "+01:00" as zones, but an offset has no daylight-saving rules, so a
+ * calendar written with one would drift by an hour twice a year.
+ */
+function isIanaZoneName(name: string): boolean {
+  return /^[A-Za-z]/.test(name) && IANAZone.isValidZone(name);
+}
+
 function zoneOf(cal: Calendar): IANAZone {
   // Calendars travel inside plans: re-check rather than compute with NaN offsets.
-  if (!IANAZone.isValidZone(cal.timezone)) {
+  if (!isIanaZoneName(cal.timezone)) {
     throw new CalendarError(`calendar "${cal.id}": "${cal.timezone}" is not an IANA time zone`);
   }
   return IANAZone.create(cal.timezone);
