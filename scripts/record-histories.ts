@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { requireTemporalCli } from '../src/temporal/binaries';
-import { bundleWorkflows } from '../src/temporal/worker';
+import { requireTemporalCli } from '../src/runtime/temporal/binaries';
+import { bundleWorkflows } from '../src/runtime/temporal/worker';
 import { decideUpdate } from '../src/workflows/definitions';
 import { postJson, startTestService } from '../test/helpers/service';
 import { startTestServer } from '../test/helpers/temporal';
@@ -38,7 +38,13 @@ async function main(): Promise<void> {
     const results = await Promise.allSettled(
       PATHS.map(async (p, i) => {
         const id = `rec-${i}`;
-        const res = await postJson(`${svc.url}/v1/posts`, { channel: 'twitter', id, author: { id: `a${i}`, handle: 'jane', name: 'Jane' }, text: p.text, createdAt: new Date().toISOString() });
+        const res = await postJson(`${svc.url}/v1/posts`, {
+          channel: 'twitter',
+          id,
+          author: { id: `a${i}`, handle: 'jane', name: 'Jane' },
+          text: p.text,
+          createdAt: new Date().toISOString(),
+        });
         if (res.status !== 202) throw new Error(`capture failed: ${JSON.stringify(res.body)}`);
         const handle = svc.client.workflow.getHandle(res.body.interactionId);
         if (p.decide) {
@@ -54,14 +60,22 @@ async function main(): Promise<void> {
         }
         await handle.result();
         // The CLI writes the canonical JSON form that historyFromJSON reads.
-        const json = execFileSync(requireTemporalCli(), ['workflow', 'show', '--address', server.address, '--workflow-id', res.body.interactionId, '--output', 'json'], { encoding: 'utf8' });
+        const json = execFileSync(
+          requireTemporalCli(),
+          ['workflow', 'show', '--address', server.address, '--workflow-id', res.body.interactionId, '--output', 'json'],
+          { encoding: 'utf8' },
+        );
         const file = path.join(OUT, `${p.name}.json`);
         fs.writeFileSync(file, json);
         console.log(`recorded ${path.relative(ROOT, file)} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`);
       }),
     );
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed.length) throw new AggregateError(failed.map((f) => f.reason as Error), `${failed.length} paths failed`);
+    if (failed.length)
+      throw new AggregateError(
+        failed.map((f) => f.reason as Error),
+        `${failed.length} paths failed`,
+      );
   } finally {
     await svc.stop();
     await server.stop();

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOWS_PATH } from '../../src/temporal/worker';
+import { WORKFLOWS_PATH } from '../../src/runtime/temporal/worker';
 
 const HERE = path.resolve(import.meta.dirname, '..');
 const PROBE = path.join(HERE, 'workflows/probe.ts');
@@ -24,7 +24,11 @@ const quiet = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, l
 
 export async function writeBundle(name: BundleName, dir: string): Promise<{ path: string; bytes: number }> {
   const workflowsPath = name === 'baseline' ? path.join(HERE, 'workflows/index.ts') : WORKFLOWS_PATH;
-  const interceptors = [PROBE, ...(name.includes('+assess-local') ? [ASSESS_LOCAL] : []), ...(name.includes('+coalesce-upserts') ? [COALESCE] : [])];
+  const interceptors = [
+    PROBE,
+    ...(name.includes('+assess-local') ? [ASSESS_LOCAL] : []),
+    ...(name.includes('+coalesce-upserts') ? [COALESCE] : []),
+  ];
   const bundle = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: interceptors, logger: quiet });
   const file = path.join(dir, `${name}.js`);
   fs.writeFileSync(file, bundle.code);

@@ -15,7 +15,11 @@ export interface Driver {
 /** How long one item may take to settle before it counts as failed: keeps every loop bounded. */
 const SETTLE_TIMEOUT_MS = 60_000;
 
-export function baselineDriver(client: Client, tracker: Tracker, opts: { type: 'baselineA' | 'baselineB' | 'baselineC'; taskQueue: string; prefix: string }): Driver {
+export function baselineDriver(
+  client: Client,
+  tracker: Tracker,
+  opts: { type: 'baselineA' | 'baselineB' | 'baselineC'; taskQueue: string; prefix: string },
+): Driver {
   let seq = 0;
   return {
     name: opts.type,
@@ -39,13 +43,17 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
 
 function postJson(url: string, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      },
+    );
     req.setTimeout(SETTLE_TIMEOUT_MS, () => req.destroy(new Error('request timed out')));
     req.on('error', reject);
     req.end(body);

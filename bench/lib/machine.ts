@@ -1,7 +1,7 @@
 // What the numbers were measured on: they mean little without it.
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { devServerArgs } from '../../src/temporal/dev-server';
+import { devServerArgs } from '../../src/runtime/temporal/dev-server';
 
 export interface Machine {
   cpus: number;
@@ -61,7 +61,7 @@ export function sampleLoad(): { stop(): number } {
   };
 }
 
-/** The SQLite pragmas Hearken's embedded dev server passes (src/temporal/dev-server.ts), read from its own argument builder. */
+/** The SQLite pragmas Hearken's embedded dev server passes (src/runtime/temporal/dev-server.ts), read from its own argument builder. */
 function sqlitePragmas(): string {
   const args = devServerArgs({ dataDir: '.', port: 7233, headless: true });
   const pragmas = args.flatMap((a, i) => (a === '--sqlite-pragma' ? [args[i + 1]] : []));

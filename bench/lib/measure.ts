@@ -26,7 +26,13 @@ export interface ClosedStep {
 /** Which processes to account CPU time for; none when unset. */
 export type PidSource = () => Record<string, number>;
 
-export async function measureClosed(driver: Driver, tracker: Tracker, concurrency: number, durationMs: number, pids: PidSource = () => ({})): Promise<ClosedStep> {
+export async function measureClosed(
+  driver: Driver,
+  tracker: Tracker,
+  concurrency: number,
+  durationMs: number,
+  pids: PidSource = () => ({}),
+): Promise<ClosedStep> {
   const cpuBefore = cpuSnapshot(pids());
   const run = await closedLoop({ concurrency, durationMs, task: () => driver.run() });
   const cpuAfter = cpuSnapshot(pids());
@@ -65,7 +71,15 @@ export interface Saturation {
 export async function findSaturation(
   driver: Driver,
   tracker: Tracker,
-  opts: { start: number; maxConcurrency: number; stepMs: number; s2sLimitMs: number; minGain: number; log: (line: string) => void; pids?: PidSource },
+  opts: {
+    start: number;
+    maxConcurrency: number;
+    stepMs: number;
+    s2sLimitMs: number;
+    minGain: number;
+    log: (line: string) => void;
+    pids?: PidSource;
+  },
 ): Promise<Saturation> {
   const steps: ClosedStep[] = [];
   let best: ClosedStep | null = null;
@@ -74,7 +88,9 @@ export async function findSaturation(
   for (let c = opts.start; c <= opts.maxConcurrency; c *= 2) {
     const step = await measureClosed(driver, tracker, c, opts.stepMs, opts.pids);
     steps.push(step);
-    opts.log(`  c=${c}: ${step.throughput}/s, p95 schedule-to-start ${step.s2sP95} ms, p95 settle ${step.settledMs.p95} ms${step.failed ? `, ${step.failed} failed` : ''}`);
+    opts.log(
+      `  c=${c}: ${step.throughput}/s, p95 schedule-to-start ${step.s2sP95} ms, p95 settle ${step.settledMs.p95} ms${step.failed ? `, ${step.failed} failed` : ''}`,
+    );
     if (step.failed > Math.max(2, 0.02 * (step.completed + step.failed))) {
       stoppedBecause = `items failed at c=${c}: ${step.errors[0] ?? ''}`;
       break;
@@ -114,7 +130,13 @@ export interface OpenRun {
   errors: string[];
 }
 
-export async function measureOpen(driver: Driver, tracker: Tracker, ratePerSec: number, durationMs: number, pids: PidSource = () => ({})): Promise<OpenRun> {
+export async function measureOpen(
+  driver: Driver,
+  tracker: Tracker,
+  ratePerSec: number,
+  durationMs: number,
+  pids: PidSource = () => ({}),
+): Promise<OpenRun> {
   const cpuBefore = cpuSnapshot(pids());
   // In flight at most ~30 s of arrivals: enough that a healthy system never sheds.
   const run = await openLoop({ ratePerSec, durationMs, maxInFlight: Math.max(64, Math.ceil(ratePerSec * 30)), task: () => driver.run() });

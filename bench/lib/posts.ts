@@ -15,9 +15,9 @@
 // triage changes underneath.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Post } from '../../src/domain/post';
-import { assess } from '../../src/policy/assess';
-import type { CompiledPolicy } from '../../src/policy/select';
+import type { Post } from '../../src/shared/post';
+import { assess } from '../../src/policy/engine/assess';
+import type { CompiledPolicy } from '../../src/policy/engine/select';
 import type { PolicyPack } from '../../src/policy/types';
 
 export const TWCS_FILE = path.resolve(import.meta.dirname, '../../../shared/data/twcs-sample.csv');
@@ -111,7 +111,12 @@ export function buildMix(pack: PolicyPack, compiled: readonly CompiledPolicy[], 
     posts,
     buckets: drawn,
     policies,
-    available: { ignored: buckets.ignored.length, interim: buckets.interim.length, escalation: buckets.escalation.length, security: buckets.security.length },
+    available: {
+      ignored: buckets.ignored.length,
+      interim: buckets.interim.length,
+      escalation: buckets.escalation.length,
+      security: buckets.security.length,
+    },
   };
 }
 
@@ -122,7 +127,9 @@ function twcsCandidates(csv: string): Candidate[] {
   const [header, ...rows] = parseCsv(csv);
   if (!header) return [];
   const col = (name: string) => header.indexOf(name);
-  const [iId, iAuthor, iInbound, iText, iParent] = ['tweet_id', 'author_id', 'inbound', 'text', 'in_response_to_tweet_id'].map(col) as number[];
+  const [iId, iAuthor, iInbound, iText, iParent] = ['tweet_id', 'author_id', 'inbound', 'text', 'in_response_to_tweet_id'].map(
+    col,
+  ) as number[];
   const authorOf = new Map<string, string>();
   const brands = new Set<string>();
   for (const r of rows) {
@@ -138,7 +145,12 @@ function twcsCandidates(csv: string): Candidate[] {
     const author = { id: r[iAuthor!] ?? 'unknown' };
     const parentAuthor = authorOf.get(r[iParent!] ?? '');
     const toBrand = parentAuthor !== undefined && brands.has(parentAuthor.toLowerCase());
-    out.push({ text: text.replace(brandHandle, '@sprintcare'), author, ...(toBrand ? { inReplyToAuthor: 'sprintcare' } : {}), source: 'twcs' });
+    out.push({
+      text: text.replace(brandHandle, '@sprintcare'),
+      author,
+      ...(toBrand ? { inReplyToAuthor: 'sprintcare' } : {}),
+      source: 'twcs',
+    });
     const overheard = text.replace(brandHandle, '').replace(/\s+/gu, ' ').trim();
     if (overheard) out.push({ text: overheard, author, source: 'twcs' });
   }

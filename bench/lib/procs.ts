@@ -74,9 +74,9 @@ export async function startWorkerChild(name: string, config: WorkerChildConfig, 
   return child;
 }
 
-/** Hearken's API alone, exactly as `npm run api` runs it (src/api-main.ts), against the bench's server. */
+/** Hearken's API alone, exactly as `npm run api` runs it (src/runtime/api-main.ts), against the bench's server. */
 export async function startApiChild(env: Record<string, string>, port: number): Promise<Child & { url: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/api-main.ts')], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/runtime/api-main.ts')], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -100,7 +100,19 @@ export function markdown(r: BenchResults): string {
     '',
     '| Hearken policy path | share of mix | history events | state transitions | workflow tasks | activities | history KB |',
     '| --- | --- | --- | --- | --- | --- | --- |',
-    ...Object.entries(r.hearken.historyByPolicy as Record<string, { historyEvents: number; stateTransitions: number; workflowTasks: number; activities: number; localActivities: number; historyBytes: number }>).map(
+    ...Object.entries(
+      r.hearken.historyByPolicy as Record<
+        string,
+        {
+          historyEvents: number;
+          stateTransitions: number;
+          workflowTasks: number;
+          activities: number;
+          localActivities: number;
+          historyBytes: number;
+        }
+      >,
+    ).map(
       ([policy, h]) =>
         `| ${policy} | ${Math.round(((r.mix.policies[policy] ?? 0) / Object.values(r.mix.policies).reduce((a, b) => a + b, 0)) * 100)} % | ${h.historyEvents} | ${h.stateTransitions} | ${h.workflowTasks} | ${h.activities}${h.localActivities ? ` + ${h.localActivities} local` : ''} | ${Math.round(h.historyBytes / 102.4) / 10} |`,
     ),

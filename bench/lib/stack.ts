@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { requireTemporalCli } from '../../src/temporal/binaries';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
-import { pickFreePort } from '../../src/temporal/ports';
-import { SEARCH_ATTRIBUTE_TYPES } from '../../src/temporal/search-attributes';
+import { requireTemporalCli } from '../../src/runtime/temporal/binaries';
+import { startDevServer, type DevServer } from '../../src/runtime/temporal/dev-server';
+import { pickFreePort } from '../../src/runtime/temporal/ports';
+import { SEARCH_ATTRIBUTE_TYPES } from '../../src/shared/search-attributes';
 import { hearkenBundleName, writeBundle, type BundleName } from './bundles';
 import { rssOf, startApiChild, startWorkerChild, type Child } from './procs';
 import { Tracker } from './tracker';
@@ -107,7 +107,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         // Experiments bundle their variant on first use.
         const name = hearkenBundleName(tuning);
         const bundle = (bundles[name] ??= await writeBundle(name, dir));
-        stack.hearkenWorker = await startWorkerChild('hearken-worker', { ...common, suite: 'hearken', taskQueue: hearkenQueue, bundlePath: bundle.path, tuning }, onEvents);
+        stack.hearkenWorker = await startWorkerChild(
+          'hearken-worker',
+          { ...common, suite: 'hearken', taskQueue: hearkenQueue, bundlePath: bundle.path, tuning },
+          onEvents,
+        );
       },
       temporalServerRss() {
         const pid = serverPid();
@@ -131,7 +135,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     // In parallel: each child spends seconds compiling TypeScript (tsx).
     const [baselineWorker, hearkenWorker, api] = await Promise.allSettled([
       opts.baseline
-        ? startWorkerChild('baseline-worker', { ...common, suite: 'baseline', taskQueue: baselineQueue, bundlePath: bundles.baseline!.path, tuning: opts.tuning }, onEvents)
+        ? startWorkerChild(
+            'baseline-worker',
+            { ...common, suite: 'baseline', taskQueue: baselineQueue, bundlePath: bundles.baseline!.path, tuning: opts.tuning },
+            onEvents,
+          )
         : null,
       stack.restartHearkenWorker(opts.tuning),
       startApiChild(

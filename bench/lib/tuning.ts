@@ -1,5 +1,5 @@
 // Worker options under test. `workerOptionsFor({})` is exactly what
-// src/temporal/worker.ts createWorker passes today (SDK defaults plus a
+// src/runtime/temporal/worker.ts createWorker passes today (SDK defaults plus a
 // 10 s shutdown grace), so "before" figures are Hearken as shipped; every
 // other field is an experiment the bench can measure without editing src.
 import type { WorkerOptions } from '@temporalio/worker';
@@ -25,16 +25,26 @@ type TunableOptions = Omit<WorkerOptions, 'connection' | 'taskQueue' | 'activiti
 
 export function workerOptionsFor(t: Tuning): TunableOptions {
   return {
-    // As in src/temporal/worker.ts.
+    // As in src/runtime/temporal/worker.ts.
     shutdownGraceTime: '10 seconds',
     ...(t.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: t.maxCachedWorkflows } : {}),
     ...(t.reuseV8Context !== undefined ? { reuseV8Context: t.reuseV8Context } : {}),
     ...(t.workflowThreadPoolSize !== undefined ? { workflowThreadPoolSize: t.workflowThreadPoolSize } : {}),
-    ...(t.maxConcurrentWorkflowTaskExecutions !== undefined ? { maxConcurrentWorkflowTaskExecutions: t.maxConcurrentWorkflowTaskExecutions } : {}),
-    ...(t.maxConcurrentActivityTaskExecutions !== undefined ? { maxConcurrentActivityTaskExecutions: t.maxConcurrentActivityTaskExecutions } : {}),
-    ...(t.maxConcurrentLocalActivityExecutions !== undefined ? { maxConcurrentLocalActivityExecutions: t.maxConcurrentLocalActivityExecutions } : {}),
-    ...(t.maxConcurrentWorkflowTaskPolls !== undefined ? { workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: t.maxConcurrentWorkflowTaskPolls } } : {}),
-    ...(t.maxConcurrentActivityTaskPolls !== undefined ? { activityTaskPollerBehavior: { type: 'simple-maximum', maximum: t.maxConcurrentActivityTaskPolls } } : {}),
+    ...(t.maxConcurrentWorkflowTaskExecutions !== undefined
+      ? { maxConcurrentWorkflowTaskExecutions: t.maxConcurrentWorkflowTaskExecutions }
+      : {}),
+    ...(t.maxConcurrentActivityTaskExecutions !== undefined
+      ? { maxConcurrentActivityTaskExecutions: t.maxConcurrentActivityTaskExecutions }
+      : {}),
+    ...(t.maxConcurrentLocalActivityExecutions !== undefined
+      ? { maxConcurrentLocalActivityExecutions: t.maxConcurrentLocalActivityExecutions }
+      : {}),
+    ...(t.maxConcurrentWorkflowTaskPolls !== undefined
+      ? { workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: t.maxConcurrentWorkflowTaskPolls } }
+      : {}),
+    ...(t.maxConcurrentActivityTaskPolls !== undefined
+      ? { activityTaskPollerBehavior: { type: 'simple-maximum', maximum: t.maxConcurrentActivityTaskPolls } }
+      : {}),
   } as TunableOptions;
 }
 

@@ -61,15 +61,13 @@ export function jsonRulesSelector(policies: readonly PolicySpec[], opts: JsonRul
     }
     return re.test(factValue);
   });
-  const rules = policies.map(
-    (p): RuleProperties => ({
-      name: p.id,
-      // json-rules-engine priorities start at 1; Hearken's at 0.
-      priority: p.priority + 1,
-      conditions: p.when ? translateNode(p.when) : { all: [] },
-      event: { type: 'policy', params: { id: p.id, priority: p.priority } },
-    }),
-  );
+  const rules = policies.map((p): RuleProperties => ({
+    name: p.id,
+    // json-rules-engine priorities start at 1; Hearken's at 0.
+    priority: p.priority + 1,
+    conditions: p.when ? translateNode(p.when) : { all: [] },
+    event: { type: 'policy', params: { id: p.id, priority: p.priority } },
+  }));
   for (const r of rules) engine.addRule(r);
   return {
     engine,
@@ -125,7 +123,11 @@ function translateField(key: string, matcher: unknown): NestedCondition {
   if (typeof matcher !== 'object' || matcher === null) return scalar(matcher);
   if (Array.isArray(matcher)) {
     const strings = matcher.every((m) => typeof m === 'string');
-    return leaf('in', matcher.map((m: unknown) => (typeof m === 'string' ? m.toLowerCase() : m)), strings ? 'label' : 'score');
+    return leaf(
+      'in',
+      matcher.map((m: unknown) => (typeof m === 'string' ? m.toLowerCase() : m)),
+      strings ? 'label' : 'score',
+    );
   }
   const parts: NestedCondition[] = [];
   for (const [op, arg] of Object.entries(matcher)) {

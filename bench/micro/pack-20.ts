@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { formatPackError, loadPack } from '../../src/policy/load-pack';
+import { formatPackError, loadPack } from '../../src/policy/pack/load-pack';
 import type { PolicyPack } from '../../src/policy/types';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

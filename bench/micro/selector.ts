@@ -3,9 +3,9 @@
 // process, one after the other. Hearken's selectPolicy computes every
 // candidate (what the audit trail shows), so json-rules-engine running every
 // rule is the like-for-like comparison.
-import { triageFor } from '../../src/policy/assess';
-import { buildFacts, type Facts } from '../../src/policy/match';
-import { compilePolicies, firstMatch, selectPolicy } from '../../src/policy/select';
+import { triageFor } from '../../src/policy/engine/assess';
+import { buildFacts, type Facts } from '../../src/policy/engine/match';
+import { compilePolicies, firstMatch, selectPolicy } from '../../src/policy/engine/select';
 import type { PolicyPack } from '../../src/policy/types';
 import { toPost, type PostTemplate } from '../lib/posts';
 import { median, round } from '../lib/stats';
@@ -27,7 +27,11 @@ export interface SelectorResult {
   cannotExpress: readonly string[];
 }
 
-export async function benchSelector(pack: PolicyPack, posts: readonly PostTemplate[], opts: { reps: number; ms: number }): Promise<SelectorResult> {
+export async function benchSelector(
+  pack: PolicyPack,
+  posts: readonly PostTemplate[],
+  opts: { reps: number; ms: number },
+): Promise<SelectorResult> {
   const compiled = compilePolicies(pack.policies);
   const facts: Facts[] = posts.map((t, i) => {
     const post = toPost(t, `sel-${i}`);
@@ -47,7 +51,12 @@ export async function benchSelector(pack: PolicyPack, posts: readonly PostTempla
     if (disagreements.length < 10) disagreements.push({ text: posts[i]!.text.slice(0, 80), hearken: ours, jsonRulesEngine: theirs });
   }
 
-  const reps = { hearken: [] as number[], hearkenFirst: [] as number[], jsonRulesEngine: [] as number[], jsonRulesEngineFastPaths: [] as number[] };
+  const reps = {
+    hearken: [] as number[],
+    hearkenFirst: [] as number[],
+    jsonRulesEngine: [] as number[],
+    jsonRulesEngineFastPaths: [] as number[],
+  };
   // Warm-up: let V8 optimise both before anything is timed.
   timeSync((f) => selectPolicy(compiled, f).candidates.length, facts, opts.ms / 4);
   await timeAsync((f) => jre.select(f), facts, opts.ms / 4);

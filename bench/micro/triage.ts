@@ -1,10 +1,10 @@
 // Triage throughput: posts per second through triagePost (via assess.ts's
 // triageFor, the same entry the worker uses) on one core — one thread,
 // nothing else running in this process while it is timed.
-import { assess, triageFor } from '../../src/policy/assess';
-import type { CompiledPolicy } from '../../src/policy/select';
+import { assess, triageFor } from '../../src/policy/engine/assess';
+import type { CompiledPolicy } from '../../src/policy/engine/select';
 import type { PolicyPack } from '../../src/policy/types';
-import type { Post } from '../../src/domain/post';
+import type { Post } from '../../src/shared/post';
 import { toPost, type PostTemplate } from '../lib/posts';
 import { median, round } from '../lib/stats';
 
@@ -16,7 +16,12 @@ export interface TriageResult {
   reps: { triage: number[]; assess: number[] };
 }
 
-export function benchTriage(pack: PolicyPack, compiled: readonly CompiledPolicy[], templates: readonly PostTemplate[], opts: { reps: number; ms: number }): TriageResult {
+export function benchTriage(
+  pack: PolicyPack,
+  compiled: readonly CompiledPolicy[],
+  templates: readonly PostTemplate[],
+  opts: { reps: number; ms: number },
+): TriageResult {
   const posts = templates.map((t, i) => toPost(t, `tri-${i}`));
   const reps = { triage: [] as number[], assess: [] as number[] };
   rate(posts, (p) => triageFor(pack, p).risk.length, opts.ms / 4); // warm-up

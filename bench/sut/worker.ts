@@ -3,7 +3,7 @@
 // for both suites), run in its own process so its RSS is its own and the
 // load generator does not share its event loop.
 //
-// Hearken's side is built from the same parts as src/temporal/worker.ts
+// Hearken's side is built from the same parts as src/runtime/temporal/worker.ts
 // (createActivities, the pack store, the outbox and notifier), except that
 // the channel adapter also reports when each reply was published. Worker
 // options beyond src's (cache size, slots, reuseV8Context) come from the
@@ -18,7 +18,7 @@ import { createActivities } from '../../src/activities';
 import type { ChannelAdapter, OutgoingReply } from '../../src/channels/channel';
 import { Notifier } from '../../src/channels/notifier';
 import { OutboxChannel } from '../../src/channels/outbox';
-import { PackStore } from '../../src/policy/pack-store';
+import { PackStore } from '../../src/policy/pack/pack-store';
 import type { ProbeEvent, WorkerChildConfig } from '../lib/sut-protocol';
 import { workerOptionsFor } from '../lib/tuning';
 import { baselineActivities } from './baseline-activities';
@@ -91,7 +91,14 @@ async function main(): Promise<void> {
             execute(input, next) {
               const info = Context.current().info;
               const at = now();
-              emit({ kind: 'act', wf: info.workflowExecution?.workflowId ?? '', type: info.activityType, at, s2s: at - info.currentAttemptScheduledTimestampMs, local: info.isLocal });
+              emit({
+                kind: 'act',
+                wf: info.workflowExecution?.workflowId ?? '',
+                type: info.activityType,
+                at,
+                s2s: at - info.currentAttemptScheduledTimestampMs,
+                local: info.isLocal,
+              });
               return next(input);
             },
           },

@@ -7,7 +7,9 @@
 // src/workflows.
 import type { WorkflowInterceptorsFactory } from '@temporalio/workflow';
 
-type Command = Parameters<NonNullable<NonNullable<ReturnType<WorkflowInterceptorsFactory>['internals']>[number]['concludeActivation']>>[0]['commands'][number];
+type Command = Parameters<
+  NonNullable<NonNullable<ReturnType<WorkflowInterceptorsFactory>['internals']>[number]['concludeActivation']>
+>[0]['commands'][number];
 
 export const interceptors: WorkflowInterceptorsFactory = () => ({
   internals: [

@@ -2,17 +2,20 @@
 // itself (policy files, clocks of the outside world, channels). Built by a
 // factory so tests can hand in a different channel adapter (the outside
 // world), never a fake Temporal.
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ChannelAdapter } from '../channels/channel';
 import type { Notifier } from '../channels/notifier';
-import type { Post } from '../domain/post';
-import { addDuration } from '../policy/calendar';
-import { renderTemplate, type RenderVars } from '../policy/render';
-import { metrics } from '../metrics';
-import { assess } from '../policy/assess';
-import type { CompiledPolicy } from '../policy/select';
-import type { Calendar, Duration, Plan, PolicyPack, Triage } from '../policy/types';
-import { ErrorType } from '../errors';
+import type { Post } from '../shared/post';
+import { addDuration } from '../policy/engine/calendar';
+import { renderTemplate, type RenderVars } from '../policy/engine/render';
+import { metrics } from '../runtime/metrics';
+import { assess } from '../policy/engine/assess';
+import type { CompiledPolicy } from '../policy/engine/select';
+import type { PolicyPack } from '../policy/types';
+import type { Calendar, Duration, Plan } from '../shared/plan';
+import type { Triage } from '../shared/triage';
+import { ErrorType } from '../shared/errors';
+import { workflowUiLink } from '../client/ui-links';
 
 export interface PackSource {
   current(): PolicyPack;
@@ -90,7 +93,7 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     async notifyTeam(input: NotifyInput): Promise<{ via: string; sentAt: string }> {
-      const link = deps.uiBaseUrl ? `${deps.uiBaseUrl}/workflows/${encodeURIComponent(input.interactionId)}` : undefined;
+      const link = workflowUiLink({ uiBaseUrl: deps.uiBaseUrl, namespace: Context.current().info.namespace }, input.interactionId);
       const rec = await deps.notifier.send(
         {
           interactionId: input.interactionId,

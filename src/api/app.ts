@@ -1,13 +1,10 @@
 // createApp builds the express app without listening, so tests drive it over
 // HTTP on an ephemeral port. Handlers stay thin: validate → domain → map.
 import express, { type Express } from 'express';
-import type { Client } from '@temporalio/client';
-import type { Logger } from 'pino';
-import type { PackStore } from '../policy/pack-store';
-import type { TokenStore } from './auth';
-import { captureRateLimit, securityHeaders } from './limits';
+import type { AppDeps } from './deps';
+import { captureRateLimit, securityHeaders } from './http/limits';
 import { openApiDocument } from './openapi';
-import { HttpProblem, problemMiddleware, sendProblem } from './problem';
+import { HttpProblem, problemMiddleware, sendProblem } from './http/problem';
 import { escalationRoutes } from './routes/escalations';
 import { healthRoutes } from './routes/health';
 import { interactionRoutes } from './routes/interactions';
@@ -15,21 +12,6 @@ import { listRoutes } from './routes/lists';
 import { metricsRoutes, requestTimer } from './routes/metrics';
 import { policyRoutes } from './routes/policies';
 import { postRoutes } from './routes/posts';
-
-export interface AppDeps {
-  client: Client;
-  packs: PackStore;
-  tokens: TokenStore;
-  logger: Logger;
-  namespace: string;
-  taskQueue: string;
-  idleCloseMs: number;
-  maxHistoryEvents: number;
-  /** Posts per minute per client IP on POST /v1/posts. */
-  captureRatePerMinute: number;
-  /** Temporal UI base URL for deep links, when known. */
-  uiBaseUrl?: string;
-}
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -56,9 +38,4 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   return app;
-}
-
-export function uiLink(deps: Pick<AppDeps, 'uiBaseUrl' | 'namespace'>, workflowId: string): string | undefined {
-  if (!deps.uiBaseUrl) return undefined;
-  return `${deps.uiBaseUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }

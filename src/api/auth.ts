@@ -8,9 +8,9 @@ import { watch as watchDir, type FSWatcher } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
-import { describeAjvError, validateSchema } from '../policy/schemas';
-import { parseYaml, positionOf, type PositionedMessage } from '../policy/yaml-positions';
-import { HttpProblem, sendProblem } from './problem';
+import { describeAjvError, validateSchema } from '../policy/pack/schemas';
+import { parseYaml, positionOf, type PositionedMessage } from '../policy/pack/yaml-positions';
+import { HttpProblem, sendProblem } from './http/problem';
 
 export type Role = 'agent' | 'lead';
 
@@ -49,7 +49,9 @@ export class TokensFileError extends Error {
     readonly file: string,
     readonly errors: PositionedMessage[],
   ) {
-    super(`tokens file ${file} has ${errors.length} error(s):\n${errors.map((e) => `${e.file}:${e.line}:${e.col}: ${e.message}`).join('\n')}`);
+    super(
+      `tokens file ${file} has ${errors.length} error(s):\n${errors.map((e) => `${e.file}:${e.line}:${e.col}: ${e.message}`).join('\n')}`,
+    );
   }
 }
 
@@ -247,7 +249,11 @@ async function readUsers(file: string): Promise<StoredUser[]> {
     const { line, col } = position(pointer, badKey !== undefined || err.keyword === 'required');
     return at(describeAjvError(err), line, col);
   });
-  if (schemaErrors.length > 0) throw new TokensFileError(file, schemaErrors.sort((a, b) => a.line - b.line || a.col - b.col));
+  if (schemaErrors.length > 0)
+    throw new TokensFileError(
+      file,
+      schemaErrors.sort((a, b) => a.line - b.line || a.col - b.col),
+    );
   const users = (data as { users: UserEntry[] }).users;
   const dups = duplicates(users).map((d) => {
     const { line, col } = position(d.pointer, false);
@@ -268,7 +274,8 @@ function duplicates(users: UserEntry[]): Array<{ pointer: string; message: strin
     else names.set(u.name, i);
     const hash = u.tokenSha256.toLowerCase();
     const same = hashes.get(hash);
-    if (same !== undefined) out.push({ pointer: `/users/${i}/tokenSha256`, message: `users[${i}].tokenSha256: the same token as users[${same}]` });
+    if (same !== undefined)
+      out.push({ pointer: `/users/${i}/tokenSha256`, message: `users[${i}].tokenSha256: the same token as users[${same}]` });
     else hashes.set(hash, i);
   });
   return out;

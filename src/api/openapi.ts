@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { SCHEMA_DIR } from '../policy/schemas';
+import { SCHEMA_DIR } from '../policy/pack/schemas';
 
 type Json = Record<string, unknown>;
 
@@ -64,7 +64,10 @@ function components(): Json {
       addressedReason: { description: 'Why it counts as addressed to us.', enum: ['direct', 'reply-to-us', 'mention', null] },
       relevant: { description: 'Whether the post is about us at all.', type: 'boolean' },
       intent: { description: 'What the customer wants.', enum: ['question', 'complaint', 'praise', 'idea', 'security', 'spam', 'other'] },
-      sentiment: obj('Sentiment of the text.', { score: { description: 'From -1 (negative) to 1 (positive).', type: 'number' }, label: { description: 'Sentiment label.', enum: ['negative', 'neutral', 'positive'] } }),
+      sentiment: obj('Sentiment of the text.', {
+        score: { description: 'From -1 (negative) to 1 (positive).', type: 'number' },
+        label: { description: 'Sentiment label.', enum: ['negative', 'neutral', 'positive'] },
+      }),
       reach: { description: 'How far the post may travel.', enum: ['low', 'medium', 'high'] },
       risk: { description: 'Risk flags, like legal or safety.', type: 'array', items: { type: 'string' } },
       signals: { description: 'Why: the rules that decided, as field:detail.', type: 'array', items: { type: 'string' } },
@@ -90,7 +93,11 @@ function components(): Json {
           errors: {
             description: 'The fields at fault.',
             type: 'array',
-            items: obj('One field at fault.', { field: str('Path of the field, like author.id; (body) for the whole body.'), message: str('What is wrong with it.') }, ['field', 'message']),
+            items: obj(
+              'One field at fault.',
+              { field: str('Path of the field, like author.id; (body) for the whole body.'), message: str('What is wrong with it.') },
+              ['field', 'message'],
+            ),
           },
         },
       },
@@ -106,7 +113,16 @@ function components(): Json {
         ),
       },
       Triage: triage,
-      Health: obj('The API reaches Temporal.', { status: { const: 'ok', description: 'Always ok on 200.' }, temporal: str('reachable.'), namespace: str('Temporal namespace.'), pack: str('Policy pack version id.') }, ['status']),
+      Health: obj(
+        'The API reaches Temporal.',
+        {
+          status: { const: 'ok', description: 'Always ok on 200.' },
+          temporal: str('reachable.'),
+          namespace: str('Temporal namespace.'),
+          pack: str('Policy pack version id.'),
+        },
+        ['status'],
+      ),
       InteractionState: {
         ...obj(
           'The state of an interaction, from its workflow.',
@@ -114,13 +130,52 @@ function components(): Json {
             interactionId: str('<channel>:<threadId>.'),
             status: { description: 'Interaction status.', enum: STATUSES },
             triage: nullable(ref('Triage')),
-            policy: nullable(obj('The policy in force and its pack version.', { id: str('Policy id.'), version: str('Pack version id.'), priority: { description: 'Policy priority.', type: 'integer' } }, ['id', 'version'])),
+            policy: nullable(
+              obj(
+                'The policy in force and its pack version.',
+                { id: str('Policy id.'), version: str('Pack version id.'), priority: { description: 'Policy priority.', type: 'integer' } },
+                ['id', 'version'],
+              ),
+            ),
             candidates: { description: 'Policies that matched, by priority.', type: 'array' },
-            steps: { description: 'The plan steps run so far.', type: 'array', items: obj('A step.', { path: str('Step path.'), kind: str('Step kind.'), status: str('Step status.') }, ['path', 'kind', 'status']) },
+            steps: {
+              description: 'The plan steps run so far.',
+              type: 'array',
+              items: obj('A step.', { path: str('Step path.'), kind: str('Step kind.'), status: str('Step status.') }, [
+                'path',
+                'kind',
+                'status',
+              ]),
+            },
             deadlines: { description: 'Named deadline → ISO 8601 time.', type: 'object', additionalProperties: { type: 'string' } },
-            commitments: { description: 'Response-time commitments and whether they were met.', type: 'array', items: obj('A commitment.', { name: str('Commitment name.'), status: str('running, met, breached or superseded.'), deadline: str('ISO 8601.') }, ['name', 'status']) },
-            replies: { description: 'Replies published.', type: 'array', items: obj('A reply.', { text: str('Reply text.'), publishedAt: str('ISO 8601.') }, ['text']) },
-            escalations: { description: 'Escalations, open and decided.', type: 'array', items: obj('An escalation.', { team: str('Team.'), level: { description: 'Level.', type: 'integer' }, status: str('Escalation status.'), deadline: str('ISO 8601.') }, ['team', 'status']) },
+            commitments: {
+              description: 'Response-time commitments and whether they were met.',
+              type: 'array',
+              items: obj(
+                'A commitment.',
+                { name: str('Commitment name.'), status: str('running, met, breached or superseded.'), deadline: str('ISO 8601.') },
+                ['name', 'status'],
+              ),
+            },
+            replies: {
+              description: 'Replies published.',
+              type: 'array',
+              items: obj('A reply.', { text: str('Reply text.'), publishedAt: str('ISO 8601.') }, ['text']),
+            },
+            escalations: {
+              description: 'Escalations, open and decided.',
+              type: 'array',
+              items: obj(
+                'An escalation.',
+                {
+                  team: str('Team.'),
+                  level: { description: 'Level.', type: 'integer' },
+                  status: str('Escalation status.'),
+                  deadline: str('ISO 8601.'),
+                },
+                ['team', 'status'],
+              ),
+            },
             posts: { description: 'The customer posts of the thread.', type: 'array', items: ref('Post') },
             ignoredReason: str('Why the interaction was ignored.'),
             workflow: obj('The Temporal workflow.', { id: str('Workflow id.'), runId: str('Run id.'), status: str('Workflow status.') }),
@@ -129,15 +184,41 @@ function components(): Json {
           ['interactionId', 'status', 'steps', 'commitments', 'replies', 'escalations', 'posts'],
         ),
       },
-      TimelineEvent: obj('One audit event.', { at: str('When (ISO 8601).', { format: 'date-time' }), type: str('What, like post.captured or escalation.decided.'), actor: str('Who, when a person acted.') }, ['at', 'type']),
-      History: obj('The audit timeline, oldest first.', { interactionId: str('The interaction.'), events: { description: 'Events.', type: 'array', items: ref('TimelineEvent') }, links: links('Related links.', ['temporalUi']) }, ['events']),
+      TimelineEvent: obj(
+        'One audit event.',
+        {
+          at: str('When (ISO 8601).', { format: 'date-time' }),
+          type: str('What, like post.captured or escalation.decided.'),
+          actor: str('Who, when a person acted.'),
+        },
+        ['at', 'type'],
+      ),
+      History: obj(
+        'The audit timeline, oldest first.',
+        {
+          interactionId: str('The interaction.'),
+          events: { description: 'Events.', type: 'array', items: ref('TimelineEvent') },
+          links: links('Related links.', ['temporalUi']),
+        },
+        ['events'],
+      ),
       InteractionList: obj(
         'Interactions from Temporal visibility, newest first.',
         {
           interactions: {
             description: 'One page.',
             type: 'array',
-            items: obj('An interaction summary.', { interactionId: str('<channel>:<threadId>.'), status: { description: 'Interaction status.', enum: STATUSES }, policy: nullable(str('Policy id.')), customer: nullable(str('<channel>:<author>.')), breached: { description: 'A commitment was breached.', type: 'boolean' } }, ['interactionId']),
+            items: obj(
+              'An interaction summary.',
+              {
+                interactionId: str('<channel>:<threadId>.'),
+                status: { description: 'Interaction status.', enum: STATUSES },
+                policy: nullable(str('Policy id.')),
+                customer: nullable(str('<channel>:<author>.')),
+                breached: { description: 'A commitment was breached.', type: 'boolean' },
+              },
+              ['interactionId'],
+            ),
           },
           nextPageToken: nullable(str('Pass as pageToken for the next page.')),
         },
@@ -151,7 +232,11 @@ function components(): Json {
           perPolicy: { description: 'Interactions per policy id.', type: 'object', additionalProperties: { type: 'integer' } },
           perStatus: { description: 'Interactions per status (outcome).', type: 'object', additionalProperties: { type: 'integer' } },
           lastSentiment: nullable({ description: 'Sentiment of the latest triaged post.', type: 'object' }),
-          commitments: obj('Commitments across interactions.', { met: { description: 'Met in time.', type: 'integer' }, breached: { description: 'Breached.', type: 'integer' } }, ['met', 'breached']),
+          commitments: obj(
+            'Commitments across interactions.',
+            { met: { description: 'Met in time.', type: 'integer' }, breached: { description: 'Breached.', type: 'integer' } },
+            ['met', 'breached'],
+          ),
           recent: { description: 'Up to 50 interactions, newest first.', type: 'array', items: { type: 'object' } },
         },
         ['customer', 'interactions', 'perPolicy', 'perStatus', 'commitments', 'recent'],
@@ -165,7 +250,17 @@ function components(): Json {
           openedAt: str('When it was opened.', { format: 'date-time' }),
           deadline: str('When it times out.', { format: 'date-time' }),
           timeLeftMs: { description: 'Milliseconds until the deadline (negative: overdue).', type: 'number' },
-          post: obj('The customer post.', { id: str('Post id.'), channel: str('Channel.'), text: str('Text.'), author: { description: 'Author.', type: 'object' }, createdAt: str('ISO 8601.') }, ['id', 'text']),
+          post: obj(
+            'The customer post.',
+            {
+              id: str('Post id.'),
+              channel: str('Channel.'),
+              text: str('Text.'),
+              author: { description: 'Author.', type: 'object' },
+              createdAt: str('ISO 8601.'),
+            },
+            ['id', 'text'],
+          ),
           triage: nullable(ref('Triage')),
           policy: nullable(obj('The policy in force.', { id: str('Policy id.'), version: str('Pack version id.') }, ['id'])),
           draftReply: nullable(str('The reply the policy drafted; approve without a reply publishes it.')),
@@ -173,34 +268,57 @@ function components(): Json {
         },
         ['interactionId', 'team', 'level', 'deadline', 'timeLeftMs', 'post', 'triage', 'policy', 'draftReply', 'links'],
       ),
-      EscalationList: obj('What waits for a decision, earliest deadline first.', { escalations: { description: 'Escalations.', type: 'array', items: ref('Escalation') } }, ['escalations']),
+      EscalationList: obj(
+        'What waits for a decision, earliest deadline first.',
+        { escalations: { description: 'Escalations.', type: 'array', items: ref('Escalation') } },
+        ['escalations'],
+      ),
       DecisionResult: obj(
         'The decision, as the interaction applied it.',
         {
           interactionId: str('The interaction.'),
           decision: { description: 'The decision.', enum: ['approve', 'reject', 'reassign'] },
           team: str('The team the escalation is with now.'),
-          reply: obj('The published reply, when approving published one.', { messageId: str('Channel message id.'), text: str('Reply text.'), publishedAt: str('When.', { format: 'date-time' }) }, ['text']),
+          reply: obj(
+            'The published reply, when approving published one.',
+            { messageId: str('Channel message id.'), text: str('Reply text.'), publishedAt: str('When.', { format: 'date-time' }) },
+            ['text'],
+          ),
         },
         ['interactionId', 'decision', 'team'],
       ),
       Policies: obj(
         'The loaded pack.',
         {
-          version: obj('Pack version.', { commit: nullable(str('Git commit.')), sha256: str('Content hash.'), id: str('Short id.') }, ['id']),
+          version: obj('Pack version.', { commit: nullable(str('Git commit.')), sha256: str('Content hash.'), id: str('Short id.') }, [
+            'id',
+          ]),
           dir: str('Pack folder.'),
-          policies: { description: 'Policies, by priority.', type: 'array', items: obj('A policy.', { id: str('Id.'), priority: { description: 'Priority.', type: 'integer' } }, ['id', 'priority']) },
+          policies: {
+            description: 'Policies, by priority.',
+            type: 'array',
+            items: obj('A policy.', { id: str('Id.'), priority: { description: 'Priority.', type: 'integer' } }, ['id', 'priority']),
+          },
           teams: { description: 'Team ids.', type: 'array', items: { type: 'string' } },
           calendars: { description: 'Calendar ids.', type: 'array', items: { type: 'string' } },
           templates: { description: 'Template ids.', type: 'array', items: { type: 'string' } },
-          lastError: nullable(obj('The last failed reload, if the pack on disk is bad.', { at: str('When.'), errors: { description: 'file:line:col errors.', type: 'array' } }, ['at', 'errors'])),
+          lastError: nullable(
+            obj(
+              'The last failed reload, if the pack on disk is bad.',
+              { at: str('When.'), errors: { description: 'file:line:col errors.', type: 'array' } },
+              ['at', 'errors'],
+            ),
+          ),
         },
         ['version', 'policies'],
       ),
     },
     responses: {
       BadRequest: problemResponse('Malformed request: bad JSON, a wrong field (each named in errors), a malformed id.'),
-      Unauthorized: { ...problemResponse('No or an unknown bearer token.'), headers: { 'WWW-Authenticate': { description: 'Bearer realm="hearken".', schema: { type: 'string' } } } },
+      Unauthorized: {
+        ...problemResponse('No or an unknown bearer token.'),
+        headers: { 'WWW-Authenticate': { description: 'Bearer realm="hearken".', schema: { type: 'string' } } },
+      },
       Forbidden: problemResponse("Another team's escalation, or reassigning without the lead role."),
       NotFound: problemResponse('No such interaction.'),
       Conflict: problemResponse('Nothing is pending, or it was decided (or moved) meanwhile.'),
@@ -218,10 +336,20 @@ function components(): Json {
       Unavailable: problemResponse('Temporal is unreachable.'),
     },
     parameters: {
-      InteractionId: { name: 'id', in: 'path', required: true, description: 'The interaction: <channel>:<threadId>.', schema: { type: 'string', minLength: 1, maxLength: 400 } },
+      InteractionId: {
+        name: 'id',
+        in: 'path',
+        required: true,
+        description: 'The interaction: <channel>:<threadId>.',
+        schema: { type: 'string', minLength: 1, maxLength: 400 },
+      },
     },
     securitySchemes: {
-      bearer: { type: 'http', scheme: 'bearer', description: 'A token from the tokens file (HEARKEN_TOKENS_FILE); the file stores only its sha256.' },
+      bearer: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'A token from the tokens file (HEARKEN_TOKENS_FILE); the file stores only its sha256.',
+      },
     },
   };
 }
@@ -230,13 +358,23 @@ function paths(): Json {
   const query = (name: string, description: string, schema: Json) => ({ name, in: 'query', required: false, description, schema });
   const bearer = [{ bearer: [] }];
   return {
-    '/healthz': { get: { operationId: 'health', summary: 'Whether the API reaches Temporal.', responses: { 200: ok('Reachable.', ref('Health')), ...problems('Unavailable') } } },
+    '/healthz': {
+      get: {
+        operationId: 'health',
+        summary: 'Whether the API reaches Temporal.',
+        responses: { 200: ok('Reachable.', ref('Health')), ...problems('Unavailable') },
+      },
+    },
     '/v1/posts': {
       post: {
         operationId: 'capturePost',
         summary: 'Capture a normalized post; it opens or joins the interaction of its thread.',
         requestBody: { required: true, content: json(ref('Post')) },
-        responses: { 202: ok('Captured; the interaction runs.', ref('AddPostResult')), 200: ok('Captured before: nothing new happens.', ref('AddPostResult')), ...problems('BadRequest', 'PayloadTooLarge', 'UnsupportedMediaType', 'TooManyRequests') },
+        responses: {
+          202: ok('Captured; the interaction runs.', ref('AddPostResult')),
+          200: ok('Captured before: nothing new happens.', ref('AddPostResult')),
+          ...problems('BadRequest', 'PayloadTooLarge', 'UnsupportedMediaType', 'TooManyRequests'),
+        },
       },
     },
     '/v1/interactions': {
@@ -258,17 +396,28 @@ function paths(): Json {
     '/v1/customers/{channel}/{authorId}': {
       parameters: [
         { name: 'channel', in: 'path', required: true, description: 'Channel, like twitter.', schema: { type: 'string', maxLength: 300 } },
-        { name: 'authorId', in: 'path', required: true, description: "The author's id (or handle when the channel has no ids).", schema: { type: 'string', maxLength: 300 } },
+        {
+          name: 'authorId',
+          in: 'path',
+          required: true,
+          description: "The author's id (or handle when the channel has no ids).",
+          schema: { type: 'string', maxLength: 300 },
+        },
       ],
       get: {
         operationId: 'getCustomer',
-        summary: 'The profile of a communication partner: their interactions, counts per policy and outcome, last sentiment, commitments met vs breached.',
+        summary:
+          'The profile of a communication partner: their interactions, counts per policy and outcome, last sentiment, commitments met vs breached.',
         responses: { 200: ok('The profile.', ref('CustomerProfile')), ...problems('BadRequest', 'NotFound') },
       },
     },
     '/v1/interactions/{id}': {
       parameters: [{ $ref: '#/components/parameters/InteractionId' }],
-      get: { operationId: 'getInteraction', summary: 'The state of an interaction.', responses: { 200: ok('State.', ref('InteractionState')), ...problems('BadRequest', 'NotFound') } },
+      get: {
+        operationId: 'getInteraction',
+        summary: 'The state of an interaction.',
+        responses: { 200: ok('State.', ref('InteractionState')), ...problems('BadRequest', 'NotFound') },
+      },
     },
     '/v1/interactions/{id}/history': {
       parameters: [{ $ref: '#/components/parameters/InteractionId' }],
@@ -277,7 +426,10 @@ function paths(): Json {
         summary: 'The audit timeline, oldest first.',
         parameters: [query('format', 'ndjson streams one event per line.', { enum: ['json', 'ndjson'] })],
         responses: {
-          200: { description: 'The timeline.', content: { ...json(ref('History')), 'application/x-ndjson': { schema: ref('TimelineEvent') } } },
+          200: {
+            description: 'The timeline.',
+            content: { ...json(ref('History')), 'application/x-ndjson': { schema: ref('TimelineEvent') } },
+          },
           ...problems('BadRequest', 'NotFound'),
         },
       },
@@ -287,7 +439,10 @@ function paths(): Json {
         operationId: 'listEscalations',
         summary: "What waits for a decision in the caller's teams, earliest deadline first.",
         security: bearer,
-        parameters: [query('team', 'Only this team.', { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 100 }), query('status', 'Only pending is supported.', { enum: ['pending'] })],
+        parameters: [
+          query('team', 'Only this team.', { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 100 }),
+          query('status', 'Only pending is supported.', { enum: ['pending'] }),
+        ],
         responses: { 200: ok('Pending escalations.', ref('EscalationList')), ...problems('Unauthorized', 'UnprocessableContent') },
       },
     },
@@ -297,21 +452,55 @@ function paths(): Json {
         summary: 'Approve, reject or reassign the pending escalation of an interaction.',
         security: bearer,
         parameters: [
-          { name: 'interactionId', in: 'path', required: true, description: 'The interaction: <channel>:<threadId>.', schema: { type: 'string', minLength: 1, maxLength: 400 } },
-          { name: 'Idempotency-Key', in: 'header', required: false, description: 'A retry with the same key returns the first answer instead of deciding twice.', schema: { type: 'string', minLength: 1, maxLength: 200 } },
+          {
+            name: 'interactionId',
+            in: 'path',
+            required: true,
+            description: 'The interaction: <channel>:<threadId>.',
+            schema: { type: 'string', minLength: 1, maxLength: 400 },
+          },
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            required: false,
+            description: 'A retry with the same key returns the first answer instead of deciding twice.',
+            schema: { type: 'string', minLength: 1, maxLength: 200 },
+          },
         ],
         requestBody: { required: true, content: json(ref('Decision')) },
         responses: {
           200: ok('Decided.', ref('DecisionResult')),
-          ...problems('BadRequest', 'Unauthorized', 'Forbidden', 'NotFound', 'Conflict', 'PayloadTooLarge', 'UnsupportedMediaType', 'UnprocessableContent', 'TooManyRequests'),
+          ...problems(
+            'BadRequest',
+            'Unauthorized',
+            'Forbidden',
+            'NotFound',
+            'Conflict',
+            'PayloadTooLarge',
+            'UnsupportedMediaType',
+            'UnprocessableContent',
+            'TooManyRequests',
+          ),
         },
       },
     },
-    '/v1/policies': { get: { operationId: 'getPolicies', summary: 'The loaded pack, its version and the last load error.', responses: { 200: ok('The pack.', ref('Policies')) } } },
-    '/metrics': {
-      get: { operationId: 'metrics', summary: 'Prometheus metrics.', responses: { 200: { description: 'Prometheus text format.', content: { 'text/plain': { schema: { type: 'string' } } } } } },
+    '/v1/policies': {
+      get: {
+        operationId: 'getPolicies',
+        summary: 'The loaded pack, its version and the last load error.',
+        responses: { 200: ok('The pack.', ref('Policies')) },
+      },
     },
-    '/openapi.json': { get: { operationId: 'openApi', summary: 'This document.', responses: { 200: ok('OpenAPI 3.1 document.', { type: 'object' }) } } },
+    '/metrics': {
+      get: {
+        operationId: 'metrics',
+        summary: 'Prometheus metrics.',
+        responses: { 200: { description: 'Prometheus text format.', content: { 'text/plain': { schema: { type: 'string' } } } } },
+      },
+    },
+    '/openapi.json': {
+      get: { operationId: 'openApi', summary: 'This document.', responses: { 200: ok('OpenAPI 3.1 document.', { type: 'object' }) } },
+    },
   };
 }
 
@@ -344,7 +533,9 @@ function deepFreeze<T>(value: T): T {
 // ---------------------------------------------------------------------------
 // Conformance, for tests: does a response match the document?
 
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (
+  ajv: Ajv2020,
+) => Ajv2020;
 let docAjv: Ajv2020 | undefined;
 const validators = new Map<string, ValidateFunction>();
 
@@ -373,7 +564,10 @@ const escapeSegment = (s: string): string => encodeURIComponent(s.replace(/~/g, 
  * concrete one). Returns the problems; empty means it conforms.
  */
 export function conformsToOpenApi(method: string, requestPath: string, status: number, body: unknown, contentType?: string): string[] {
-  const doc = openApiDocument() as { paths: Record<string, Record<string, { responses?: Record<string, Json> }>>; components: { responses: Record<string, Json> } };
+  const doc = openApiDocument() as {
+    paths: Record<string, Record<string, { responses?: Record<string, Json> }>>;
+    components: { responses: Record<string, Json> };
+  };
   const template = matchPath(Object.keys(doc.paths), requestPath.split('?')[0] ?? requestPath);
   const op = template ? doc.paths[template]?.[method.toLowerCase()] : undefined;
   if (!template || !op?.responses) return [`the document has no operation ${method.toUpperCase()} ${requestPath}`];
@@ -396,7 +590,10 @@ export function conformsToOpenApi(method: string, requestPath: string, status: n
   if (type.startsWith('text/')) return typeof body === 'string' ? [] : [`${status} ${type} must be text`];
   const validate = validatorAt(`${pointer}/content/${escapeSegment(type)}/schema`);
   if (validate(body)) return [];
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message ?? 'is invalid'}${e.keyword === 'additionalProperties' ? `: ${String(e.params.additionalProperty)}` : ''}`);
+  return (validate.errors ?? []).map(
+    (e) =>
+      `${e.instancePath || '(body)'} ${e.message ?? 'is invalid'}${e.keyword === 'additionalProperties' ? `: ${String(e.params.additionalProperty)}` : ''}`,
+  );
 }
 
 function matchPath(templates: string[], concrete: string): string | undefined {

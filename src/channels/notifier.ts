@@ -40,7 +40,7 @@ export class Notifier {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': n.idempotencyKey },
         body: JSON.stringify(n),
-        signal: AbortSignal.timeout(10_000) // under the activity's 15 s attempt,
+        signal: AbortSignal.timeout(10_000), // under the activity's 15 s attempt,
       });
       // A non-2xx answer throws so the activity retries with backoff; the
       // receiver dedups on the Idempotency-Key header.

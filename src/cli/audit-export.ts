@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig } from '../config';
-import { buildTimeline } from '../interactions/timeline';
+import { loadConfig } from '../runtime/config';
+import { buildTimeline } from '../client/timeline';
 import { CliError, EXIT } from './errors';
 
 export interface ExportOptions {
@@ -41,7 +41,10 @@ export async function exportAudit(opts: ExportOptions): Promise<number> {
       if (seen.has(wf.workflowId)) continue;
       seen.add(wf.workflowId);
       const timeline = await buildTimeline(client, wf.workflowId);
-      await write(JSON.stringify({ interactionId: wf.workflowId, closedAt: wf.closeTime?.toISOString() ?? null, status: wf.status.name, timeline }) + '\n');
+      await write(
+        JSON.stringify({ interactionId: wf.workflowId, closedAt: wf.closeTime?.toISOString() ?? null, status: wf.status.name, timeline }) +
+          '\n',
+      );
       count++;
     }
   } finally {

@@ -7,10 +7,10 @@ import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { DateTime } from 'luxon';
-import type { Post } from '../domain/post';
-import { formatPackError, loadPack, type PackError } from '../policy/load-pack';
-import { describeAjvError, validateSchema } from '../policy/schemas';
-import { compilePolicies, type CompiledPolicy } from '../policy/select';
+import type { Post } from '../shared/post';
+import { formatPackError, loadPack, type PackError } from '../policy/pack/load-pack';
+import { describeAjvError, validateSchema } from '../policy/pack/schemas';
+import { compilePolicies, type CompiledPolicy } from '../policy/engine/select';
 import type { PolicyPack } from '../policy/types';
 import { CliError, EXIT } from './errors';
 
@@ -37,7 +37,11 @@ export interface OpenedPack {
 export async function openPack(dir: string): Promise<OpenedPack> {
   const result = await loadPack(dir);
   if (!result.ok) {
-    throw new CliError(`policy pack ${displayPath(dir)} does not load (${plural(result.errors.length, 'error')}; run hearken policy check)`, EXIT.failed, result.errors.map(formatPackError));
+    throw new CliError(
+      `policy pack ${displayPath(dir)} does not load (${plural(result.errors.length, 'error')}; run hearken policy check)`,
+      EXIT.failed,
+      result.errors.map(formatPackError),
+    );
   }
   return { pack: result.pack, compiled: compilePolicies(result.pack.policies), warnings: result.warnings };
 }

@@ -50,7 +50,8 @@ export async function packAtRef(dir: string, ref: string): Promise<PackAtRef> {
     throw new CliError(`--base: the policy folder ${prefix || '.'} did not exist at ${ref}`);
   }
 
-  const folderCommit = (await git(dir, ['log', '-1', '--format=%H', commit, '--', '.']).catch(() => Buffer.from(''))).toString('utf8').trim() || null;
+  const folderCommit =
+    (await git(dir, ['log', '-1', '--format=%H', commit, '--', '.']).catch(() => Buffer.from(''))).toString('utf8').trim() || null;
 
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'hearken-base-'));
   const dispose = (): Promise<void> => rm(tmp, { recursive: true, force: true });

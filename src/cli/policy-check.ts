@@ -1,7 +1,7 @@
 // `hearken policy check [dir]`: the pack's validity for a care lead's branch
 // and for CI. stdout carries exactly one `file:line:col: message` line per
 // error, so editors and CI annotations can parse it; warnings go to stderr.
-import { formatPackError, loadPack } from '../policy/load-pack';
+import { formatPackError, loadPack } from '../policy/pack/load-pack';
 import { displayPath, EXIT, plural, policiesDir } from './common';
 
 /** `[dir]` as given on the command line; undefined for the default folder. */

@@ -2,11 +2,24 @@
 // one post, through the worker's own assess(). Durations are shown as
 // written in the pack, deadlines in the calendar's time zone, reply texts
 // rendered as the customer would read them.
-import type { Post } from '../domain/post';
-import { assess, type Assessment } from '../policy/assess';
-import { renderTemplate } from '../policy/render';
-import type { Plan, Step } from '../policy/types';
-import { CliError, EXIT, formatJsonProblem, inZone, openPack, parseInstant, parseJson, policiesDir, postProblems, printJson, readInput, zoneOfIso } from './common';
+import type { Post } from '../shared/post';
+import { assess, type Assessment } from '../policy/engine/assess';
+import { renderTemplate } from '../policy/engine/render';
+import type { Plan, Step } from '../shared/plan';
+import {
+  CliError,
+  EXIT,
+  formatJsonProblem,
+  inZone,
+  openPack,
+  parseInstant,
+  parseJson,
+  policiesDir,
+  postProblems,
+  printJson,
+  readInput,
+  zoneOfIso,
+} from './common';
 
 export interface ExplainOptions {
   post: string;
@@ -60,7 +73,12 @@ export function explainAssessment({ triage, plan }: Assessment, post: Post): Exp
   const deadlines: Plan['deadlines'] = {};
   for (const [name, iso] of Object.entries(plan.deadlines)) deadlines[name as keyof Plan['deadlines']] = inZone(iso, zone);
   const render = (text: string): string =>
-    renderTemplate(text, { author: post.author, deadlines: plan.deadlines, timezone: plan.calendar?.timezone ?? 'UTC', language: plan.language });
+    renderTemplate(text, {
+      author: post.author,
+      deadlines: plan.deadlines,
+      timezone: plan.calendar?.timezone ?? 'UTC',
+      language: plan.language,
+    });
   const describe = (steps: Step[]): ExplainedStep[] => steps.map((s) => describeStep(s, render, describe));
   return {
     triage,

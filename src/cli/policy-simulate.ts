@@ -3,8 +3,8 @@
 // how many posts each policy takes, what happens first to them, and with
 // --base, which posts would be handled differently than at that git ref.
 import path from 'node:path';
-import { assess } from '../policy/assess';
-import type { Post } from '../domain/post';
+import { assess } from '../policy/engine/assess';
+import type { Post } from '../shared/post';
 import { CliError, displayPath, EXIT, openPack, plural, policiesDir, printJson, readJsonlPosts, type OpenedPack } from './common';
 import { packAtRef } from './git-pack';
 
@@ -56,10 +56,12 @@ export async function simulate(opts: SimulateOptions): Promise<number> {
     report.base = { ref: base.ref, commit: base.commit, version: before.version, policies: before.policies, firstSteps: before.firstSteps };
     report.difference = { policies: difference(before.policies, now.policies), firstSteps: difference(before.firstSteps, now.firstSteps) };
     report.changed = [...changes.values()].reduce((a, b) => a + b, 0);
-    report.changes = [...changes].sort((a, b) => b[1] - a[1]).map(([change, n]) => {
-      const [from, to] = change.split(' → ') as [string, string];
-      return { from, to, posts: n };
-    });
+    report.changes = [...changes]
+      .sort((a, b) => b[1] - a[1])
+      .map(([change, n]) => {
+        const [from, to] = change.split(' → ') as [string, string];
+        return { from, to, posts: n };
+      });
   }
   printJson(report);
   return EXIT.ok;

@@ -4,9 +4,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
-import type { Post } from '../domain/post';
-import { assess, type Assessment } from '../policy/assess';
-import type { Triage } from '../policy/types';
+import type { Post } from '../shared/post';
+import { assess, type Assessment } from '../policy/engine/assess';
+import type { Triage } from '../shared/triage';
 import { displayPath, EXIT, inZone, openPack, policiesDir, type OpenedPack, zoneOfIso } from './common';
 
 /** A case as cases.schema.json allows it (the pack loader validated it). */

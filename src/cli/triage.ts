@@ -2,7 +2,7 @@
 // JSON line out per post in, in order. A bad line answers with an error line
 // in its place (so output stays aligned with input) and never stops the run;
 // blank lines are not posts and get no line.
-import { triageFor } from '../policy/assess';
+import { triageFor } from '../policy/engine/assess';
 import { envReachThresholds } from '../triage/context';
 import { CliError, EXIT, openPack, policiesDir, readJsonlPosts, writeLine } from './common';
 
@@ -17,7 +17,8 @@ export async function triage(file: string | undefined, opts: TriageOptions): Pro
     throw new CliError((err as Error).message, EXIT.usage);
   }
   const { pack } = await openPack(policiesDir(opts.policies));
-  if ((file === undefined || file === '-') && process.stdin.isTTY) process.stderr.write('reading posts from stdin (one JSON object per line; Ctrl-D ends)\n');
+  if ((file === undefined || file === '-') && process.stdin.isTTY)
+    process.stderr.write('reading posts from stdin (one JSON object per line; Ctrl-D ends)\n');
   let malformed = 0;
   for await (const item of readJsonlPosts(file)) {
     if ('error' in item) {

@@ -3,8 +3,9 @@
 // @handle inside a link (https://x.example/@us, x.example/@us), an e-mail
 // address (help@us.example), `@us.com` (a domain), and a retweet of us
 // (`RT @us: …`: the author shares our words, they do not talk to us).
-import type { Post } from '../domain/post';
-import type { AccountSpec, Triage } from '../policy/types';
+import type { Post } from '../shared/post';
+import type { AccountSpec } from '../policy/types';
+import type { Triage } from '../shared/triage';
 import { decodeEntities, withoutUrls } from './text';
 
 export type AddressedReason = Triage['addressedReason'];

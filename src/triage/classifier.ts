@@ -8,8 +8,8 @@
 //
 //   POST <url>   {"post": {channel, id, text, language?}, "triage": {...rules' triage}}
 //   200          {"intent"?: "complaint", "sentiment"?: {"score": -0.7}, "relevant"?: true, "risk"?: ["legal-threat"]}
-import type { Post } from '../domain/post';
-import type { Triage } from '../policy/types';
+import type { Post } from '../shared/post';
+import type { Triage } from '../shared/triage';
 import { lexiconLanguage, THRESHOLDS } from './sentiment';
 
 const INTENTS: ReadonlySet<string> = new Set(['question', 'complaint', 'praise', 'idea', 'security', 'spam', 'other']);
@@ -62,7 +62,8 @@ export function classifierFromEnv(env: NodeJS.ProcessEnv = process.env): Classif
   const url = env.HEARKEN_CLASSIFIER_URL?.trim();
   if (!url) return null;
   const timeout = env.HEARKEN_CLASSIFIER_TIMEOUT_MS ? Number(env.HEARKEN_CLASSIFIER_TIMEOUT_MS) : undefined;
-  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) throw new Error(`HEARKEN_CLASSIFIER_TIMEOUT_MS must be a positive number of milliseconds; got "${env.HEARKEN_CLASSIFIER_TIMEOUT_MS}"`);
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0))
+    throw new Error(`HEARKEN_CLASSIFIER_TIMEOUT_MS must be a positive number of milliseconds; got "${env.HEARKEN_CLASSIFIER_TIMEOUT_MS}"`);
   return httpClassifier({ url, token: env.HEARKEN_CLASSIFIER_TOKEN, timeoutMs: timeout });
 }
 
@@ -79,7 +80,12 @@ export function validateAnswer(raw: unknown): { answer: ClassifierAnswer; proble
   if (r.sentiment !== undefined) {
     const s = r.sentiment as Record<string, unknown> | null;
     const score = s?.score;
-    if (typeof score === 'number' && score >= -1 && score <= 1 && (s?.label === undefined || (typeof s.label === 'string' && LABELS.has(s.label)))) {
+    if (
+      typeof score === 'number' &&
+      score >= -1 &&
+      score <= 1 &&
+      (s?.label === undefined || (typeof s.label === 'string' && LABELS.has(s.label)))
+    ) {
       answer.sentiment = { score, ...(s?.label ? { label: s.label as Triage['sentiment']['label'] } : {}) };
     } else problems.push('sentiment');
   }
@@ -112,7 +118,10 @@ export async function refineTriage(post: Post, triage: Triage, hook: ClassifierH
   if (answer.sentiment) {
     const t = THRESHOLDS[lexiconLanguage(triage.language)];
     const { score } = answer.sentiment;
-    out.sentiment = { score, label: answer.sentiment.label ?? (score <= t.negative ? 'negative' : score >= t.positive ? 'positive' : 'neutral') };
+    out.sentiment = {
+      score,
+      label: answer.sentiment.label ?? (score <= t.negative ? 'negative' : score >= t.positive ? 'positive' : 'neutral'),
+    };
   }
   if (answer.relevant !== undefined) out.relevant = answer.relevant || triage.addressedToUs;
   if (answer.risk) out.risk = [...new Set([...triage.risk, ...answer.risk])];

@@ -9,7 +9,7 @@
 //   question  asks something: a question mark, a question opening any sentence, or "I need to know"
 //   praise    thanks and compliments without a problem or sarcasm
 //   other
-import type { Triage } from '../policy/types';
+import type { Triage } from '../shared/triage';
 import { COMPLAINT, IDEA, IMPERATIVE_START, PRAISE, PROBLEM_TOPIC, QUESTION, QUESTION_START, SECURITY, SPAM } from './lexicon/patterns';
 import type { SentimentResult } from './sentiment';
 import type { Prepared } from './text';
@@ -51,7 +51,7 @@ export function findCues(prep: Prepared): Cues {
   const topic = strong ? null : first(PROBLEM_TOPIC, text);
   return {
     security: first(SECURITY, text),
-    spam: first(SPAM, text) ?? (/(?:^|\s)#(?:follow|giveaway|win|promo)\w*/u.exec(text)?.[0].trim() ?? null),
+    spam: first(SPAM, text) ?? /(?:^|\s)#(?:follow|giveaway|win|promo)\w*/u.exec(text)?.[0].trim() ?? null,
     problem: strong ?? topic,
     topicOnly: strong === null && topic !== null,
     idea: first(IDEA, text) ?? first(IMPERATIVE_START, text),

@@ -7,11 +7,15 @@ import { eld } from 'eld/small';
 
 /** Frequent words that are (almost) only English. */
 const EN = new Set(
-  'the and is are was were to of you your my me it it\'s that this with for on have has not be been but just can can\'t don\'t i i\'m we they what why how when where there no at from our will would should get got please thanks thank they\'re you\'re does did doesn\'t didn\'t any been than their them'.split(' '),
+  "the and is are was were to of you your my me it it's that this with for on have has not be been but just can can't don't i i'm we they what why how when where there no at from our will would should get got please thanks thank they're you're does did doesn't didn't any been than their them".split(
+    ' ',
+  ),
 );
 /** Frequent words that are (almost) only German. */
 const DE = new Set(
-  'der die das und ist nicht ich ein eine einen mit auf für den dem des sich von zu es wir ihr sie auch noch schon nur wie bei aus wird sind hat haben kann mein meine mir mich dass daß oder aber wenn wieder heute jetzt kein keine bitte danke über nach zum zur im vom am bin bist seid wurde werden doch mal ja nein sehr diese dieser warum wann immer euch eure unser habe gibt'.split(' '),
+  'der die das und ist nicht ich ein eine einen mit auf für den dem des sich von zu es wir ihr sie auch noch schon nur wie bei aus wird sind hat haben kann mein meine mir mich dass daß oder aber wenn wieder heute jetzt kein keine bitte danke über nach zum zur im vom am bin bist seid wurde werden doch mal ja nein sehr diese dieser warum wann immer euch eure unser habe gibt'.split(
+    ' ',
+  ),
 );
 
 export interface LanguageGuess {

@@ -1,6 +1,6 @@
 // Reach from the author's followers. Unknown followers count as low: a post
 // is never escalated as an opinion leader's on a guess.
-import type { Triage } from '../policy/types';
+import type { Triage } from '../shared/triage';
 import { envReachThresholds, type ReachThresholds } from './context';
 
 export function reachOf(followers: number | undefined, thresholds: ReachThresholds = envReachThresholds()): Triage['reach'] {

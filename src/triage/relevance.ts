@@ -30,7 +30,8 @@ export interface BrandHit {
 /** Inflection endings after a name: "Bahnen", "Sprint's", "Deutschen". */
 const INFLECTION = new Set(['s', "'s", '’s', 'e', 'en', 'n', 'es', 'er', 'em', 'ern']);
 /** Rests after the name that make an adjective or a verb form, not a compound: bahnbrechend, sprinting, sprinted. */
-const DERIVATION_RE = /^(?:ing|ings|ed|ers?|y|ly|t|te|ten|st|et|end(?:e[mnrs]?)?|lich\w*|ig\w{0,2}|isch\w{0,2}|bar\w{0,2}|los\w{0,2}|haft\w{0,2}|brech\w*)$/u;
+const DERIVATION_RE =
+  /^(?:ing|ings|ed|ers?|y|ly|t|te|ten|st|et|end(?:e[mnrs]?)?|lich\w*|ig\w{0,2}|isch\w{0,2}|bar\w{0,2}|los\w{0,2}|haft\w{0,2}|brech\w*)$/u;
 /** Compounds naming a street or a square are addresses. */
 const STREET_RE = /(?:straße|strasse|str|weg|gasse|allee|platz|ring|damm|ufer|chaussee)$/u;
 
@@ -57,7 +58,11 @@ function compileBrand(names: readonly string[], accounts: readonly AccountSpec[]
   const singles: string[] = [];
   const phrases: string[] = [];
   for (const name of names) {
-    const words = name.trim().toLowerCase().split(/[\s\-_]+/u).filter(Boolean);
+    const words = name
+      .trim()
+      .toLowerCase()
+      .split(/[\s\-_]+/u)
+      .filter(Boolean);
     if (words.length === 1) singles.push(words[0]!);
     else if (words.length > 1) phrases.push(words.map((w) => `${escapeRegex(w)}(?:e|en|er|es|em|n|s|'s|’s)?`).join('[\\s\\-_]*'));
   }
@@ -91,7 +96,10 @@ export function singleNameIn(word: string, name: string, compounds: boolean): Br
 }
 
 function compileTopic(terms: readonly string[] | undefined): RegExp | null {
-  const parts = (terms ?? []).map((t) => t.trim().toLowerCase()).filter(Boolean).map((t) => (t.endsWith('*') ? `${escapeRegex(t.slice(0, -1))}[\\p{L}\\p{N}]*` : escapeRegex(t)));
+  const parts = (terms ?? [])
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean)
+    .map((t) => (t.endsWith('*') ? `${escapeRegex(t.slice(0, -1))}[\\p{L}\\p{N}]*` : escapeRegex(t)));
   return parts.length === 0 ? null : new RegExp(`(?<![\\p{L}\\p{N}])(?:${parts.join('|')})(?![\\p{L}\\p{N}])`, 'iu');
 }
 

@@ -6,7 +6,7 @@
 // sarcasm markers, which turn praise words negative. The sum is squashed
 // into -1 … 1 the way VADER does (Hutto & Gilbert 2014).
 import { emojiEmotion } from 'emoji-emotion';
-import type { Triage } from '../policy/types';
+import type { Triage } from '../shared/triage';
 import { DE_VALENCE } from './lexicon/sentiment-de';
 import { EN_VALENCE } from './lexicon/sentiment-en';
 import { PHRASE_VALENCE, SARCASM, SARCASM_EMOJI, SARCASM_TAIL } from './lexicon/patterns';
@@ -15,7 +15,26 @@ import { isClauseBreak, type Prepared } from './text';
 
 const EMOJI: ReadonlyMap<string, number> = new Map(emojiEmotion.map((e) => [e.emoji.replace(/\uFE0F/gu, ''), e.polarity]));
 const EMOTICONS: ReadonlyMap<string, number> = new Map(
-  Object.entries({ ':)': 2, ':-)': 2, ':d': 2, ':-d': 2, ';)': 1, ';-)': 1, ':p': 1, ':-p': 1, '<3': 3, ':(': -2, ':-(': -2, ":'(": -2, ':/': -1, ':-/': -1, ':\\': -1, ':|': -1, '=)': 2, '=(': -2 }),
+  Object.entries({
+    ':)': 2,
+    ':-)': 2,
+    ':d': 2,
+    ':-d': 2,
+    ';)': 1,
+    ';-)': 1,
+    ':p': 1,
+    ':-p': 1,
+    '<3': 3,
+    ':(': -2,
+    ':-(': -2,
+    ":'(": -2,
+    ':/': -1,
+    ':-/': -1,
+    ':\\': -1,
+    ':|': -1,
+    '=)': 2,
+    '=(': -2,
+  }),
 );
 
 /** Endings tried when a German word is not listed as written (schlechten → schlecht). */

@@ -5,9 +5,18 @@
 // (thousands of posts per second on one core).
 
 /** A URL with or without a scheme (`https://…`, `www.…`, `bit.ly/…`). */
-const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"]+|\b(?:[a-z0-9-]+\.)+(?:com|net|org|de|co|ly|io|me|info|biz|xyz|top|click|link|app|gl|gd|to|ru|cn|tk|ml|ga|cf|gq|zip|mov)\/[^\s<>"]*/giu;
+const URL_RE =
+  /\b(?:https?:\/\/|www\.)[^\s<>"]+|\b(?:[a-z0-9-]+\.)+(?:com|net|org|de|co|ly|io|me|info|biz|xyz|top|click|link|app|gl|gd|to|ru|cn|tk|ml|ga|cf|gq|zip|mov)\/[^\s<>"]*/giu;
 
-const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&apos;': "'", '&nbsp;': ' ' };
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+  '&apos;': "'",
+  '&nbsp;': ' ',
+};
 
 /** Soft hyphens and zero-width characters split words invisibly ("Niko­laus"). */
 const INVISIBLE_RE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/gu;
@@ -16,7 +25,8 @@ const INVISIBLE_RE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/gu;
  * Tokens: emoticons, words (with inner apostrophes and hyphens: don't,
  * S-Bahn), runs of ! or ?, other clause punctuation, single emoji.
  */
-const TOKEN_RE = /(?:[:;=8][-'^]?[()[\]DPpOo3/\\|*]+(?![\p{L}\p{N}]))|(?:<3)|[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’\-_][\p{L}\p{M}\p{N}]+)*|[!?]+|[.,;:…()]|\p{Extended_Pictographic}/gu;
+const TOKEN_RE =
+  /(?:[:;=8][-'^]?[()[\]DPpOo3/\\|*]+(?![\p{L}\p{N}]))|(?:<3)|[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’\-_][\p{L}\p{M}\p{N}]+)*|[!?]+|[.,;:…()]|\p{Extended_Pictographic}/gu;
 
 export interface Prepared {
   /** NFC-normalized original text. */
@@ -61,9 +71,7 @@ export function prepare(text: string): Prepared {
   const urls = extractUrls(decoded);
   const clean = urls.length > 0 ? withoutUrls(decoded) : decoded;
   const retweet = /^\s*RT\s+@[\p{L}\p{N}_]+:?/u.test(clean);
-  const body = clean
-    .replace(/^\s*RT\s+@[\p{L}\p{N}_]+:?/u, ' ')
-    .replace(/^(?:\s*[.]?@[\p{L}\p{N}_]+(?:@[\p{L}\p{N}.-]+)?[,:]?)+/u, ' ');
+  const body = clean.replace(/^\s*RT\s+@[\p{L}\p{N}_]+:?/u, ' ').replace(/^(?:\s*[.]?@[\p{L}\p{N}_]+(?:@[\p{L}\p{N}.-]+)?[,:]?)+/u, ' ');
   const lower = body.toLowerCase();
   // Handles left inside the text are names, not words ("@hate_crime" is no insult).
   const tokens = body.replace(/@[\p{L}\p{N}_]+(?:@[\p{L}\p{N}.-]+)?/gu, ' ').match(TOKEN_RE) ?? [];
@@ -81,5 +89,15 @@ export function isWord(token: string): boolean {
 
 /** Clause boundaries stop negation and intensifiers from reaching across. */
 export function isClauseBreak(token: string): boolean {
-  return token === '.' || token === ',' || token === ';' || token === ':' || token === '…' || token === '(' || token === ')' || token[0] === '!' || token[0] === '?';
+  return (
+    token === '.' ||
+    token === ',' ||
+    token === ';' ||
+    token === ':' ||
+    token === '…' ||
+    token === '(' ||
+    token === ')' ||
+    token[0] === '!' ||
+    token[0] === '?'
+  );
 }

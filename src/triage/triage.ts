@@ -3,8 +3,8 @@
 // clock: the same post and context always give the same triage. It runs in
 // an activity (never in workflow code) and in the CLI; see README "Triage"
 // for how it was measured on real labelled data.
-import type { Post } from '../domain/post';
-import type { Triage } from '../policy/types';
+import type { Post } from '../shared/post';
+import type { Triage } from '../shared/triage';
 import { addressing } from './addressing';
 import type { TriageContext } from './context';
 import { classifyIntent, findCues } from './intent';
@@ -24,7 +24,9 @@ const brandTokenCache = new WeakMap<TriageContext['brandNames'], string[]>();
 function brandTokens(ctx: TriageContext): string[] {
   let tokens = brandTokenCache.get(ctx.brandNames);
   if (!tokens) {
-    const words = [...ctx.brandNames, ...ctx.accounts.map((a) => a.handle.split('@')[0] ?? '')].map((w) => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, ''));
+    const words = [...ctx.brandNames, ...ctx.accounts.map((a) => a.handle.split('@')[0] ?? '')].map((w) =>
+      w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, ''),
+    );
     tokens = [...new Set(words.filter((w) => w.length >= 3))];
     brandTokenCache.set(ctx.brandNames, tokens);
   }
@@ -46,7 +48,12 @@ export function triagePost(post: Post, ctx: TriageContext): Triage {
   const lang = detectLanguage(post.language, prep.body.replace(/[#@]/gu, ' '), prep.lowerTokens);
   signals.push(`language:${lang.language} by ${lang.source}`);
 
-  const hit = brandHit(prep.clean, { brandNames: ctx.brandNames, accounts: ctx.accounts, topic: ctx.topic, compounds: lang.language !== 'en' });
+  const hit = brandHit(prep.clean, {
+    brandNames: ctx.brandNames,
+    accounts: ctx.accounts,
+    topic: ctx.topic,
+    compounds: lang.language !== 'en',
+  });
   if (hit) signals.push(`relevant:${hit.kind} ${quote(hit.term)}`);
 
   const cues = findCues(prep);

@@ -2,11 +2,10 @@
 // `started`, `paused`, `met` (with margin) and `breached` go to the timeline;
 // a breach runs the policy's onBreach steps once.
 import { condition, upsertSearchAttributes } from '@temporalio/workflow';
-import type { CommitmentName, Duration } from '../policy/types';
-import { SA } from '../temporal/search-attributes';
+import type { CommitmentName, Duration } from '../shared/plan';
+import { SA } from '../shared/search-attributes';
 import type { CommitmentRecord } from './definitions';
 import type { RunContext } from './run-context';
-import { runSteps } from './steps';
 
 /** Opens a commitment clock: a record and a `started` event. */
 export function openCommitment(
@@ -73,11 +72,16 @@ export async function superviseCommitment(ctx: RunContext, c: CommitmentRecord):
     return;
   }
   c.status = 'breached';
-  ctx.record('commitment.breached', { commitment: c.name, postId: c.postId, deadline: c.deadline, byMs: Math.max(0, Date.now() - deadline) });
+  ctx.record('commitment.breached', {
+    commitment: c.name,
+    postId: c.postId,
+    deadline: c.deadline,
+    byMs: Math.max(0, Date.now() - deadline),
+  });
   upsertSearchAttributes([{ key: SA.breached, value: true }]);
   ctx.refreshSummary();
   const onBreach = ctx.active?.plan.onBreach ?? [];
-  if (onBreach.length > 0) await runSteps(ctx, onBreach, `onBreach.${c.id}`);
+  if (onBreach.length > 0) await ctx.runSteps(onBreach, `onBreach.${c.id}`);
   // Still record when it is met at last, so "breached by how much" is known.
   // (A takeover cancels this wait through the plan's cancellation scope.)
   await condition(met);

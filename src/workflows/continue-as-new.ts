@@ -5,7 +5,7 @@
 // its own history and journal; the audit timeline joins all runs.
 import { CancellationScope, workflowInfo } from '@temporalio/workflow';
 import { superviseCommitment } from './commitments';
-import type { Post } from '../domain/post';
+import type { Post } from '../shared/post';
 import type { InteractionState } from './definitions';
 import type { ActivePlan, RunContext } from './run-context';
 
@@ -41,7 +41,10 @@ export function carry(ctx: RunContext, known: Set<string>, waiting: Post[], runs
       replies: tail(s.replies),
       escalations: tail(s.escalations),
       // Running clocks must survive; settled ones are history.
-      commitments: [...s.commitments.filter((c) => c.status !== 'running').slice(-KEEP), ...s.commitments.filter((c) => c.status === 'running')],
+      commitments: [
+        ...s.commitments.filter((c) => c.status !== 'running').slice(-KEEP),
+        ...s.commitments.filter((c) => c.status === 'running'),
+      ],
       counts: {
         posts: (s.counts?.posts ?? 0) + s.posts.length - tail(s.posts).length,
         replies: (s.counts?.replies ?? 0) + s.replies.length - tail(s.replies).length,
@@ -67,7 +70,10 @@ export function restore(ctx: RunContext, carried: CarriedState, known: Set<strin
   ctx.record('run.resumed', { runs: carried.runs, posts: known.size, waitingPosts: carried.waiting.length });
   const scope = new CancellationScope();
   for (const c of ctx.state.commitments.filter((x) => x.status === 'running')) {
-    void ctx.background(scope.run(() => superviseCommitment(ctx, c)), c.name);
+    void ctx.background(
+      scope.run(() => superviseCommitment(ctx, c)),
+      c.name,
+    );
   }
   return scope;
 }

@@ -1,18 +1,12 @@
 // Messages of the interaction workflow, shared by the workflow, the API and
 // the CLI. Type-level and `define*` calls only: safe in the workflow bundle.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Post } from '../domain/post';
-import type { CommitmentName, Plan, Triage } from '../policy/types';
+import type { Post } from '../shared/post';
+import type { CommitmentName, Plan } from '../shared/plan';
+import type { Triage } from '../shared/triage';
 import type { CarriedState } from './continue-as-new';
 
-export type InteractionStatus =
-  | 'triaging'
-  | 'ignored'
-  | 'responding'
-  | 'awaiting-decision'
-  | 'following-up'
-  | 'resolved'
-  | 'closed';
+export type InteractionStatus = 'triaging' | 'ignored' | 'responding' | 'awaiting-decision' | 'following-up' | 'resolved' | 'closed';
 
 export interface InteractionInput {
   interactionId: string;

@@ -2,13 +2,13 @@
 // `decideWithin` runs out, reminding the team on the way and sending
 // periodic interim updates to the customer; on timeout its onTimeout chain runs.
 import { ApplicationFailure, isCancellation, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
-import { ErrorType } from '../errors';
-import type { Step } from '../policy/types';
-import { SA } from '../temporal/search-attributes';
+import { ErrorType } from '../shared/errors';
+import type { Step } from '../shared/plan';
+import { SA } from '../shared/search-attributes';
 import { openCommitment, settleCommitment } from './commitments';
 import type { EscalationMemo, EscalationRecord } from './definitions';
 import type { RunContext } from './run-context';
-import { runSteps, waitFor } from './steps';
+import { waitFor } from './wait';
 
 type EscalateStep = Extract<Step, { kind: 'escalate' }>;
 
@@ -68,14 +68,18 @@ export async function runEscalation(ctx: RunContext, step: EscalateStep, path: s
       esc.status = 'timed-out';
       ctx.record('escalation.timed-out', { team, level, stepPath: path, deadline: esc.deadline });
       await Promise.all(background);
-      await runSteps(ctx, step.onTimeout, `${path}.onTimeout`);
+      await ctx.runSteps(step.onTimeout, `${path}.onTimeout`);
       return 'timed-out';
     }
     const d = ctx.takeDecision();
     await Promise.all(background);
     esc.decidedBy = d.input.decider;
     if (d.input.note !== undefined) esc.note = d.input.note;
-    ctx.record('escalation.decided', { decision: d.input.decision, team, level, note: d.input.note, role: d.input.decider.role, stepPath: path }, d.input.decider.name);
+    ctx.record(
+      'escalation.decided',
+      { decision: d.input.decision, team, level, note: d.input.note, role: d.input.decider.role, stepPath: path },
+      d.input.decider.name,
+    );
     if (d.input.decision === 'reassign') {
       esc.status = 'reassigned';
       team = d.input.team ?? team;
@@ -99,7 +103,11 @@ export async function runEscalation(ctx: RunContext, step: EscalateStep, path: s
       throw err;
     }
     ctx.resolved = true;
-    d.resolve({ decision: 'approve', team, ...(reply ? { reply: { messageId: reply.messageId, text: reply.text, publishedAt: reply.publishedAt } } : {}) });
+    d.resolve({
+      decision: 'approve',
+      team,
+      ...(reply ? { reply: { messageId: reply.messageId, text: reply.text, publishedAt: reply.publishedAt } } : {}),
+    });
     return 'approved';
   }
 }
@@ -112,7 +120,12 @@ function abandon(ctx: RunContext, esc: EscalationRecord): void {
   const d = ctx.pendingDecision;
   if (d) {
     ctx.pendingDecision = null;
-    d.reject(ApplicationFailure.create({ type: ErrorType.EscalationMoved, message: 'the interaction was taken over by a higher-priority policy; the escalation is void' }));
+    d.reject(
+      ApplicationFailure.create({
+        type: ErrorType.EscalationMoved,
+        message: 'the interaction was taken over by a higher-priority policy; the escalation is void',
+      }),
+    );
   }
 }
 
@@ -122,7 +135,11 @@ async function remindLater(ctx: RunContext, step: EscalateStep, esc: EscalationR
   // so a reminder never fires while the team is closed.
   const share = { ...step.decideWithin, ms: Math.round(step.decideWithin.ms * step.remindAt) };
   const remindAt = await ctx.deadlineAfter(openedAt, share);
-  const decided = await waitFor(() => esc.status !== 'pending' || ctx.pendingDecision !== null, remindAt - Date.now(), `remind ${esc.team}`);
+  const decided = await waitFor(
+    () => esc.status !== 'pending' || ctx.pendingDecision !== null,
+    remindAt - Date.now(),
+    `remind ${esc.team}`,
+  );
   if (decided || esc.status !== 'pending') return;
   ctx.record('escalation.reminded', { team: esc.team, deadline: esc.deadline });
   await ctx.notify(esc.team, 'reminder', `Reminder: decision needed by ${esc.deadline} for ${ctx.interactionId}`, `${key}/reminder`);

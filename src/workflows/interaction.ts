@@ -15,10 +15,10 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { postKey, type Post } from '../domain/post';
-import { ErrorType } from '../errors';
-import type { Plan } from '../policy/types';
-import { SA } from '../temporal/search-attributes';
+import { postKey, type Post } from '../shared/post';
+import { ErrorType } from '../shared/errors';
+import type { Plan } from '../shared/plan';
+import { SA } from '../shared/search-attributes';
 import { supersedeRunning, watchCommitment } from './commitments';
 import { carry, restore, shouldContinueAsNew } from './continue-as-new';
 import {
@@ -35,7 +35,7 @@ import { assessPost, RunContext } from './run-context';
 import { runSteps } from './steps';
 
 export async function interaction(input: InteractionInput): Promise<InteractionResult> {
-  const ctx = new RunContext(input.interactionId);
+  const ctx = new RunContext(input.interactionId, runSteps);
   const inbox: Post[] = [];
   const known = new Set<string>();
   let scope: CancellationScope | null = input.carried ? restore(ctx, input.carried, known, inbox) : null;
@@ -51,7 +51,13 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
         known.add(postKey(post));
         ctx.state.posts.push(post);
         inbox.push(post);
-        ctx.record('post.captured', { postId: post.id, author: post.author, text: post.text, createdAt: post.createdAt, channel: post.channel });
+        ctx.record('post.captured', {
+          postId: post.id,
+          author: post.author,
+          text: post.text,
+          createdAt: post.createdAt,
+          channel: post.channel,
+        });
       }
       return { interactionId: input.interactionId, postId: post.id, duplicate };
     },
@@ -72,7 +78,13 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
     ctx.state.deadlines = { ...plan.deadlines };
     ctx.resolved = false;
     upsertSearchAttributes([{ key: SA.policy, value: plan.policy.id }]);
-    ctx.record('policy.selected', { postId: post.id, policy: plan.policy.id, version: plan.policy.version, priority: plan.policy.priority, candidates: plan.candidates });
+    ctx.record('policy.selected', {
+      postId: post.id,
+      policy: plan.policy.id,
+      version: plan.policy.version,
+      priority: plan.policy.priority,
+      candidates: plan.candidates,
+    });
     ctx.refreshSummary();
     programDone = false;
     scope = new CancellationScope();
@@ -148,10 +160,24 @@ async function runPlan(ctx: RunContext, plan: Plan, post: Post): Promise<void> {
   const repliesAtStart = ctx.state.replies.length;
   const { firstResponse, resolution } = plan.commitments;
   if (firstResponse && plan.deadlines.firstResponse) {
-    void ctx.background(watchCommitment(ctx, 'firstResponse', post.id, createdAt, Date.parse(plan.deadlines.firstResponse), firstResponse.business, repliesAtStart), 'firstResponse');
+    void ctx.background(
+      watchCommitment(
+        ctx,
+        'firstResponse',
+        post.id,
+        createdAt,
+        Date.parse(plan.deadlines.firstResponse),
+        firstResponse.business,
+        repliesAtStart,
+      ),
+      'firstResponse',
+    );
   }
   if (resolution && plan.deadlines.resolution) {
-    void ctx.background(watchCommitment(ctx, 'resolution', post.id, createdAt, Date.parse(plan.deadlines.resolution), resolution.business), 'resolution');
+    void ctx.background(
+      watchCommitment(ctx, 'resolution', post.id, createdAt, Date.parse(plan.deadlines.resolution), resolution.business),
+      'resolution',
+    );
   }
   await runSteps(ctx, plan.steps, 'steps');
   if (ctx.state.status !== 'ignored') {
@@ -189,15 +215,20 @@ function validatePost(post: Post): void {
 function validateDecision(ctx: RunContext, d: DecisionInput): void {
   const esc = ctx.openEscalation;
   if (!esc) throw ApplicationFailure.create({ type: ErrorType.NothingPending, message: 'nothing is waiting for a decision' });
-  if (ctx.pendingDecision) throw ApplicationFailure.create({ type: ErrorType.AlreadyDecided, message: 'this escalation has already been decided' });
+  if (ctx.pendingDecision)
+    throw ApplicationFailure.create({ type: ErrorType.AlreadyDecided, message: 'this escalation has already been decided' });
   if (d.forTeam !== undefined && d.forTeam !== esc.team) {
     throw ApplicationFailure.create({ type: ErrorType.EscalationMoved, message: `the escalation is now with team ${esc.team}` });
   }
   if (d.decision === 'approve' && !d.reply?.trim() && esc.draftReply === undefined) {
-    throw ApplicationFailure.create({ type: ErrorType.InvalidDecision, message: 'reply: this escalation has no drafted reply; an approval needs the reply text to publish' });
+    throw ApplicationFailure.create({
+      type: ErrorType.InvalidDecision,
+      message: 'reply: this escalation has no drafted reply; an approval needs the reply text to publish',
+    });
   }
   if (d.decision === 'reassign') {
-    if (!d.team) throw ApplicationFailure.create({ type: ErrorType.InvalidDecision, message: 'team: a reassignment needs the team to hand over to' });
+    if (!d.team)
+      throw ApplicationFailure.create({ type: ErrorType.InvalidDecision, message: 'team: a reassignment needs the team to hand over to' });
     if (!ctx.active?.plan.teams[d.team]) {
       throw ApplicationFailure.create({ type: ErrorType.InvalidDecision, message: `team: unknown team "${d.team}"` });
     }

@@ -3,9 +3,9 @@
 // Deterministic: time is the workflow's clock, effects are activities.
 import { isCancellation, proxyActivities, proxyLocalActivities, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { Post } from '../domain/post';
-import type { Duration, Plan } from '../policy/types';
-import { SA } from '../temporal/search-attributes';
+import type { Post } from '../shared/post';
+import type { Duration, Plan, Step } from '../shared/plan';
+import { SA } from '../shared/search-attributes';
 import type {
   DecisionInput,
   DecisionResult,
@@ -45,6 +45,13 @@ export interface PendingDecision {
   reject: (err: Error) => void;
 }
 
+/**
+ * Runs a list of steps (src/workflows/steps.ts). Handed to the context at
+ * construction so escalations (onTimeout) and commitments (onBreach) can run
+ * nested steps without importing the interpreter that imports them.
+ */
+export type StepRunner = (ctx: RunContext, steps: Step[], path: string) => Promise<void>;
+
 export class RunContext {
   readonly state: InteractionState;
   readonly timeline: TimelineEvent[] = [];
@@ -58,7 +65,10 @@ export class RunContext {
   /** A decision accepted by the `decide` update, not yet acted on. */
   pendingDecision: PendingDecision | null = null;
 
-  constructor(readonly interactionId: string) {
+  constructor(
+    readonly interactionId: string,
+    private readonly stepRunner: StepRunner,
+  ) {
     this.state = {
       interactionId,
       status: 'triaging',
@@ -72,6 +82,10 @@ export class RunContext {
       replies: [],
       escalations: [],
     };
+  }
+  /** Runs nested steps (an escalation's onTimeout, a commitment's onBreach). */
+  runSteps(steps: Step[], path: string): Promise<void> {
+    return this.stepRunner(this, steps, path);
   }
 
   now(): string {
@@ -183,14 +197,29 @@ export class RunContext {
       publishedAt: out.publishedAt,
     };
     this.state.replies.push(reply);
-    this.record('reply.published', { kind, stepPath: path, postId: post.id, messageId: out.messageId, channel: out.channel, idempotencyKey, text: out.text });
+    this.record('reply.published', {
+      kind,
+      stepPath: path,
+      postId: post.id,
+      messageId: out.messageId,
+      channel: out.channel,
+      idempotencyKey,
+      text: out.text,
+    });
     return reply;
   }
 
   async notify(team: string, kind: string, message: string, path: string): Promise<void> {
     const idempotencyKey = this.idempotencyKey(path);
     const webhook = this.active?.plan.teams[team]?.webhook;
-    const out = await notifyTeam({ interactionId: this.interactionId, team, kind, message, idempotencyKey, ...(webhook ? { webhook } : {}) });
+    const out = await notifyTeam({
+      interactionId: this.interactionId,
+      team,
+      kind,
+      message,
+      idempotencyKey,
+      ...(webhook ? { webhook } : {}),
+    });
     this.record('notification.sent', { team, kind, message, via: out.via, idempotencyKey });
   }
 }

@@ -1,7 +1,7 @@
 // The step interpreter: runs a policy's steps in order, each when the one
 // before it has finished (DESIGN.md "Steps").
-import { condition, sleep } from '@temporalio/workflow';
-import type { Step } from '../policy/types';
+import { sleep } from '@temporalio/workflow';
+import type { Step } from '../shared/plan';
 import type { StepRecord } from './definitions';
 import { runEscalation } from './escalation';
 import type { RunContext } from './run-context';
@@ -61,11 +61,4 @@ async function runFollowUp(ctx: RunContext, step: Extract<Step, { kind: 'followU
   if (step.text !== undefined) await ctx.publish(step.text, 'followUp', path);
   if (step.team !== undefined) await ctx.notify(step.team, 'follow-up', `Follow up on ${ctx.interactionId}`, `${path}/notify`);
   return 'followed-up';
-}
-
-/** Waits until `fn` holds or `ms` pass; true when it held. */
-export function waitFor(fn: () => boolean, ms: number, summary: string): Promise<boolean> {
-  if (fn()) return Promise.resolve(true);
-  if (ms <= 0) return Promise.resolve(false);
-  return condition(fn, ms, { summary });
 }

@@ -12,7 +12,10 @@ export interface Child {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function spawnHearken(entry: 'src/main.ts' | 'src/worker-main.ts' | 'src/api-main.ts', env: Record<string, string>): Child {
+export function spawnHearken(
+  entry: 'src/runtime/main.ts' | 'src/runtime/worker-main.ts' | 'src/runtime/api-main.ts',
+  env: Record<string, string>,
+): Child {
   const proc = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },

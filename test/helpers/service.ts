@@ -2,9 +2,9 @@
 // with its own data folder, so tests drive it over HTTP like a user would.
 import path from 'node:path';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { loadConfig, type Config } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { startService, type RunningService } from '../../src/service';
+import { loadConfig, type Config } from '../../src/runtime/config';
+import { createLogger } from '../../src/runtime/logger';
+import { startService, type RunningService } from '../../src/runtime/service';
 import { tempDir } from './temporal';
 
 export const POLICIES_DIR = path.resolve(import.meta.dirname, '../../policies');
@@ -47,8 +47,16 @@ export async function startTestService(opts: {
   return { ...service, config, url: service.apiUrl! };
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
 }
@@ -60,7 +68,12 @@ export async function getJson(url: string, headers: Record<string, string> = {})
 }
 
 /** Polls `fn` until it returns a truthy value (or throws after `timeoutMs`). */
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = 'condition', intervalMs = 150): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+  what = 'condition',
+  intervalMs = 150,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastErr: unknown;
   for (;;) {

@@ -4,10 +4,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findTemporalCli } from '../../src/temporal/binaries';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
-import { pickFreePort } from '../../src/temporal/ports';
-import { SEARCH_ATTRIBUTE_TYPES } from '../../src/temporal/search-attributes';
+import { findTemporalCli } from '../../src/runtime/temporal/binaries';
+import { startDevServer, type DevServer } from '../../src/runtime/temporal/dev-server';
+import { pickFreePort } from '../../src/runtime/temporal/ports';
+import { SEARCH_ATTRIBUTE_TYPES } from '../../src/shared/search-attributes';
 
 export function temporalAvailable(): boolean {
   if (findTemporalCli()) return true;

@@ -12,7 +12,9 @@ export interface TestUser {
 /** Writes a tokens file (hashes only, as in production) and returns its path. */
 export function writeTokensFile(dir: string, users: TestUser[]): string {
   const file = path.join(dir, 'tokens.yaml');
-  fs.writeFileSync(file, stringify({ users: users.map((u) => ({ name: u.name, tokenSha256: hashToken(u.token), teams: u.teams })) }), { mode: 0o600 });
+  fs.writeFileSync(file, stringify({ users: users.map((u) => ({ name: u.name, tokenSha256: hashToken(u.token), teams: u.teams })) }), {
+    mode: 0o600,
+  });
   return file;
 }
 

@@ -3,8 +3,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { DevServer } from '../../src/temporal/dev-server';
-import { bundleWorkflows } from '../../src/temporal/worker';
+import type { DevServer } from '../../src/runtime/temporal/dev-server';
+import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 import { jsonLines } from '../helpers/files';
 import { eventually, getJson, postJson, startTestService, type TestService } from '../helpers/service';
 import { startTestServer, temporalAvailable } from '../helpers/temporal';
@@ -49,10 +49,14 @@ run('capture to reply on a real Temporal server', () => {
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ interactionId: 'twitter:100', postId: '100', duplicate: false });
 
-    const lines = await eventually(async () => {
-      const l = outboxLines(svc).filter((x) => x.interactionId === 'twitter:100');
-      return l.length === 1 ? l : null;
-    }, 20_000, 'the interim reply in outbox.jsonl');
+    const lines = await eventually(
+      async () => {
+        const l = outboxLines(svc).filter((x) => x.interactionId === 'twitter:100');
+        return l.length === 1 ? l : null;
+      },
+      20_000,
+      'the interim reply in outbox.jsonl',
+    );
     expect(lines[0]).toMatchObject({
       interactionId: 'twitter:100',
       postId: '100',
@@ -63,10 +67,14 @@ run('capture to reply on a real Temporal server', () => {
     expect(lines[0]!.idempotencyKey).toMatch(/^twitter:100\//);
     expect(typeof lines[0]!.publishedAt).toBe('string');
 
-    const state = await eventually(async () => {
-      const s = await getJson(`${svc.url}/v1/interactions/twitter:100`);
-      return s.body?.commitments?.[0]?.status === 'met' ? s.body : null;
-    }, 10_000, 'firstResponse met');
+    const state = await eventually(
+      async () => {
+        const s = await getJson(`${svc.url}/v1/interactions/twitter:100`);
+        return s.body?.commitments?.[0]?.status === 'met' ? s.body : null;
+      },
+      10_000,
+      'firstResponse met',
+    );
     expect(state.status).toBe('resolved');
     expect(state.policy.id).toBe('addressed');
     expect(state.policy.version).toMatch(/sha256:|\+/);
@@ -102,10 +110,14 @@ run('capture to reply on a real Temporal server', () => {
   it('a post about us that is not addressed to us is ignored, with the reason, and gets no reply', async () => {
     const res = await postJson(`${svc.url}/v1/posts`, post('300', 'Sprint has the worst coverage in my town'));
     expect(res.status).toBe(202);
-    const state = await eventually(async () => {
-      const s = await getJson(`${svc.url}/v1/interactions/twitter:300`);
-      return s.body?.status === 'ignored' ? s.body : null;
-    }, 20_000, 'ignored');
+    const state = await eventually(
+      async () => {
+        const s = await getJson(`${svc.url}/v1/interactions/twitter:300`);
+        return s.body?.status === 'ignored' ? s.body : null;
+      },
+      20_000,
+      'ignored',
+    );
     expect(state.ignoredReason).toBe('not-addressed-to-us');
     expect(state.policy.id).toBe('overheard');
     expect(outboxLines(svc).filter((x) => x.interactionId === 'twitter:300')).toHaveLength(0);

@@ -3,12 +3,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DevServer } from '../../src/temporal/dev-server';
-import { pickFreePort } from '../../src/temporal/ports';
+import type { DevServer } from '../../src/runtime/temporal/dev-server';
+import { pickFreePort } from '../../src/runtime/temporal/ports';
 import { spawnHearken, type Child } from '../helpers/processes';
 import { eventually, getJson, postJson, startTestService, type TestService } from '../helpers/service';
 import { startTestServer, temporalAvailable, tempDir } from '../helpers/temporal';
-import { bundleWorkflows } from '../../src/temporal/worker';
+import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 
 const PACK = path.resolve(import.meta.dirname, '../fixtures/packs/follow-up');
 const run = temporalAvailable() ? describe : describe.skip;
@@ -16,7 +16,11 @@ const run = temporalAvailable() ? describe : describe.skip;
 function outbox(dataDir: string): Array<{ idempotencyKey: string; interactionId: string }> {
   const file = path.join(dataDir, 'outbox.jsonl');
   if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 const post = (id: string) => ({
@@ -42,10 +46,17 @@ run('crash recovery', () => {
     server = await startTestServer();
     const dataDir = tempDir('crash');
     const taskQueue = 'crash-test';
-    api = await startTestService({ temporalAddress: server.address, workflowBundle: await bundleWorkflows(), policiesDir: PACK, dataDir, worker: false, taskQueue });
+    api = await startTestService({
+      temporalAddress: server.address,
+      workflowBundle: await bundleWorkflows(),
+      policiesDir: PACK,
+      dataDir,
+      worker: false,
+      taskQueue,
+    });
     const env = { TEMPORAL_ADDRESS: server.address, HEARKEN_DATA_DIR: dataDir, HEARKEN_POLICIES_DIR: PACK, TEMPORAL_TASK_QUEUE: taskQueue };
 
-    const first = spawnHearken('src/worker-main.ts', env);
+    const first = spawnHearken('src/runtime/worker-main.ts', env);
     children.push(first);
     await first.waitFor('Hearken is running');
     expect((await postJson(`${api.url}/v1/posts`, post('crash-1'))).status).toBe(202);
@@ -54,14 +65,18 @@ run('crash recovery', () => {
     await first.kill('SIGKILL');
     expect(outbox(dataDir)).toHaveLength(1);
 
-    const second = spawnHearken('src/worker-main.ts', env);
+    const second = spawnHearken('src/runtime/worker-main.ts', env);
     children.push(second);
     await second.waitFor('Hearken is running');
     await eventually(async () => outbox(dataDir).length >= 2, 60_000, 'the follow-up after the restart');
-    const state = await eventually(async () => {
-      const s = await getJson(`${api!.url}/v1/interactions/twitter:crash-1`);
-      return s.body?.status === 'resolved' ? s.body : null;
-    }, 30_000, 'resolved');
+    const state = await eventually(
+      async () => {
+        const s = await getJson(`${api!.url}/v1/interactions/twitter:crash-1`);
+        return s.body?.status === 'resolved' ? s.body : null;
+      },
+      30_000,
+      'resolved',
+    );
     expect(state.replies).toHaveLength(2);
     const keys = outbox(dataDir).map((r) => r.idempotencyKey);
     expect(new Set(keys).size).toBe(keys.length);
@@ -83,7 +98,7 @@ run('crash recovery', () => {
       TEMPORAL_ADDRESS: '',
     };
     const url = `http://127.0.0.1:${env.PORT}`;
-    const one = spawnHearken('src/main.ts', env);
+    const one = spawnHearken('src/runtime/main.ts', env);
     children.push(one);
     await one.waitFor('Hearken is running', 90_000);
     expect(one.output()).toContain(`API:         ${url}`);
@@ -92,14 +107,18 @@ run('crash recovery', () => {
     await eventually(async () => outbox(dataDir).length >= 1, 30_000, 'the interim reply');
     await one.kill('SIGKILL');
 
-    const two = spawnHearken('src/main.ts', env);
+    const two = spawnHearken('src/runtime/main.ts', env);
     children.push(two);
     await two.waitFor('Hearken is running', 90_000);
     await eventually(async () => outbox(dataDir).length >= 2, 60_000, 'the follow-up after the restart');
-    const state = await eventually(async () => {
-      const s = await getJson(`${url}/v1/interactions/twitter:restart-1`);
-      return s.body?.status === 'resolved' ? s.body : null;
-    }, 30_000, 'resolved');
+    const state = await eventually(
+      async () => {
+        const s = await getJson(`${url}/v1/interactions/twitter:restart-1`);
+        return s.body?.status === 'resolved' ? s.body : null;
+      },
+      30_000,
+      'resolved',
+    );
     expect(state.posts).toHaveLength(1);
     expect(state.replies.map((r: { kind: string }) => r.kind)).toEqual(['interimReply', 'followUp']);
     // A duplicate delivery after the restart is still recognised.

@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { describe, it, expect } from 'vitest';
-import { findTemporalCli } from '../../src/temporal/binaries';
-import { DevServerStartError, startDevServer } from '../../src/temporal/dev-server';
-import type { DevServer, SearchAttributeTypeName } from '../../src/temporal/dev-server';
-import { isPortFree, pickFreePort } from '../../src/temporal/ports';
+import { findTemporalCli } from '../../src/runtime/temporal/binaries';
+import { DevServerStartError, startDevServer } from '../../src/runtime/temporal/dev-server';
+import type { DevServer, SearchAttributeTypeName } from '../../src/runtime/temporal/dev-server';
+import { isPortFree, pickFreePort } from '../../src/runtime/temporal/ports';
 
 const cli = findTemporalCli();
 const MISSING_CLI =
@@ -62,9 +62,7 @@ describe.skipIf(process.platform === 'win32')('Temporal dev server start-up fail
     try {
       const started = Date.now();
       const port = await pickDevServerPort();
-      const err: unknown = await startDevServer({ cli: fakeCli, dataDir: path.join(dir, 'data'), port }).catch(
-        (e: unknown) => e,
-      );
+      const err: unknown = await startDevServer({ cli: fakeCli, dataDir: path.join(dir, 'data'), port }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DevServerStartError);
       expect((err as Error).message).toMatch(/exited during start-up \(code 3/);
       expect((err as Error).message).toContain('boom: unknown flag');
@@ -146,9 +144,7 @@ describe.skipIf(!cli)('Temporal dev server', () => {
     const port = await pickDevServerPort();
     const server = await startDevServer({ dataDir, port, headless: true });
     try {
-      await expect(startDevServer({ dataDir: `${dataDir}-2`, port, headless: true, portWaitMs: 500 })).rejects.toThrow(
-        /in use/,
-      );
+      await expect(startDevServer({ dataDir: `${dataDir}-2`, port, headless: true, portWaitMs: 500 })).rejects.toThrow(/in use/);
     } finally {
       await server.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });

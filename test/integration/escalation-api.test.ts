@@ -2,8 +2,8 @@
 // validated, idempotent and race-safe, recorded in the timeline.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DevServer } from '../../src/temporal/dev-server';
-import { bundleWorkflows } from '../../src/temporal/worker';
+import type { DevServer } from '../../src/runtime/temporal/dev-server';
+import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 import { jsonLines } from '../helpers/files';
 import { eventually, getJson, postJson, startTestService, type TestService } from '../helpers/service';
 import { startTestServer, temporalAvailable, tempDir } from '../helpers/temporal';
@@ -22,17 +22,27 @@ run('escalation decisions over HTTP', () => {
   let svc: TestService;
   const outbox = (id: string) => jsonLines(svc.config.dataDir, 'outbox.jsonl').filter((l) => l.interactionId === id);
   const capture = async (id: string, text: string) => {
-    const res = await postJson(`${svc.url}/v1/posts`, { channel: 'twitter', id, author: { id: `a-${id}`, handle: 'jane', name: 'Jane' }, text, createdAt: new Date().toISOString() });
+    const res = await postJson(`${svc.url}/v1/posts`, {
+      channel: 'twitter',
+      id,
+      author: { id: `a-${id}`, handle: 'jane', name: 'Jane' },
+      text,
+      createdAt: new Date().toISOString(),
+    });
     expect(res.status).toBe(202);
     return res.body.interactionId as string;
   };
   const decide = (id: string, user: TestUser | null, body: unknown, headers: Record<string, string> = {}) =>
     postJson(`${svc.url}/v1/escalations/${id}/decision`, body, { ...(user ? bearer(user) : {}), ...headers });
   const pendingFor = async (user: TestUser, id: string, team?: string) =>
-    eventually(async () => {
-      const res = await getJson(`${svc.url}/v1/escalations${team ? `?team=${team}` : ''}`, bearer(user));
-      return res.body.escalations?.find((e: any) => e.interactionId === id);
-    }, 20_000, `${id} pending for ${user.name}`);
+    eventually(
+      async () => {
+        const res = await getJson(`${svc.url}/v1/escalations${team ? `?team=${team}` : ''}`, bearer(user));
+        return res.body.escalations?.find((e: any) => e.interactionId === id);
+      },
+      20_000,
+      `${id} pending for ${user.name}`,
+    );
 
   beforeAll(async () => {
     const dir = tempDir('esc');
@@ -58,7 +68,13 @@ run('escalation decisions over HTTP', () => {
   it('lists what waits for a team, earliest deadline first, with the post, triage, draft and links', async () => {
     const a = await capture('b1', '@sprintcare my bill is wrong');
     const item = await pendingFor(carla, a, 'customer-care');
-    expect(item).toMatchObject({ team: 'customer-care', level: 1, post: { id: 'b1', text: '@sprintcare my bill is wrong' }, policy: { id: 'billing' }, draftReply: 'Hi {{author.name}}, we have fixed your bill.' });
+    expect(item).toMatchObject({
+      team: 'customer-care',
+      level: 1,
+      post: { id: 'b1', text: '@sprintcare my bill is wrong' },
+      policy: { id: 'billing' },
+      draftReply: 'Hi {{author.name}}, we have fixed your bill.',
+    });
     expect(item.timeLeftMs).toBeGreaterThan(0);
     expect(item.timeLeftMs).toBeLessThanOrEqual(5 * 60_000);
     expect(item.triage.addressedToUs).toBe(true);
@@ -68,7 +84,9 @@ run('escalation decisions over HTTP', () => {
     expect(other.body.escalations.find((e: any) => e.interactionId === a)).toBeUndefined();
     const b = await capture('b2', '@sprintcare another bill problem');
     await pendingFor(carla, b);
-    const list = (await getJson(`${svc.url}/v1/escalations?team=customer-care`, bearer(carla))).body.escalations.map((e: any) => e.interactionId);
+    const list = (await getJson(`${svc.url}/v1/escalations?team=customer-care`, bearer(carla))).body.escalations.map(
+      (e: any) => e.interactionId,
+    );
     expect(list.indexOf(a)).toBeLessThan(list.indexOf(b));
   });
 
@@ -91,7 +109,12 @@ run('escalation decisions over HTTP', () => {
     await pendingFor(carla, id);
     const first = await decide(id, carla, { decision: 'approve', note: 'draft is fine' }, { 'idempotency-key': 'req-1' });
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ interactionId: id, decision: 'approve', team: 'customer-care', reply: { text: 'Hi Jane, we have fixed your bill.' } });
+    expect(first.body).toMatchObject({
+      interactionId: id,
+      decision: 'approve',
+      team: 'customer-care',
+      reply: { text: 'Hi Jane, we have fixed your bill.' },
+    });
     const retry = await decide(id, carla, { decision: 'approve', note: 'draft is fine' }, { 'idempotency-key': 'req-1' });
     expect(retry.status).toBe(200);
     expect(retry.body).toEqual(first.body);
@@ -99,7 +122,12 @@ run('escalation decisions over HTTP', () => {
     const again = await decide(id, carla, { decision: 'reject' });
     expect(again.status).toBe(409);
     const history = (await getJson(`${svc.url}/v1/interactions/${id}/history`)).body.events;
-    expect(history.find((e: any) => e.type === 'escalation.decided')).toMatchObject({ actor: 'carla', role: 'agent', decision: 'approve', note: 'draft is fine' });
+    expect(history.find((e: any) => e.type === 'escalation.decided')).toMatchObject({
+      actor: 'carla',
+      role: 'agent',
+      decision: 'approve',
+      note: 'draft is fine',
+    });
   });
 
   it('two different concurrent approvals: exactly one wins and one reply is published, the other gets 409', async () => {
@@ -136,7 +164,10 @@ run('escalation decisions over HTTP', () => {
     const id = await capture('u1', '@sprintcare urgent: no service at the hospital');
     const item = await pendingFor(dora, id, 'duty-manager');
     expect(item.level).toBe(1);
-    const kinds = () => jsonLines(svc.config.dataDir, 'notifications.jsonl').filter((n) => n.interactionId === id).map((n) => `${n.kind}:${n.team}`);
+    const kinds = () =>
+      jsonLines(svc.config.dataDir, 'notifications.jsonl')
+        .filter((n) => n.interactionId === id)
+        .map((n) => `${n.kind}:${n.team}`);
     await eventually(async () => kinds().length >= 3, 10_000, 'notifications');
     expect(kinds()).toEqual(expect.arrayContaining(['escalation:customer-care', 'reminder:customer-care', 'escalation:duty-manager']));
     const noText = await decide(id, dora, { decision: 'approve' });

@@ -9,10 +9,10 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { conformsToOpenApi } from '../../src/api/openapi';
-import { interactionIdFor, type Post } from '../../src/domain/post';
-import { validateSchema } from '../../src/policy/schemas';
-import type { DevServer } from '../../src/temporal/dev-server';
-import { bundleWorkflows } from '../../src/temporal/worker';
+import { interactionIdFor, type Post } from '../../src/shared/post';
+import { validateSchema } from '../../src/policy/pack/schemas';
+import type { DevServer } from '../../src/runtime/temporal/dev-server';
+import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 import { jsonLines } from '../helpers/files';
 import { startTestService, type TestService } from '../helpers/service';
 import { startTestServer, tempDir, temporalAvailable } from '../helpers/temporal';
@@ -28,7 +28,11 @@ const FC = { numRuns: RUNS, interruptAfterTimeLimit: 8_000 };
 // The decision route allows 30 requests a minute per user: spread the
 // authenticated requests over enough users that the handler, not the rate
 // limiter, answers them.
-const FUZZERS: TestUser[] = Array.from({ length: 24 }, (_, i) => ({ name: `fuzz-${i}`, token: `tok-fuzz-${i}-${'x'.repeat(20)}`, teams: { '*': 'lead' } }));
+const FUZZERS: TestUser[] = Array.from({ length: 24 }, (_, i) => ({
+  name: `fuzz-${i}`,
+  token: `tok-fuzz-${i}-${'x'.repeat(20)}`,
+  teams: { '*': 'lead' },
+}));
 let nextFuzzer = 0;
 const fuzzer = (): TestUser => FUZZERS[nextFuzzer++ % FUZZERS.length]!;
 
@@ -66,7 +70,8 @@ function send(req: Req): Promise<Res> {
   });
 }
 
-const describeReq = (req: Req): string => `${req.method} ${req.path.slice(0, 200)} ${JSON.stringify(req.headers ?? {}).slice(0, 300)} body=${String(req.body ?? '').slice(0, 200)}`;
+const describeReq = (req: Req): string =>
+  `${req.method} ${req.path.slice(0, 200)} ${JSON.stringify(req.headers ?? {}).slice(0, 300)} body=${String(req.body ?? '').slice(0, 200)}`;
 
 /** Statuses seen per documented operation, for the documentation check at the end. */
 const seen = new Map<string, Set<number>>();
@@ -78,7 +83,8 @@ function checkAnswer(req: Req, res: Res): void {
   expect(res.status, what).toBeGreaterThanOrEqual(200);
   if (res.status < 400) {
     // A JSON answer matches the OpenAPI document.
-    if (String(res.headers['content-type']).startsWith('application/json')) expect(conformsToOpenApi(req.method, req.path, res.status, JSON.parse(res.text)), what).toEqual([]);
+    if (String(res.headers['content-type']).startsWith('application/json'))
+      expect(conformsToOpenApi(req.method, req.path, res.status, JSON.parse(res.text)), what).toEqual([]);
     return;
   }
   expect(String(res.headers['content-type']), what).toMatch(/^application\/problem\+json; charset=utf-8$/);
@@ -92,9 +98,15 @@ function checkAnswer(req: Req, res: Res): void {
   const unserved = res.status === 404 && String(body.detail).startsWith('no route for');
   const problems = conformsToOpenApi(req.method, req.path, res.status, body, 'application/problem+json');
   if (!unserved && !problems.some((p) => p.startsWith('the document has no operation'))) {
-    const key = `${req.method} ${req.path.split('?')[0]!.replace(/^\/v1\/interactions\/[^/]+/, '/v1/interactions/{id}').replace(/^\/v1\/escalations\/[^/]+\/decision$/, '/v1/escalations/{interactionId}/decision')}`;
+    const key = `${req.method} ${req.path
+      .split('?')[0]!
+      .replace(/^\/v1\/interactions\/[^/]+/, '/v1/interactions/{id}')
+      .replace(/^\/v1\/escalations\/[^/]+\/decision$/, '/v1/escalations/{interactionId}/decision')}`;
     seen.set(key, (seen.get(key) ?? new Set()).add(res.status));
-    expect(problems.filter((p) => !p.includes('has no response')), what).toEqual([]);
+    expect(
+      problems.filter((p) => !p.includes('has no response')),
+      what,
+    ).toEqual([]);
   }
 }
 
@@ -167,26 +179,44 @@ const goodPost = (): Post => ({
   createdAt: '2026-01-15T10:00:00Z',
 });
 
-const POST_KEYS = ['channel', 'id', 'threadId', 'inReplyTo', 'inReplyToAuthor', 'direct', 'author', 'text', 'language', 'createdAt', 'url', 'extra', 'constructor', 'Author', ' text'];
+const POST_KEYS = [
+  'channel',
+  'id',
+  'threadId',
+  'inReplyTo',
+  'inReplyToAuthor',
+  'direct',
+  'author',
+  'text',
+  'language',
+  'createdAt',
+  'url',
+  'extra',
+  'constructor',
+  'Author',
+  ' text',
+];
 const AUTHOR_KEYS = ['id', 'handle', 'name', 'followers', 'avatar'];
 
-const isValidPost = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v) && validateSchema('post', v).length === 0;
+const isValidPost = (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && validateSchema('post', v).length === 0;
 
 /** JSON text of a body that is not a valid post: wrongly typed fields, missing ones, odd values, other shapes. */
-const invalidPostText: fc.Arbitrary<string> = fc.oneof(
-  fc.tuple(fc.constantFrom(...POST_KEYS), oddValue).map(([k, v]) => {
-    const p: Record<string, unknown> = { ...goodPost() };
-    p[k] = v;
-    return p;
-  }),
-  fc.tuple(fc.constantFrom(...AUTHOR_KEYS), oddValue).map(([k, v]) => ({ ...goodPost(), author: { ...goodPost().author, [k]: v } })),
-  fc.subarray(['channel', 'id', 'author', 'text', 'createdAt']).map((drop) => {
-    const p: Record<string, unknown> = { ...goodPost() };
-    for (const k of drop) delete p[k];
-    return drop.length ? p : { ...p, author: {} };
-  }),
-  fc.jsonValue({ maxDepth: 4 }),
-)
+const invalidPostText: fc.Arbitrary<string> = fc
+  .oneof(
+    fc.tuple(fc.constantFrom(...POST_KEYS), oddValue).map(([k, v]) => {
+      const p: Record<string, unknown> = { ...goodPost() };
+      p[k] = v;
+      return p;
+    }),
+    fc.tuple(fc.constantFrom(...AUTHOR_KEYS), oddValue).map(([k, v]) => ({ ...goodPost(), author: { ...goodPost().author, [k]: v } })),
+    fc.subarray(['channel', 'id', 'author', 'text', 'createdAt']).map((drop) => {
+      const p: Record<string, unknown> = { ...goodPost() };
+      for (const k of drop) delete p[k];
+      return drop.length ? p : { ...p, author: {} };
+    }),
+    fc.jsonValue({ maxDepth: 4 }),
+  )
   .filter((v) => !isValidPost(v))
   .map((v) => JSON.stringify(v) ?? 'null');
 
@@ -196,7 +226,18 @@ const malformedJson: fc.Arbitrary<string> = fc
     oddString,
     fc.string({ maxLength: 60 }),
     fc.constantFrom(JSON.stringify(goodPost())).chain((s) => fc.integer({ min: 1, max: s.length - 1 }).map((n) => s.slice(0, n))),
-    fc.constantFrom('{"a":1,}', "{'a':1}", '{"a":NaN}', '{"a":1}{"b":2}', '[1,2', '{"__proto__":', '\uFEFF{}', '{"a":"\\u12"}', '{"a":"\\uD800"', 'undefined'),
+    fc.constantFrom(
+      '{"a":1,}',
+      "{'a':1}",
+      '{"a":NaN}',
+      '{"a":1}{"b":2}',
+      '[1,2',
+      '{"__proto__":',
+      '\uFEFF{}',
+      '{"a":"\\u12"}',
+      '{"a":"\\uD800"',
+      'undefined',
+    ),
   )
   .filter((s) => {
     try {
@@ -209,15 +250,47 @@ const malformedJson: fc.Arbitrary<string> = fc
 
 /** Path segments: percent-encoded garbage (invalid UTF-8 too), traversal, very long ids. */
 const pathSegment: fc.Arbitrary<string> = fc.oneof(
-  fc.uint8Array({ minLength: 1, maxLength: 30 }).map((bytes) => [...bytes].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join('')),
+  fc
+    .uint8Array({ minLength: 1, maxLength: 30 })
+    .map((bytes) => [...bytes].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join('')),
   fc.stringMatching(/^[A-Za-z0-9:._~!$&'()*+,;=@-]{1,60}$/),
-  fc.constantFrom('..', '.', '%2e%2e', '%2F', '%00', '%', '%E0%A4%A', '%C0%AF', '%ED%A0%80', '%F4%90%80%80', 'twitter:%0A1', 'a'.repeat(401), '%61'.repeat(500), 'x'.repeat(8000)),
+  fc.constantFrom(
+    '..',
+    '.',
+    '%2e%2e',
+    '%2F',
+    '%00',
+    '%',
+    '%E0%A4%A',
+    '%C0%AF',
+    '%ED%A0%80',
+    '%F4%90%80%80',
+    'twitter:%0A1',
+    'a'.repeat(401),
+    '%61'.repeat(500),
+    'x'.repeat(8000),
+  ),
 );
 
 /** Header values Node lets through: tab, printable ASCII and Latin-1. */
 const headerValue: fc.Arbitrary<string> = fc.oneof(
-  fc.string({ unit: fc.constantFrom(...'\t !"#$%&()*+,-./0123456789:;<=>?@ABCXYZ[\\]^_`abcxyz{|}~\u00a0\u00e9\u00ff'.split('')), maxLength: 80 }),
-  fc.constantFrom('Bearer', 'Bearer ', 'bearer tok-fuzz-0', 'Bearer tok-fuzz-0-', 'Basic Zm9vOmJhcg==', 'Bearer a b c', `Bearer ${'A'.repeat(6000)}`, 'Token tok', 'Bearer\ttok', 'Digest x=1', 'Bearer %00'),
+  fc.string({
+    unit: fc.constantFrom(...'\t !"#$%&()*+,-./0123456789:;<=>?@ABCXYZ[\\]^_`abcxyz{|}~\u00a0\u00e9\u00ff'.split('')),
+    maxLength: 80,
+  }),
+  fc.constantFrom(
+    'Bearer',
+    'Bearer ',
+    'bearer tok-fuzz-0',
+    'Bearer tok-fuzz-0-',
+    'Basic Zm9vOmJhcg==',
+    'Bearer a b c',
+    `Bearer ${'A'.repeat(6000)}`,
+    'Token tok',
+    'Bearer\ttok',
+    'Digest x=1',
+    'Bearer %00',
+  ),
 );
 
 const contentTypes = [
@@ -269,7 +342,8 @@ run('hostile input on every route of a real service', () => {
           expect(res.status, body.slice(0, 200)).toBe(400);
           // JSON that is a mapping or a list is checked field by field; a bare value is refused as a whole.
           const parsed: unknown = JSON.parse(body);
-          if (typeof parsed === 'object' && parsed !== null) expect(JSON.parse(res.text).errors?.length ?? 0, body.slice(0, 200)).toBeGreaterThan(0);
+          if (typeof parsed === 'object' && parsed !== null)
+            expect(JSON.parse(res.text).errors?.length ?? 0, body.slice(0, 200)).toBeGreaterThan(0);
         }
       }),
       FC,
@@ -279,7 +353,12 @@ run('hostile input on every route of a real service', () => {
   it('text that is not JSON gets 400 problem+json, on every route that takes a body', async () => {
     await fc.assert(
       fc.asyncProperty(malformedJson, fc.constantFrom('/v1/posts', '/v1/escalations/twitter:1/decision'), async (body, p) => {
-        const res = await expectClientError({ method: 'POST', path: p, headers: { 'content-type': 'application/json', authorization: `Bearer ${fuzzer().token}` }, body });
+        const res = await expectClientError({
+          method: 'POST',
+          path: p,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${fuzzer().token}` },
+          body,
+        });
         // body-parser drops a leading BOM, so "\uFEFF{}" reaches the decision schema (422).
         if (Buffer.byteLength(body) <= 64 * 1024) expect(p === '/v1/posts' ? [400] : [400, 422], body.slice(0, 200)).toContain(res.status);
       }),
@@ -313,7 +392,11 @@ run('hostile input on every route of a real service', () => {
         fc.constantFrom(...contentTypes),
         fc.constantFrom(undefined, 'gzip', 'deflate', 'br', 'identity', 'compress', 'gzip, gzip', 'x-nope'),
         fc.constantFrom('/v1/posts', '/v1/escalations/twitter:1/decision'),
-        fc.oneof(fc.constant(JSON.stringify(noDate)), fc.constant('decision=approve'), fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b))),
+        fc.oneof(
+          fc.constant(JSON.stringify(noDate)),
+          fc.constant('decision=approve'),
+          fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
+        ),
         async (contentType, encoding, p, body) => {
           const headers: Record<string, string> = { authorization: `Bearer ${fuzzer().token}` };
           if (contentType) headers['content-type'] = contentType;
@@ -337,15 +420,19 @@ run('hostile input on every route of a real service', () => {
 
   it('odd interaction ids on the decision route get 400, 404 or 422, never a 5xx', async () => {
     await fc.assert(
-      fc.asyncProperty(pathSegment, fc.constantFrom({ decision: 'approve' }, { decision: 'reject', note: 'n' }, { decision: 'nope' }), async (segment, body) => {
-        const res = await expectClientError({
-          method: 'POST',
-          path: `/v1/escalations/${segment}/decision`,
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${fuzzer().token}` },
-          body: JSON.stringify(body),
-        });
-        expect([400, 404, 422], segment).toContain(res.status);
-      }),
+      fc.asyncProperty(
+        pathSegment,
+        fc.constantFrom({ decision: 'approve' }, { decision: 'reject', note: 'n' }, { decision: 'nope' }),
+        async (segment, body) => {
+          const res = await expectClientError({
+            method: 'POST',
+            path: `/v1/escalations/${segment}/decision`,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${fuzzer().token}` },
+            body: JSON.stringify(body),
+          });
+          expect([400, 404, 422], segment).toContain(res.status);
+        },
+      ),
       FC,
     );
   });
@@ -354,7 +441,10 @@ run('hostile input on every route of a real service', () => {
     const decisionish = fc.oneof(
       fc.jsonValue({ maxDepth: 3 }),
       fc.record({ decision: oddValue, reply: oddValue, team: oddValue, note: oddValue }, { requiredKeys: [] }),
-      fc.record({ decision: fc.constantFrom('approve', 'reject', 'reassign'), reply: oddString, team: oddString, note: oddString }, { requiredKeys: ['decision'] }),
+      fc.record(
+        { decision: fc.constantFrom('approve', 'reject', 'reassign'), reply: oddString, team: oddString, note: oddString },
+        { requiredKeys: ['decision'] },
+      ),
     );
     const statuses: number[] = [];
     await fc.assert(
@@ -376,24 +466,70 @@ run('hostile input on every route of a real service', () => {
 
   it('garbage Authorization headers get 401 with WWW-Authenticate on the authenticated routes', async () => {
     await fc.assert(
-      fc.asyncProperty(headerValue, fc.constantFrom('GET /v1/escalations', 'GET /v1/escalations?team=customer-care', 'POST /v1/escalations/twitter:1/decision'), async (authorization, route) => {
-        const [method, p] = route.split(' ') as [string, string];
-        const res = await expectClientError({ method, path: p, headers: { authorization, 'content-type': 'application/json' }, body: method === 'POST' ? '{"decision":"approve"}' : undefined });
-        expect(res.status, authorization).toBe(401);
-        expect(res.headers['www-authenticate']).toBe('Bearer realm="hearken"');
-        const presented = authorization.replace(/^\s*bearer\s+/i, '').trim();
-        if (presented.length >= 12) expect(res.text).not.toContain(presented);
-      }),
+      fc.asyncProperty(
+        headerValue,
+        fc.constantFrom('GET /v1/escalations', 'GET /v1/escalations?team=customer-care', 'POST /v1/escalations/twitter:1/decision'),
+        async (authorization, route) => {
+          const [method, p] = route.split(' ') as [string, string];
+          const res = await expectClientError({
+            method,
+            path: p,
+            headers: { authorization, 'content-type': 'application/json' },
+            body: method === 'POST' ? '{"decision":"approve"}' : undefined,
+          });
+          expect(res.status, authorization).toBe(401);
+          expect(res.headers['www-authenticate']).toBe('Bearer realm="hearken"');
+          const presented = authorization.replace(/^\s*bearer\s+/i, '').trim();
+          if (presented.length >= 12) expect(res.text).not.toContain(presented);
+        },
+      ),
       FC,
     );
   });
 
   it('odd query strings and headers on the read routes never get a 5xx', async () => {
     const query = fc
-      .array(fc.tuple(fc.oneof(fc.constantFrom('team', 'status', 'format', 'customer', 'policy', 'since', 'limit', 'pageToken', 'breached', '__proto__', 'a[b]', ''), pathSegment), pathSegment), { maxLength: 5 })
+      .array(
+        fc.tuple(
+          fc.oneof(
+            fc.constantFrom(
+              'team',
+              'status',
+              'format',
+              'customer',
+              'policy',
+              'since',
+              'limit',
+              'pageToken',
+              'breached',
+              '__proto__',
+              'a[b]',
+              '',
+            ),
+            pathSegment,
+          ),
+          pathSegment,
+        ),
+        { maxLength: 5 },
+      )
       // Within Node's 16 KB limit for the request head (above it Node itself answers a bare 431).
-      .map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&').slice(0, 6000));
-    const route = fc.constantFrom('/healthz', '/v1/policies', '/openapi.json', '/v1/interactions', '/v1/escalations', '/v1/interactions/twitter:1', '/v1/interactions/twitter:1/history', '/metrics', '/nope');
+      .map((pairs) =>
+        pairs
+          .map(([k, v]) => `${k}=${v}`)
+          .join('&')
+          .slice(0, 6000),
+      );
+    const route = fc.constantFrom(
+      '/healthz',
+      '/v1/policies',
+      '/openapi.json',
+      '/v1/interactions',
+      '/v1/escalations',
+      '/v1/interactions/twitter:1',
+      '/v1/interactions/twitter:1/history',
+      '/metrics',
+      '/nope',
+    );
     await fc.assert(
       fc.asyncProperty(route, query, headerValue, fc.boolean(), async (p, q, accept, authenticated) => {
         // Under Node's 16 KB header limit (above it Node itself answers a bare 431).
@@ -409,14 +545,18 @@ run('hostile input on every route of a real service', () => {
 
   it('unknown methods and routes get 404 problem+json', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('PUT', 'DELETE', 'PATCH', 'OPTIONS', 'POST', 'GET'), fc.constantFrom('/v1/posts/1', '/v1/interactions', '/v1', '/', '/v1/escalations/x', '/healthz/x', '/%E0%A4%A'), async (method, p) => {
-        const req = { method, path: p, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' };
-        const res = await send(req);
-        checkAnswer(req, res);
-        // GET /v1/interactions is a route; OPTIONS on it gets Express's automatic Allow answer.
-        const served = p === '/v1/interactions' && (method === 'GET' || method === 'OPTIONS');
-        if (!served) expect([400, 404], `${method} ${p}`).toContain(res.status);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('PUT', 'DELETE', 'PATCH', 'OPTIONS', 'POST', 'GET'),
+        fc.constantFrom('/v1/posts/1', '/v1/interactions', '/v1', '/', '/v1/escalations/x', '/healthz/x', '/%E0%A4%A'),
+        async (method, p) => {
+          const req = { method, path: p, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' };
+          const res = await send(req);
+          checkAnswer(req, res);
+          // GET /v1/interactions is a route; OPTIONS on it gets Express's automatic Allow answer.
+          const served = p === '/v1/interactions' && (method === 'GET' || method === 'OPTIONS');
+          if (!served) expect([400, 404], `${method} ${p}`).toContain(res.status);
+        },
+      ),
       { ...FC, numRuns: 40 },
     );
   });
@@ -434,9 +574,21 @@ run('hostile input on every route of a real service', () => {
     let accepted = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ channel: within(50), id: within(200), handle: within(200), name: oddString.filter((s) => s.length <= 200), text: oddString.filter((s) => s.length <= 10_000) }),
+        fc.record({
+          channel: within(50),
+          id: within(200),
+          handle: within(200),
+          name: oddString.filter((s) => s.length <= 200),
+          text: oddString.filter((s) => s.length <= 10_000),
+        }),
         async ({ channel, id, handle, name, text }) => {
-          const post: Post = { channel, id: `${id}-${accepted}`, author: { handle, name }, text: `@sprintcare ${text}`.slice(0, 10_000), createdAt: new Date().toISOString() };
+          const post: Post = {
+            channel,
+            id: `${id}-${accepted}`,
+            author: { handle, name },
+            text: `@sprintcare ${text}`.slice(0, 10_000),
+            createdAt: new Date().toISOString(),
+          };
           fc.pre(isValidPost(post) && Buffer.byteLength(JSON.stringify(post)) < 60 * 1024);
           const req = { method: 'POST', path: '/v1/posts', headers: { 'content-type': 'application/json' }, body: JSON.stringify(post) };
           const res = await send(req);
@@ -465,7 +617,9 @@ run('hostile input on every route of a real service', () => {
   it('every status seen on a documented route is documented', () => {
     const undocumented = [...seen.entries()].flatMap(([route, statuses]) => {
       const [method, p] = route.split(' ') as [string, string];
-      return [...statuses].filter((s) => conformsToOpenApi(method, p, s, { type: 'about:blank', title: 't', status: s }).length > 0).map((s) => `${route} ${s}`);
+      return [...statuses]
+        .filter((s) => conformsToOpenApi(method, p, s, { type: 'about:blank', title: 't', status: s }).length > 0)
+        .map((s) => `${route} ${s}`);
     });
     expect(undocumented).toEqual([]);
   });

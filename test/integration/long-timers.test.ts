@@ -9,12 +9,12 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { Notifier } from '../../src/channels/notifier';
 import { OutboxChannel } from '../../src/channels/outbox';
-import { addBusinessTime } from '../../src/policy/calendar';
-import { PackStore } from '../../src/policy/pack-store';
-import { findTestServer } from '../../src/temporal/binaries';
-import { SA, SEARCH_ATTRIBUTE_TYPES } from '../../src/temporal/search-attributes';
+import { addBusinessTime } from '../../src/policy/engine/calendar';
+import { PackStore } from '../../src/policy/pack/pack-store';
+import { findTestServer } from '../../src/runtime/temporal/binaries';
+import { SA, SEARCH_ATTRIBUTE_TYPES } from '../../src/shared/search-attributes';
 import proto from '@temporalio/proto';
-import { bundleWorkflows } from '../../src/temporal/worker';
+import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 import { addPostUpdate, stateQuery, timelineQuery } from '../../src/workflows/definitions';
 import { jsonLines } from '../helpers/files';
 import { tempDir } from '../helpers/temporal';
@@ -33,7 +33,11 @@ run('long timers on the time-skipping server', () => {
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer! } } });
     // The test server knows no custom search attributes until told.
     const { IndexedValueType } = proto.temporal.api.enums.v1;
-    const types = { Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, Datetime: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME, Bool: IndexedValueType.INDEXED_VALUE_TYPE_BOOL };
+    const types = {
+      Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      Datetime: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+      Bool: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+    };
     await env.connection.operatorService.addSearchAttributes({
       namespace: env.namespace ?? 'default',
       searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTE_TYPES).map(([name, type]) => [name, types[type]])),
@@ -62,7 +66,15 @@ run('long timers on the time-skipping server', () => {
       });
       const now = new Date(await env.currentTimeMs());
       await handle.executeUpdate(addPostUpdate, {
-        args: [{ channel: 'twitter', id: 'long-1', author: { id: 'c', name: 'Jane' }, text: '@sprintcare my invoice is wrong', createdAt: now.toISOString() }],
+        args: [
+          {
+            channel: 'twitter',
+            id: 'long-1',
+            author: { id: 'c', name: 'Jane' },
+            text: '@sprintcare my invoice is wrong',
+            createdAt: now.toISOString(),
+          },
+        ],
       });
       const result = await handle.result(); // time skips through every timer until the interaction closes
       expect(result.status).toBe('closed');

@@ -4,8 +4,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { DevServer } from '../../src/temporal/dev-server';
-import { bundleWorkflows } from '../../src/temporal/worker';
+import type { DevServer } from '../../src/runtime/temporal/dev-server';
+import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 import { decideUpdate, type DecisionInput } from '../../src/workflows/definitions';
 import { jsonLines } from '../helpers/files';
 import { eventually, getJson, postJson, startTestService, type TestService } from '../helpers/service';
@@ -21,7 +21,8 @@ run('policy steps and commitments', () => {
   const outbox = (id: string) => jsonLines(svc.config.dataDir, 'outbox.jsonl').filter((l) => l.interactionId === id);
   const notes = (id: string) => jsonLines(svc.config.dataDir, 'notifications.jsonl').filter((l) => l.interactionId === id);
   const state = async (id: string) => (await getJson(`${svc.url}/v1/interactions/${id}`)).body;
-  const timeline = async (id: string) => (await getJson(`${svc.url}/v1/interactions/${id}/history`)).body.events as Array<Record<string, any>>;
+  const timeline = async (id: string) =>
+    (await getJson(`${svc.url}/v1/interactions/${id}/history`)).body.events as Array<Record<string, any>>;
   const capture = async (id: string, text: string, extra: Record<string, unknown> = {}) => {
     const res = await postJson(`${svc.url}/v1/posts`, {
       channel: 'twitter',
@@ -37,10 +38,14 @@ run('policy steps and commitments', () => {
   const decide = (id: string, d: Omit<DecisionInput, 'decider'>) =>
     svc.client.workflow.getHandle(id).executeUpdate(decideUpdate, { args: [{ ...d, decider: { name: 'dana', role: 'lead' } }] });
   const waitStatus = (id: string, status: string, ms = 30_000) =>
-    eventually(async () => {
-      const s = await state(id);
-      return s?.status === status ? s : null;
-    }, ms, `${id} ${status}`);
+    eventually(
+      async () => {
+        const s = await state(id);
+        return s?.status === status ? s : null;
+      },
+      ms,
+      `${id} ${status}`,
+    );
 
   beforeAll(async () => {
     [server, bundle] = await Promise.all([startTestServer(), bundleWorkflows()]);
@@ -60,11 +65,22 @@ run('policy steps and commitments', () => {
     expect(result.decision).toBe('approve');
     expect(result.reply?.text).toBe('We refunded the charge, Jane.');
     // Approving a second time finds nothing pending.
-    await expect(decide(id, { decision: 'approve', reply: 'again' })).rejects.toMatchObject({ cause: { message: 'nothing is waiting for a decision' } });
+    await expect(decide(id, { decision: 'approve', reply: 'again' })).rejects.toMatchObject({
+      cause: { message: 'nothing is waiting for a decision' },
+    });
     const s = await waitStatus(id, 'resolved');
     expect(s.replies.map((r: any) => r.kind)).toEqual(['interimReply', 'approvedReply', 'followUp']);
-    expect(outbox(id).map((l) => l.text)).toEqual(["Hi Jane, we're on it.", 'We refunded the charge, Jane.', 'Hi Jane, is everything sorted?']);
-    expect(s.escalations[0]).toMatchObject({ team: 'customer-care', status: 'approved', decidedBy: { name: 'dana', role: 'lead' }, note: 'checked the invoice' });
+    expect(outbox(id).map((l) => l.text)).toEqual([
+      "Hi Jane, we're on it.",
+      'We refunded the charge, Jane.',
+      'Hi Jane, is everything sorted?',
+    ]);
+    expect(s.escalations[0]).toMatchObject({
+      team: 'customer-care',
+      status: 'approved',
+      decidedBy: { name: 'dana', role: 'lead' },
+      note: 'checked the invoice',
+    });
     const byName = Object.fromEntries(s.commitments.map((c: any) => [c.name, c]));
     expect(byName.firstResponse.status).toBe('met');
     expect(byName.resolution.status).toBe('met');
@@ -105,12 +121,18 @@ run('policy steps and commitments', () => {
   it('reassign hands the escalation to another team with a fresh deadline; reject closes it without a public reply', async () => {
     const id = await capture('e3', '@sprintcare help with my contract');
     const first = await waitStatus(id, 'awaiting-decision');
-    await expect(decide(id, { decision: 'reassign', team: 'nope' })).rejects.toMatchObject({ cause: { message: 'team: unknown team "nope"' } });
+    await expect(decide(id, { decision: 'reassign', team: 'nope' })).rejects.toMatchObject({
+      cause: { message: 'team: unknown team "nope"' },
+    });
     await decide(id, { decision: 'reassign', team: 'billing', note: 'billing question' });
-    const second = await eventually(async () => {
-      const s = await state(id);
-      return s.escalations.length === 2 ? s : null;
-    }, 10_000, 'second escalation');
+    const second = await eventually(
+      async () => {
+        const s = await state(id);
+        return s.escalations.length === 2 ? s : null;
+      },
+      10_000,
+      'second escalation',
+    );
     expect(second.escalations[1]).toMatchObject({ team: 'billing', status: 'pending' });
     expect(Date.parse(second.escalations[1].deadline)).toBeGreaterThan(Date.parse(first.escalations[0].deadline));
     await decide(id, { decision: 'reject', note: 'not a real issue' });
@@ -140,10 +162,14 @@ run('policy steps and commitments', () => {
       ['firstResponse', 'met'],
       ['resolution', 'met'],
     ]);
-    const closed = await eventually(async () => {
-      const c = await state(id);
-      return c.workflow.status === 'COMPLETED' ? c : null;
-    }, 20_000, 'workflow completed');
+    const closed = await eventually(
+      async () => {
+        const c = await state(id);
+        return c.workflow.status === 'COMPLETED' ? c : null;
+      },
+      20_000,
+      'workflow completed',
+    );
     expect(closed.status).toBe('closed');
   });
 

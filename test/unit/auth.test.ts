@@ -7,12 +7,16 @@ import path from 'node:path';
 import express from 'express';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ensureTokensFile, hashToken, requireUser, roleIn, TokensFileError, TokenStore, type User } from '../../src/api/auth';
-import { problemMiddleware } from '../../src/api/problem';
+import { problemMiddleware } from '../../src/api/http/problem';
 
 const carla = { name: 'carla', token: 'tok-carla', teams: { 'customer-care': 'agent' as const } };
 const lena = { name: 'lena', token: 'tok-lena', teams: { 'customer-care': 'lead' as const, billing: 'agent' as const } };
 const root = { name: 'root', token: 'tok-root', teams: { '*': 'lead' as const } };
-const entry = (u: { name: string; token: string; teams: User['teams'] }) => ({ name: u.name, tokenSha256: hashToken(u.token), teams: u.teams });
+const entry = (u: { name: string; token: string; teams: User['teams'] }) => ({
+  name: u.name,
+  tokenSha256: hashToken(u.token),
+  teams: u.teams,
+});
 
 let dir: string;
 let store: TokenStore | undefined;
@@ -49,7 +53,12 @@ async function loadError(file: string): Promise<string> {
 
 const usersYaml = (...users: Array<{ name: string; token: string; teams: User['teams'] }>) =>
   `users:\n${users
-    .map((u) => `  - name: ${u.name}\n    tokenSha256: ${hashToken(u.token)}\n    teams:\n${Object.entries(u.teams).map(([t, r]) => `      "${t}": ${r}`).join('\n')}`)
+    .map(
+      (u) =>
+        `  - name: ${u.name}\n    tokenSha256: ${hashToken(u.token)}\n    teams:\n${Object.entries(u.teams)
+          .map(([t, r]) => `      "${t}": ${r}`)
+          .join('\n')}`,
+    )
     .join('\n')}\n`;
 
 describe('hashToken', () => {
@@ -71,7 +80,19 @@ describe('TokenStore.authenticate', () => {
   });
 
   it('knows nobody without a header, with a wrong token, or with a malformed header', () => {
-    for (const header of [undefined, '', 'Bearer', 'Bearer ', 'tok-carla', 'Basic dG9rLWNhcmxh', 'Bearer tok-carla extra', 'Bearer tok-carlа', 'Bearertok-carla', 'Bearer TOK-CARLA', `Bearer ${hashToken('tok-carla')}`]) {
+    for (const header of [
+      undefined,
+      '',
+      'Bearer',
+      'Bearer ',
+      'tok-carla',
+      'Basic dG9rLWNhcmxh',
+      'Bearer tok-carla extra',
+      'Bearer tok-carlа',
+      'Bearertok-carla',
+      'Bearer TOK-CARLA',
+      `Bearer ${hashToken('tok-carla')}`,
+    ]) {
       expect(store!.authenticate(header), String(header)).toBeNull();
     }
   });
@@ -93,8 +114,12 @@ describe('TokenStore.authenticate', () => {
   });
 
   it('refuses users that share a name or a token', () => {
-    expect(() => TokenStore.fromUsers([entry(carla), { ...entry(lena), name: 'carla' }])).toThrow(/users\[1\]\.name: "carla" is already users\[0\]/);
-    expect(() => TokenStore.fromUsers([entry(carla), { ...entry(lena), tokenSha256: hashToken(carla.token).toUpperCase() }])).toThrow(/the same token as users\[0\]/);
+    expect(() => TokenStore.fromUsers([entry(carla), { ...entry(lena), name: 'carla' }])).toThrow(
+      /users\[1\]\.name: "carla" is already users\[0\]/,
+    );
+    expect(() => TokenStore.fromUsers([entry(carla), { ...entry(lena), tokenSha256: hashToken(carla.token).toUpperCase() }])).toThrow(
+      /the same token as users\[0\]/,
+    );
     expect(() => TokenStore.fromUsers([{ ...entry(carla), tokenSha256: 'tok-carla' }])).toThrow(/64 hex digits/);
   });
 });
@@ -110,7 +135,16 @@ describe('TokenStore.load', () => {
   it('reports every problem of a bad file as file:line:col: message', async () => {
     const file = writeFile(
       'tokens.yaml',
-      ['users:', '  - name: carla', '    tokenSha256: not-a-hash', '    teams:', '      customer-care: boss', '    token: tok-carla', '  - name: lena', '    teams: {}'].join('\n'),
+      [
+        'users:',
+        '  - name: carla',
+        '    tokenSha256: not-a-hash',
+        '    teams:',
+        '      customer-care: boss',
+        '    token: tok-carla',
+        '  - name: lena',
+        '    teams: {}',
+      ].join('\n'),
     );
     const err = await TokenStore.load(file).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TokensFileError);
@@ -130,7 +164,10 @@ describe('TokenStore.load', () => {
     expect(await loadError(syntax)).toMatch(new RegExp(`${syntax}:3:\\d+: `));
     const dup = writeFile('dup.yaml', usersYaml(carla, { ...lena, name: 'carla' }));
     expect(await loadError(dup)).toContain(`${dup}:6:11: users[1].name: "carla" is already users[0]`);
-    const team = writeFile('team.yaml', 'users:\n  - name: x\n    tokenSha256: ' + hashToken('x') + '\n    teams:\n      Customer Care: agent\n');
+    const team = writeFile(
+      'team.yaml',
+      'users:\n  - name: x\n    tokenSha256: ' + hashToken('x') + '\n    teams:\n      Customer Care: agent\n',
+    );
     expect(await loadError(team)).toContain(
       `${team}:5:7: users[0].teams: key "Customer Care" must be a team id (kebab-case, like customer-care) or * for every team`,
     );
@@ -199,7 +236,9 @@ describe('requireUser', () => {
       const ok = await fetch(url, { headers: { authorization: 'Bearer tok-carla' } });
       expect(ok.status).toBe(200);
       expect(await ok.json()).toEqual({ name: 'carla' });
-      for (const headers of [{}, { authorization: 'Bearer secret-guess-123' }, { authorization: 'Basic Zm9vOmJhcg==' }] as Array<Record<string, string>>) {
+      for (const headers of [{}, { authorization: 'Bearer secret-guess-123' }, { authorization: 'Basic Zm9vOmJhcg==' }] as Array<
+        Record<string, string>
+      >) {
         const res = await fetch(url, { headers });
         expect(res.status).toBe(401);
         expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);

@@ -9,9 +9,10 @@ import {
   isOpen,
   nextOpening,
   normalizeCalendar,
-} from '../../src/policy/calendar';
-import { parseDuration } from '../../src/policy/duration';
-import type { Calendar, CalendarSpec } from '../../src/policy/types';
+} from '../../src/policy/engine/calendar';
+import { parseDuration } from '../../src/policy/engine/duration';
+import type { CalendarSpec } from '../../src/policy/types';
+import type { Calendar } from '../../src/shared/plan';
 
 const M = 60_000;
 const H = 60 * M;
@@ -115,9 +116,9 @@ describe('normalizeCalendar', () => {
   });
 
   it('rejects overlapping intervals, naming the weekday and both intervals', () => {
-    expect(() =>
-      calendar('support', { timezone: 'Europe/Berlin', hours: { tue: ['12:00-20:00', '08:00-13:00'] } }),
-    ).toThrow(new CalendarError('calendar "support": tue intervals "08:00-13:00" and "12:00-20:00" overlap'));
+    expect(() => calendar('support', { timezone: 'Europe/Berlin', hours: { tue: ['12:00-20:00', '08:00-13:00'] } })).toThrow(
+      new CalendarError('calendar "support": tue intervals "08:00-13:00" and "12:00-20:00" overlap'),
+    );
     expect(() => calendar('c', { timezone: 'UTC', hours: { sat: ['08:00-20:00', '09:00-10:00'] } })).toThrow(
       'calendar "c": sat intervals "08:00-20:00" and "09:00-10:00" overlap',
     );
@@ -135,9 +136,7 @@ describe('normalizeCalendar', () => {
 
   it('rejects a weekday that is not a list', () => {
     const hours = { mon: '08:00-20:00' } as unknown as CalendarSpec['hours'];
-    expect(() => calendar('c', { timezone: 'UTC', hours })).toThrow(
-      'calendar "c": mon must be a list of intervals like "08:00-20:00"',
-    );
+    expect(() => calendar('c', { timezone: 'UTC', hours })).toThrow('calendar "c": mon must be a list of intervals like "08:00-20:00"');
   });
 
   it.each(['Europe/Berlinn', 'Mars/Olympus_Mons', '+01:00', ''])('rejects the time zone %j', (timezone) => {
@@ -154,7 +153,7 @@ describe('normalizeCalendar', () => {
 
   it('rejects holidays on a calendar that is always open', () => {
     expect(() => calendar('c', { timezone: 'UTC', hours: 'always', holidays: ['2026-12-24'] })).toThrow(
-      "calendar \"c\": is open 'always', so its holidays would be ignored; list weekly hours instead",
+      'calendar "c": is open \'always\', so its holidays would be ignored; list weekly hours instead',
     );
   });
 
@@ -342,12 +341,8 @@ describe('addDuration', () => {
   });
 
   it('adds open time for a business duration', () => {
-    expect(iso(addDuration(parseDuration('30m business'), at('2026-11-27T19:50:00+01:00'), support))).toBe(
-      '2026-11-28T09:20:00.000Z',
-    );
-    expect(iso(addDuration(parseDuration('1d business'), at('2026-11-27T18:00:00+01:00'), support))).toBe(
-      '2026-12-01T11:00:00.000Z',
-    );
+    expect(iso(addDuration(parseDuration('30m business'), at('2026-11-27T19:50:00+01:00'), support))).toBe('2026-11-28T09:20:00.000Z');
+    expect(iso(addDuration(parseDuration('1d business'), at('2026-11-27T18:00:00+01:00'), support))).toBe('2026-12-01T11:00:00.000Z');
   });
 
   it('needs a calendar for a business duration', () => {
@@ -462,9 +457,7 @@ describe('formatInstant', () => {
   });
 
   it('rejects an invalid time zone', () => {
-    expect(() => formatInstant(monday, 'Europe/Nowhere', 'en')).toThrow(
-      new CalendarError('"Europe/Nowhere" is not an IANA time zone'),
-    );
+    expect(() => formatInstant(monday, 'Europe/Nowhere', 'en')).toThrow(new CalendarError('"Europe/Nowhere" is not an IANA time zone'));
   });
 });
 

@@ -108,9 +108,15 @@ describe.concurrent('hearken policy explain', () => {
   });
 
   it('on Christmas Eve (stdin, --now) the resolution skips the holidays and the Sunday', async () => {
-    const run = await hearken(['policy', 'explain', '--post', '-', '--now', '2026-12-24T19:30:00+01:00'], complaint('2026-01-01T00:00:00Z'));
+    const run = await hearken(
+      ['policy', 'explain', '--post', '-', '--now', '2026-12-24T19:30:00+01:00'],
+      complaint('2026-01-01T00:00:00Z'),
+    );
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout).deadlines).toEqual({ firstResponse: '2026-12-24T19:45:00+01:00', resolution: '2026-12-28T12:00:00+01:00' });
+    expect(JSON.parse(run.stdout).deadlines).toEqual({
+      firstResponse: '2026-12-24T19:45:00+01:00',
+      resolution: '2026-12-28T12:00:00+01:00',
+    });
   });
 
   it('on DST weekends business time counts the real open hours', async () => {
@@ -120,9 +126,15 @@ describe.concurrent('hearken policy explain', () => {
       hearken(['policy', 'explain', '--post', '-', '--now', '2026-03-28T15:00:00+01:00'], complaint()),
     ]);
     // Sunday 01:00-04:00 lasts 2 real hours when clocks spring forward: the last 30 min wait a week.
-    expect(JSON.parse(spring.stdout).deadlines).toEqual({ firstResponse: '2026-03-29T01:30:00+01:00', resolution: '2026-04-05T01:30:00+02:00' });
+    expect(JSON.parse(spring.stdout).deadlines).toEqual({
+      firstResponse: '2026-03-29T01:30:00+01:00',
+      resolution: '2026-04-05T01:30:00+02:00',
+    });
     // …and 4 real hours when they fall back: 2.5 h end at the second 02:30.
-    expect(JSON.parse(fall.stdout).deadlines).toEqual({ firstResponse: '2026-10-25T01:30:00+02:00', resolution: '2026-10-25T02:30:00+01:00' });
+    expect(JSON.parse(fall.stdout).deadlines).toEqual({
+      firstResponse: '2026-10-25T01:30:00+02:00',
+      resolution: '2026-10-25T02:30:00+01:00',
+    });
     // Saturday 15:00 CET + 4 h business: 1 h on Saturday, 3 h from Monday 08:00, now CEST.
     expect(JSON.parse(defaultPack.stdout).deadlines.resolution).toBe('2026-03-30T11:00:00+02:00');
   });
@@ -130,7 +142,10 @@ describe.concurrent('hearken policy explain', () => {
   it('a post that is not valid JSON, or not a valid post, is named without a stack trace', async () => {
     const [badJson, badPost, missing] = await Promise.all([
       hearken(['policy', 'explain', '--post', writePost('{"channel": "twitter",\n "id": "1" "text": "x"}')]),
-      hearken(['policy', 'explain', '--post', '-'], JSON.stringify({ channel: 'twitter', id: 5, author: { followers: 3 }, text: 'hi', createdAt: 'yesterday' })),
+      hearken(
+        ['policy', 'explain', '--post', '-'],
+        JSON.stringify({ channel: 'twitter', id: 5, author: { followers: 3 }, text: 'hi', createdAt: 'yesterday' }),
+      ),
       hearken(['policy', 'explain', '--post', 'no/such/post.json']),
     ]);
     expect(badJson.code).toBe(1);
@@ -170,7 +185,12 @@ describe.concurrent('hearken policy test', () => {
   it('fails naming the case and what differed, and exits 1', async () => {
     const dir = tempPack();
     editPack(dir, 'customer-complaint.cases.yaml', 'resolution: "2026-11-28T13:30:00+01:00"', 'resolution: "2026-11-28T12:30:00+01:00"');
-    editPack(dir, 'praise.cases.yaml', 'policy: praise\n      steps: [reply]\n      deadlines', 'policy: idea\n      steps: [reply, notify]\n      deadlines');
+    editPack(
+      dir,
+      'praise.cases.yaml',
+      'policy: praise\n      steps: [reply]\n      deadlines',
+      'policy: idea\n      steps: [reply, notify]\n      deadlines',
+    );
     // The same instant written in UTC still passes.
     editPack(dir, 'question.cases.yaml', 'resolution: "2026-11-28T11:50:00+01:00"', 'resolution: "2026-11-28T10:50:00Z"');
     const run = await hearken(['policy', 'test', dir]);
@@ -209,7 +229,10 @@ describe.concurrent('hearken triage', () => {
       post('5', '@sprintcare Mein Konto wurde gehackt!', { language: 'de' }),
     ].join('\n');
     const run = await hearken(['triage'], `${input}\n`);
-    const out = run.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const out = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(out).toHaveLength(5);
     expect(out[0]).toEqual({
       id: '1',
@@ -236,7 +259,14 @@ describe.concurrent('hearken policy simulate', () => {
     const repo = tempPack();
     const dir = path.join(repo, 'policies');
     mkdirSync(dir);
-    execFileSync('sh', ['-c', 'mv *.yaml policies/ && git init -q && git add policies && git -c user.name=t -c user.email=t@example.invalid commit -qm pack'], { cwd: repo });
+    execFileSync(
+      'sh',
+      [
+        '-c',
+        'mv *.yaml policies/ && git init -q && git add policies && git -c user.name=t -c user.email=t@example.invalid commit -qm pack',
+      ],
+      { cwd: repo },
+    );
     // After the commit, ideas no longer get their own policy.
     execFileSync('git', ['rm', '-q', 'policies/idea.policy.yaml', 'policies/idea.cases.yaml'], { cwd: repo });
     const posts = [
@@ -253,7 +283,11 @@ describe.concurrent('hearken policy simulate', () => {
     const out = JSON.parse(run.stdout);
     expect(out).toMatchObject({ posts: 3, malformed: 0, firstSteps: { interimReply: 2, ignore: 1 } });
     expect(out.policies).toMatchObject({ 'addressed-default': 1, 'customer-complaint': 1, overheard: 1, '(none)': 0 });
-    expect(out.base).toMatchObject({ ref: 'HEAD', policies: { idea: 1, 'customer-complaint': 1, overheard: 1 }, firstSteps: { reply: 1, interimReply: 1, ignore: 1 } });
+    expect(out.base).toMatchObject({
+      ref: 'HEAD',
+      policies: { idea: 1, 'customer-complaint': 1, overheard: 1 },
+      firstSteps: { reply: 1, interimReply: 1, ignore: 1 },
+    });
     expect(out.difference).toEqual({ policies: { 'addressed-default': 1, idea: -1 }, firstSteps: { interimReply: 1, reply: -1 } });
     expect(out.changed).toBe(1);
     expect(out.changes).toEqual([{ from: 'idea', to: 'addressed-default', posts: 1 }]);

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { DurationError, formatDuration, parseDuration, parsePercent } from '../../src/policy/duration';
+import { DurationError, formatDuration, parseDuration, parsePercent } from '../../src/policy/engine/duration';
 
 const S = 1_000;
 const M = 60 * S;
@@ -50,9 +50,7 @@ describe('parseDuration', () => {
 
   it('explains the accepted forms when the text is not a duration', () => {
     expect(() => parseDuration('15 minutes')).toThrow(
-      new DurationError(
-        '"15 minutes" is not a duration: use 90s, 15m, 2h, 1d or ISO 8601 like PT15M, optionally followed by " business"',
-      ),
+      new DurationError('"15 minutes" is not a duration: use 90s, 15m, 2h, 1d or ISO 8601 like PT15M, optionally followed by " business"'),
     );
   });
 
@@ -96,12 +94,9 @@ describe('parseDuration', () => {
     expect(() => parseDuration(text)).toThrow(/is not a duration: use 90s, 15m, 2h, 1d or ISO 8601/);
   });
 
-  it.each(['0m', '0s', '0d0h0m0s', 'PT0S', 'P0D', 'P', '0m business', 'PT0.0001S'])(
-    'rejects the zero duration %j',
-    (text) => {
-      expect(() => parseDuration(text)).toThrow(`"${text}" is not a duration: it must be longer than zero`);
-    },
-  );
+  it.each(['0m', '0s', '0d0h0m0s', 'PT0S', 'P0D', 'P', '0m business', 'PT0.0001S'])('rejects the zero duration %j', (text) => {
+    expect(() => parseDuration(text)).toThrow(`"${text}" is not a duration: it must be longer than zero`);
+  });
 
   it.each(['-PT15M', 'PT-15M', 'PT1H-30M', '-P1D business'])('rejects the negative ISO duration %j', (text) => {
     expect(() => parseDuration(text)).toThrow(`"${text}" is not a duration: it must be longer than zero`);
@@ -164,16 +159,11 @@ describe('parsePercent', () => {
     expect(parsePercent(text)).toBeCloseTo(fraction, 12);
   });
 
-  it.each(['0%', '0.0%', '100%', '150%', '-5%', '75', '%', 'abc', '75 percent', '.5%', '1e1%', ''])(
-    'rejects %j',
-    (text) => {
-      expect(() => parsePercent(text)).toThrow(DurationError);
-    },
-  );
+  it.each(['0%', '0.0%', '100%', '150%', '-5%', '75', '%', 'abc', '75 percent', '.5%', '1e1%', ''])('rejects %j', (text) => {
+    expect(() => parsePercent(text)).toThrow(DurationError);
+  });
 
   it('says what a percentage looks like', () => {
-    expect(() => parsePercent('150%')).toThrow(
-      '"150%" is not a percentage: use a number between 0 and 100 followed by %, like 75%',
-    );
+    expect(() => parsePercent('150%')).toThrow('"150%" is not a percentage: use a number between 0 and 100 followed by %, like 75%');
   });
 });

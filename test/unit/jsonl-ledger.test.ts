@@ -24,9 +24,7 @@ describe('JsonlLedger', () => {
     const file = path.join(tmp(), 'x.jsonl');
     const a = new JsonlLedger<{ idempotencyKey: string }>(file);
     const b = new JsonlLedger<{ idempotencyKey: string }>(file);
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).append({ idempotencyKey: `k${i % 5}` })),
-    );
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).append({ idempotencyKey: `k${i % 5}` })));
     expect(results.filter((r) => !r.duplicate)).toHaveLength(5);
     expect(lines(file)).toHaveLength(5);
   });
@@ -47,7 +45,14 @@ describe('OutboxChannel', () => {
   it('gives a retried publish the same message id and publishes once', async () => {
     const dir = tmp();
     const outbox = new OutboxChannel(dir);
-    const reply = { interactionId: 'twitter:1', postId: '1', channel: 'twitter', inReplyTo: '1', text: 'Hi', idempotencyKey: 'twitter:1/1/steps[0]' };
+    const reply = {
+      interactionId: 'twitter:1',
+      postId: '1',
+      channel: 'twitter',
+      inReplyTo: '1',
+      text: 'Hi',
+      idempotencyKey: 'twitter:1/1/steps[0]',
+    };
     const first = await outbox.publish(reply);
     const retry = await new OutboxChannel(dir).publish({ ...reply, text: 'Hi again' });
     expect(retry.duplicate).toBe(true);

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { captureRateLimit, decisionRateLimit, securityHeaders } from '../../src/api/limits';
+import { captureRateLimit, decisionRateLimit, securityHeaders } from '../../src/api/http/limits';
 
 let server: Server | undefined;
 

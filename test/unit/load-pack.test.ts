@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { formatPackError, loadPack, type LoadResult, type PackError } from '../../src/policy/load-pack';
+import { formatPackError, loadPack, type LoadResult, type PackError } from '../../src/policy/pack/load-pack';
 import { copyDefaultPack, DEFAULT_PACK, editPack, removePack, writePackFile } from '../helpers/pack-fixture';
 
 let dir: string;
@@ -93,15 +93,17 @@ describe('a broken pack names file, line and column', () => {
   it('unknown property points at the key and suggests the right one', async () => {
     editPack(dir, 'praise.policy.yaml', 'priority: 30', 'prority: 30');
     const errors = errorsOf(await loadPack(dir)).map((e) => `${e.line}:${e.col}: ${e.message}`);
-    expect(errors).toEqual([
-      '2:1: missing required property "priority"',
-      '4:1: unknown property "prority" (did you mean "priority"?)',
-    ]);
+    expect(errors).toEqual(['2:1: missing required property "priority"', '4:1: unknown property "prority" (did you mean "priority"?)']);
   });
 
   it('unknown template', async () => {
     editPack(dir, 'praise.policy.yaml', 'template: thanks', 'template: thank-you');
-    await expectOnlyError('praise.policy.yaml', 11, 24, /^steps\[0\]\.reply\.template: unknown template "thank-you"; templates\.yaml defines ack-question, /);
+    await expectOnlyError(
+      'praise.policy.yaml',
+      11,
+      24,
+      /^steps\[0\]\.reply\.template: unknown template "thank-you"; templates\.yaml defines ack-question, /,
+    );
   });
 
   it('unknown team', async () => {
@@ -111,26 +113,46 @@ describe('a broken pack names file, line and column', () => {
 
   it('unknown calendar in a policy', async () => {
     editPack(dir, 'question.policy.yaml', 'calendar: support-hours', 'calendar: office-hours');
-    await expectOnlyError('question.policy.yaml', 8, 11, 'calendar: unknown calendar "office-hours"; calendars.yaml defines support-hours, always');
+    await expectOnlyError(
+      'question.policy.yaml',
+      8,
+      11,
+      'calendar: unknown calendar "office-hours"; calendars.yaml defines support-hours, always',
+    );
   });
 
   it('unknown calendar in teams.yaml', async () => {
     editPack(dir, 'teams.yaml', 'pr: { calendar: support-hours }', 'pr: { calendar: office }');
-    await expectOnlyError('teams.yaml', 8, 19, 'teams.pr.calendar: unknown calendar "office"; calendars.yaml defines support-hours, always');
+    await expectOnlyError(
+      'teams.yaml',
+      8,
+      19,
+      'teams.pr.calendar: unknown calendar "office"; calendars.yaml defines support-hours, always',
+    );
   });
 
-  it('duplicate id: the file that took another policy\'s id is at fault', async () => {
+  it("duplicate id: the file that took another policy's id is at fault", async () => {
     editPack(dir, 'idea.policy.yaml', 'id: idea', 'id: praise');
-    const e = await expectOnlyError('idea.policy.yaml', 2, 5, /^duplicate policy id "praise" \(already used by .*praise\.policy\.yaml:2:5\); id "praise" must equal the file name "idea"/);
+    const e = await expectOnlyError(
+      'idea.policy.yaml',
+      2,
+      5,
+      /^duplicate policy id "praise" \(already used by .*praise\.policy\.yaml:2:5\); id "praise" must equal the file name "idea"/,
+    );
     expect(e.message).toContain('rename the file to praise.policy.yaml');
   });
 
   it('duplicate priority names the other policy and its file', async () => {
     editPack(dir, 'idea.policy.yaml', 'priority: 40', 'priority: 30');
-    await expectOnlyError('praise.policy.yaml', 4, 11, /^priority 30 is also the priority of policy "idea" \(.*idea\.policy\.yaml:4:11\); priorities must be unique/);
+    await expectOnlyError(
+      'praise.policy.yaml',
+      4,
+      11,
+      /^priority 30 is also the priority of policy "idea" \(.*idea\.policy\.yaml:4:11\); priorities must be unique/,
+    );
   });
 
-  it('bad duration, with the duration parser\'s own message', async () => {
+  it("bad duration, with the duration parser's own message", async () => {
     editPack(dir, 'question.policy.yaml', 'decideWithin: 1h business', 'decideWithin: 1 hour');
     await expectOnlyError(
       'question.policy.yaml',
@@ -182,7 +204,12 @@ describe('a broken pack names file, line and column', () => {
 
   it('a calendar that does not normalize is reported at the calendar', async () => {
     editPack(dir, 'calendars.yaml', 'Europe/Berlin', 'Europe/Berlinn');
-    await expectOnlyError('calendars.yaml', 4, 3, 'calendar "support-hours": "Europe/Berlinn" is not an IANA time zone such as Europe/Berlin');
+    await expectOnlyError(
+      'calendars.yaml',
+      4,
+      3,
+      'calendar "support-hours": "Europe/Berlinn" is not an IANA time zone such as Europe/Berlin',
+    );
   });
 
   it('a step with two kinds', async () => {
@@ -227,7 +254,12 @@ describe('a broken pack names file, line and column', () => {
 
   it('a team id that is not kebab-case points at the key', async () => {
     editPack(dir, 'teams.yaml', '  pr: {', '  Public Relations: {');
-    await expectOnlyError('teams.yaml', 8, 3, 'teams: key "Public Relations" must be kebab-case (lower-case letters, digits and dashes, like customer-care)');
+    await expectOnlyError(
+      'teams.yaml',
+      8,
+      3,
+      'teams: key "Public Relations" must be kebab-case (lower-case letters, digits and dashes, like customer-care)',
+    );
   });
 
   it('cases files are validated too', async () => {
@@ -258,8 +290,8 @@ describe('a broken pack names file, line and column', () => {
 
 describe('formatPackError', () => {
   it('prints file:line:col: message', () => {
-    expect(formatPackError({ file: 'policies/praise.policy.yaml', line: 4, col: 11, message: 'priority must be a whole number, got "high"' })).toBe(
-      'policies/praise.policy.yaml:4:11: priority must be a whole number, got "high"',
-    );
+    expect(
+      formatPackError({ file: 'policies/praise.policy.yaml', line: 4, col: 11, message: 'priority must be a whole number, got "high"' }),
+    ).toBe('policies/praise.policy.yaml:4:11: priority must be a whole number, got "high"');
   });
 });

@@ -1,7 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import { buildFacts, compileCondition, explainCondition, MatchError, type Facts } from '../../src/policy/match';
-import { checkRegex } from '../../src/policy/regex-safety';
-import type { Condition, Post, Triage } from '../../src/policy/types';
+import { buildFacts, compileCondition, explainCondition, MatchError, type Facts } from '../../src/policy/engine/match';
+import { checkRegex } from '../../src/policy/pack/regex-safety';
+import type { Condition } from '../../src/policy/types';
+import type { Triage } from '../../src/shared/triage';
+import type { Post } from '../../src/shared/post';
 
 const post: Post = {
   channel: 'twitter',
@@ -379,7 +381,16 @@ describe('explainCondition', () => {
 
 describe('checkRegex', () => {
   it('accepts ordinary patterns', () => {
-    for (const ok of ['phish|hack(ed|er)', '(foo|bar)+', '(https?|ftp)://', '(\\d{1,3}\\.){3}\\d{1,3}', '[a-zäöü]+', '(\\s|,)+', '(?=.*a)b', '\\p{L}+']) {
+    for (const ok of [
+      'phish|hack(ed|er)',
+      '(foo|bar)+',
+      '(https?|ftp)://',
+      '(\\d{1,3}\\.){3}\\d{1,3}',
+      '[a-zäöü]+',
+      '(\\s|,)+',
+      '(?=.*a)b',
+      '\\p{L}+',
+    ]) {
       expect(checkRegex(ok), ok).toBeNull();
     }
   });

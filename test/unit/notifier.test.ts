@@ -6,7 +6,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Notifier } from '../../src/channels/notifier';
 
-const note = (key: string) => ({ interactionId: 'twitter:1', team: 'security', kind: 'escalation', message: 'decide', idempotencyKey: key });
+const note = (key: string) => ({
+  interactionId: 'twitter:1',
+  team: 'security',
+  kind: 'escalation',
+  message: 'decide',
+  idempotencyKey: key,
+});
 
 describe('Notifier', () => {
   let server: http.Server;

@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { createApp, type AppDeps } from '../../src/api/app';
+import { createApp } from '../../src/api/app';
+import type { AppDeps } from '../../src/api/deps';
 import { TokenStore } from '../../src/api/auth';
 import { conformsToOpenApi, openApiDocument } from '../../src/api/openapi';
-import { createLogger } from '../../src/logger';
-import { SCHEMA_DIR, schemaMessages } from '../../src/policy/schemas';
+import { createLogger } from '../../src/runtime/logger';
+import { SCHEMA_DIR, schemaMessages } from '../../src/policy/pack/schemas';
 
 type Json = Record<string, any>;
 const doc = openApiDocument() as Json;
@@ -64,10 +65,15 @@ describe('the OpenAPI document', () => {
       // Every {param} of the path is a required path parameter, declared on the path or the operation.
       const params = [...((doc.paths as Json)[p].parameters ?? []), ...(op.parameters ?? [])].map((x: Json) => resolve(x));
       for (const [, name] of p.matchAll(/\{([^}]+)\}/g)) {
-        expect(params.find((x) => x.in === 'path' && x.name === name), `${where}: path parameter ${name}`).toMatchObject({ required: true, schema: expect.any(Object) });
+        expect(
+          params.find((x) => x.in === 'path' && x.name === name),
+          `${where}: path parameter ${name}`,
+        ).toMatchObject({ required: true, schema: expect.any(Object) });
       }
       for (const param of params) expect(['query', 'header', 'path', 'cookie'], where).toContain(param.in);
-      if (op.security) for (const req of op.security as Json[]) for (const scheme of Object.keys(req)) expect(doc.components.securitySchemes[scheme], scheme).toBeDefined();
+      if (op.security)
+        for (const req of op.security as Json[])
+          for (const scheme of Object.keys(req)) expect(doc.components.securitySchemes[scheme], scheme).toBeDefined();
     }
   });
 
@@ -83,7 +89,11 @@ describe('the OpenAPI document', () => {
   });
 
   it('covers every route of the API with its methods', () => {
-    expect(operations().map(([m, p]) => `${m} ${p}`).sort()).toEqual(
+    expect(
+      operations()
+        .map(([m, p]) => `${m} ${p}`)
+        .sort(),
+    ).toEqual(
       [
         'GET /healthz',
         'POST /v1/posts',
@@ -101,12 +111,23 @@ describe('the OpenAPI document', () => {
   });
 
   it('documents exactly the routes the app serves', () => {
-    const deps = { client: {}, packs: {}, tokens: TokenStore.fromUsers([]), logger: createLogger('silent'), namespace: 'default', taskQueue: 'q', idleCloseMs: 1, captureRatePerMinute: 10 };
+    const deps = {
+      client: {},
+      packs: {},
+      tokens: TokenStore.fromUsers([]),
+      logger: createLogger('silent'),
+      namespace: 'default',
+      taskQueue: 'q',
+      idleCloseMs: 1,
+      captureRatePerMinute: 10,
+    };
     const app = createApp(deps as unknown as AppDeps) as unknown as { router: { stack: Json[] } };
     const served: string[] = [];
     const walk = (stack: Json[]) => {
       for (const layer of stack) {
-        if (layer.route) for (const m of Object.keys(layer.route.methods as Json)) served.push(`${m.toUpperCase()} ${String(layer.route.path).replace(/:(\w+)/g, '{$1}')}`);
+        if (layer.route)
+          for (const m of Object.keys(layer.route.methods as Json))
+            served.push(`${m.toUpperCase()} ${String(layer.route.path).replace(/:(\w+)/g, '{$1}')}`);
         else if (layer.handle?.stack) walk(layer.handle.stack as Json[]);
       }
     };
@@ -115,7 +136,10 @@ describe('the OpenAPI document', () => {
     // entry when its route lands (this test fails until you do).
     const notYetServed: string[] = [];
     const documented = operations().map(([m, p]) => `${m} ${p}`);
-    expect(served.filter((r) => !documented.includes(r)), 'served but not documented').toEqual([]);
+    expect(
+      served.filter((r) => !documented.includes(r)),
+      'served but not documented',
+    ).toEqual([]);
     expect(documented.filter((r) => !served.includes(r)).sort(), 'documented but not served').toEqual(notYetServed.sort());
   });
 
@@ -123,7 +147,11 @@ describe('the OpenAPI document', () => {
     const op = doc.paths['/v1/escalations/{interactionId}/decision'].post as Json;
     expect(op.security).toEqual([{ bearer: [] }]);
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(op.parameters.find((p: Json) => p.name === 'Idempotency-Key')).toMatchObject({ in: 'header', required: false, schema: { minLength: 1, maxLength: 200 } });
+    expect(op.parameters.find((p: Json) => p.name === 'Idempotency-Key')).toMatchObject({
+      in: 'header',
+      required: false,
+      schema: { minLength: 1, maxLength: 200 },
+    });
     expect(op.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Decision' });
     expect(Object.keys(op.responses as Json)).toEqual(expect.arrayContaining(['200', '401', '403', '404', '409', '422', '429']));
     expect(resolve(op.responses['401'] as Json).headers['WWW-Authenticate']).toBeDefined();
@@ -136,7 +164,11 @@ describe('the OpenAPI document', () => {
       ['Post', 'post'],
       ['Decision', 'decision'],
     ] as const) {
-      const { $id: _id, $schema: _schema, ...fromFile } = JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, `${file}.schema.json`), 'utf8')) as Json;
+      const {
+        $id: _id,
+        $schema: _schema,
+        ...fromFile
+      } = JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, `${file}.schema.json`), 'utf8')) as Json;
       expect(doc.components.schemas[component]).toEqual(fromFile);
     }
     expect(doc.paths['/v1/posts'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Post' });
@@ -151,22 +183,58 @@ describe('the OpenAPI document', () => {
 });
 
 describe('conformsToOpenApi', () => {
-  const problem = { type: 'about:blank', title: 'Invalid request body', status: 400, detail: 'x', errors: [{ field: 'author.id', message: 'must be text' }] };
+  const problem = {
+    type: 'about:blank',
+    title: 'Invalid request body',
+    status: 400,
+    detail: 'x',
+    errors: [{ field: 'author.id', message: 'must be text' }],
+  };
 
   it('accepts a response that matches the document', () => {
     expect(conformsToOpenApi('POST', '/v1/posts', 202, { interactionId: 'twitter:1', postId: '1', duplicate: false })).toEqual([]);
     expect(conformsToOpenApi('post', '/v1/posts', 400, problem)).toEqual([]);
-    expect(conformsToOpenApi('GET', '/v1/interactions/twitter:1/history?format=json', 200, { interactionId: 'twitter:1', events: [{ at: '2026-01-01T00:00:00Z', type: 'post.captured' }] })).toEqual([]);
-    expect(conformsToOpenApi('GET', '/v1/interactions/twitter:1/history', 200, { at: '2026-01-01T00:00:00Z', type: 'x' }, 'application/x-ndjson')).toEqual([]);
-    expect(conformsToOpenApi('POST', '/v1/escalations/twitter:1/decision', 200, { interactionId: 'twitter:1', decision: 'approve', team: 'care', reply: { messageId: 'm', text: 'hi', publishedAt: '2026-01-01T00:00:00Z' } })).toEqual([]);
+    expect(
+      conformsToOpenApi('GET', '/v1/interactions/twitter:1/history?format=json', 200, {
+        interactionId: 'twitter:1',
+        events: [{ at: '2026-01-01T00:00:00Z', type: 'post.captured' }],
+      }),
+    ).toEqual([]);
+    expect(
+      conformsToOpenApi(
+        'GET',
+        '/v1/interactions/twitter:1/history',
+        200,
+        { at: '2026-01-01T00:00:00Z', type: 'x' },
+        'application/x-ndjson',
+      ),
+    ).toEqual([]);
+    expect(
+      conformsToOpenApi('POST', '/v1/escalations/twitter:1/decision', 200, {
+        interactionId: 'twitter:1',
+        decision: 'approve',
+        team: 'care',
+        reply: { messageId: 'm', text: 'hi', publishedAt: '2026-01-01T00:00:00Z' },
+      }),
+    ).toEqual([]);
     expect(conformsToOpenApi('GET', '/metrics', 200, '# HELP x\nx 1\n')).toEqual([]);
   });
 
   it('names what does not match', () => {
-    expect(conformsToOpenApi('POST', '/v1/posts', 202, { interactionId: 1, postId: '1' })).toEqual(["(body) must have required property 'duplicate'", '/interactionId must be string']);
-    expect(conformsToOpenApi('POST', '/v1/posts', 400, { title: 'x', status: '400' })).toEqual(["(body) must have required property 'type'", '/status must be integer']);
-    expect(conformsToOpenApi('POST', '/v1/escalations/twitter:1/decision', 200, { interactionId: 'twitter:1', decision: 'maybe', team: 'care' })).toEqual(['/decision must be equal to one of the allowed values']);
-    expect(conformsToOpenApi('GET', '/v1/interactions/twitter:1', 418, problem)).toEqual(['GET /v1/interactions/{id} has no response 418 in the document']);
+    expect(conformsToOpenApi('POST', '/v1/posts', 202, { interactionId: 1, postId: '1' })).toEqual([
+      "(body) must have required property 'duplicate'",
+      '/interactionId must be string',
+    ]);
+    expect(conformsToOpenApi('POST', '/v1/posts', 400, { title: 'x', status: '400' })).toEqual([
+      "(body) must have required property 'type'",
+      '/status must be integer',
+    ]);
+    expect(
+      conformsToOpenApi('POST', '/v1/escalations/twitter:1/decision', 200, { interactionId: 'twitter:1', decision: 'maybe', team: 'care' }),
+    ).toEqual(['/decision must be equal to one of the allowed values']);
+    expect(conformsToOpenApi('GET', '/v1/interactions/twitter:1', 418, problem)).toEqual([
+      'GET /v1/interactions/{id} has no response 418 in the document',
+    ]);
     expect(conformsToOpenApi('DELETE', '/v1/posts', 200, {})).toEqual(['the document has no operation DELETE /v1/posts']);
     expect(conformsToOpenApi('GET', '/metrics', 200, { not: 'text' })).toEqual(['200 text/plain must be text']);
   });
@@ -182,13 +250,28 @@ describe('the decision schema', () => {
 
   it('names each wrong field', () => {
     expect(schemaMessages('decision', {})).toEqual(['missing required property "decision"']);
-    expect(schemaMessages('decision', { decision: 'aprove' })).toEqual(['decision must be one of approve, reject, reassign, got "aprove" (did you mean "approve"?)']);
-    expect(schemaMessages('decision', { decision: 'approve', reply: '' })).toEqual(['reply must not be empty', 'reply must not be blank, got ""']);
+    expect(schemaMessages('decision', { decision: 'aprove' })).toEqual([
+      'decision must be one of approve, reject, reassign, got "aprove" (did you mean "approve"?)',
+    ]);
+    expect(schemaMessages('decision', { decision: 'approve', reply: '' })).toEqual([
+      'reply must not be empty',
+      'reply must not be blank, got ""',
+    ]);
     expect(schemaMessages('decision', { decision: 'approve', reply: ' \n\t ' })).toEqual(['reply must not be blank, got " \\n\\t "']);
-    expect(schemaMessages('decision', { decision: 'approve', reply: 'x'.repeat(2001) })).toEqual(['reply must be at most 2000 characters long (it has 2001)']);
-    expect(schemaMessages('decision', { decision: 'reassign', team: 'Duty Manager' })).toEqual(['team must be a team id (kebab-case, like customer-care), got "Duty Manager"']);
-    expect(schemaMessages('decision', { decision: 'reassign', team: 'a'.repeat(101) })).toEqual(['team must be at most 100 characters long (it has 101)']);
-    expect(schemaMessages('decision', { decision: 'reject', note: 'n'.repeat(1001) })).toEqual(['note must be at most 1000 characters long (it has 1001)']);
-    expect(schemaMessages('decision', { decision: 'approve', decider: 'me' })).toEqual(['unknown property "decider"; expected one of decision, reply, team, note']);
+    expect(schemaMessages('decision', { decision: 'approve', reply: 'x'.repeat(2001) })).toEqual([
+      'reply must be at most 2000 characters long (it has 2001)',
+    ]);
+    expect(schemaMessages('decision', { decision: 'reassign', team: 'Duty Manager' })).toEqual([
+      'team must be a team id (kebab-case, like customer-care), got "Duty Manager"',
+    ]);
+    expect(schemaMessages('decision', { decision: 'reassign', team: 'a'.repeat(101) })).toEqual([
+      'team must be at most 100 characters long (it has 101)',
+    ]);
+    expect(schemaMessages('decision', { decision: 'reject', note: 'n'.repeat(1001) })).toEqual([
+      'note must be at most 1000 characters long (it has 1001)',
+    ]);
+    expect(schemaMessages('decision', { decision: 'approve', decider: 'me' })).toEqual([
+      'unknown property "decider"; expected one of decision, reply, team, note',
+    ]);
   });
 });

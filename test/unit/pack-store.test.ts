@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PackLoadError, PackStore, type ReloadEvent } from '../../src/policy/pack-store';
-import { loadPack } from '../../src/policy/load-pack';
-import { contentHash, packVersion } from '../../src/policy/pack-version';
+import { PackLoadError, PackStore, type ReloadEvent } from '../../src/policy/pack/pack-store';
+import { loadPack } from '../../src/policy/pack/load-pack';
+import { contentHash, packVersion } from '../../src/policy/pack/pack-version';
 import { copyDefaultPack, editPack, removePack } from '../helpers/pack-fixture';
 
 let dir: string;
@@ -44,7 +44,9 @@ describe('PackStore', () => {
     expect(await store.reload()).toBe(true);
     expect(store.lastError()).toBeNull();
     expect(store.current().version.id).not.toBe(good.version.id);
-    expect(store.current().policies.find((p) => p.id === 'question')?.steps[1]).toMatchObject({ escalate: { decideWithin: '45m business' } });
+    expect(store.current().policies.find((p) => p.id === 'question')?.steps[1]).toMatchObject({
+      escalate: { decideWithin: '45m business' },
+    });
   });
 
   it('when watching, a saved edit is picked up and reported once', async () => {
@@ -110,12 +112,20 @@ describe('pack version', () => {
   it('hashes names and bytes unambiguously', () => {
     const bytes = (s: string) => Buffer.from(s);
     expect(contentHash([{ name: 'a', bytes: bytes('bc') }])).not.toBe(contentHash([{ name: 'ab', bytes: bytes('c') }]));
-    expect(contentHash([{ name: 'a', bytes: bytes('1') }, { name: 'b', bytes: bytes('2') }])).toBe(
-      contentHash([{ name: 'b', bytes: bytes('2') }, { name: 'a', bytes: bytes('1') }]),
+    expect(
+      contentHash([
+        { name: 'a', bytes: bytes('1') },
+        { name: 'b', bytes: bytes('2') },
+      ]),
+    ).toBe(
+      contentHash([
+        { name: 'b', bytes: bytes('2') },
+        { name: 'a', bytes: bytes('1') },
+      ]),
     );
   });
 
-  it('in a git checkout: the folder\'s commit, and -dirty with uncommitted changes', async () => {
+  it("in a git checkout: the folder's commit, and -dirty with uncommitted changes", async () => {
     const git = (...args: string[]) =>
       execFileSync('git', ['-C', dir, '-c', 'user.email=test@example.invalid', '-c', 'user.name=test', ...args], { encoding: 'utf8' });
     git('init', '-q');

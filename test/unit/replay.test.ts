@@ -7,13 +7,19 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { bundleWorkflows } from '../../src/temporal/worker';
+import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 
 const DIR = path.resolve(import.meta.dirname, '../fixtures/histories');
-const FILES = fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const FILES = fs
+  .readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 function histories() {
-  return FILES.map((f) => ({ workflowId: f.replace(/\.json$/u, ''), history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8'))) }));
+  return FILES.map((f) => ({
+    workflowId: f.replace(/\.json$/u, ''),
+    history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8'))),
+  }));
 }
 
 async function replayAll(workflowBundle: WorkflowBundleWithSourceMap): Promise<Array<{ workflowId: string; error?: unknown }>> {

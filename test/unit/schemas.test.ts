@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collapseAjvErrors, describeAjvError, schemaMessages, validatorFor } from '../../src/policy/schemas';
+import { collapseAjvErrors, describeAjvError, schemaMessages, validatorFor } from '../../src/policy/pack/schemas';
 
 const goodPost = {
   channel: 'twitter',
@@ -23,13 +23,21 @@ describe('the post schema', () => {
   it('names each missing or wrong field', () => {
     const { id: _id, ...noId } = goodPost;
     expect(schemaMessages('post', noId)).toEqual(['missing required property "id"']);
-    expect(schemaMessages('post', { ...goodPost, author: { name: 'Jane' } })).toEqual(['author: missing required property "id" or "handle"']);
-    expect(schemaMessages('post', { ...goodPost, author: { handle: 'jane', followers: -1 } })).toEqual(['author.followers must be at least 0, got -1']);
-    expect(schemaMessages('post', { ...goodPost, author: { handle: 'jane', followers: 1.5 } })).toEqual(['author.followers must be a whole number, got 1.5']);
+    expect(schemaMessages('post', { ...goodPost, author: { name: 'Jane' } })).toEqual([
+      'author: missing required property "id" or "handle"',
+    ]);
+    expect(schemaMessages('post', { ...goodPost, author: { handle: 'jane', followers: -1 } })).toEqual([
+      'author.followers must be at least 0, got -1',
+    ]);
+    expect(schemaMessages('post', { ...goodPost, author: { handle: 'jane', followers: 1.5 } })).toEqual([
+      'author.followers must be a whole number, got 1.5',
+    ]);
     expect(schemaMessages('post', { ...goodPost, createdAt: 'yesterday' })).toEqual([
       'createdAt must be a date and time in ISO 8601 with offset, like 2026-11-28T23:10:00+01:00, got "yesterday"',
     ]);
-    expect(schemaMessages('post', { ...goodPost, text: 'x'.repeat(10_001) })).toEqual(['text must be at most 10000 characters long (it has 10001)']);
+    expect(schemaMessages('post', { ...goodPost, text: 'x'.repeat(10_001) })).toEqual([
+      'text must be at most 10000 characters long (it has 10001)',
+    ]);
     expect(schemaMessages('post', { ...goodPost, id: 'x'.repeat(201) })).toEqual(['id must be at most 200 characters long (it has 201)']);
     expect(schemaMessages('post', { ...goodPost, autor: {} })).toEqual(['unknown property "autor" (did you mean "author"?)']);
     expect(schemaMessages('post', { ...goodPost, author: { handle: 'jane', followrs: 3 } })).toEqual([

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { MatchError, type Facts } from '../../src/policy/match';
-import { compilePolicies, firstMatch, selectPolicy } from '../../src/policy/select';
+import { MatchError, type Facts } from '../../src/policy/engine/match';
+import { compilePolicies, firstMatch, selectPolicy } from '../../src/policy/engine/select';
 import type { Condition, PolicySpec } from '../../src/policy/types';
 
 const policy = (id: string, priority: number, when?: Condition): PolicySpec => ({

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { Post } from '../../src/domain/post';
-import type { Triage } from '../../src/policy/types';
+import type { Post } from '../../src/shared/post';
+import type { Triage } from '../../src/shared/triage';
 import { triagePost, type TriageContext } from '../../src/triage/triage';
 
 interface Case {

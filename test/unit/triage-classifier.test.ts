@@ -2,12 +2,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Post } from '../../src/domain/post';
+import type { Post } from '../../src/shared/post';
 import { classifierFromEnv, httpClassifier, refineTriage, validateAnswer } from '../../src/triage/classifier';
 import { triagePost } from '../../src/triage/triage';
 
 const ctx = { accounts: [{ channel: 'twitter', handle: 'sprintcare' }], brandNames: ['Sprint'] };
-const post: Post = { channel: 'twitter', id: 'k1', author: { handle: 'jane' }, text: '@sprintcare my contract renewal letter arrived', createdAt: '2026-11-22T10:00:00Z' };
+const post: Post = {
+  channel: 'twitter',
+  id: 'k1',
+  author: { handle: 'jane' },
+  text: '@sprintcare my contract renewal letter arrived',
+  createdAt: '2026-11-22T10:00:00Z',
+};
 
 let server: Server;
 let base = '';
@@ -46,15 +52,25 @@ describe('classifier hook', () => {
     const rules = triagePost(post, ctx);
     expect(await refineTriage(post, rules, null)).toBe(rules);
     expect(classifierFromEnv({ HEARKEN_CLASSIFIER_URL: `${base}/complaint` })?.name).toBe(base);
-    expect(() => classifierFromEnv({ HEARKEN_CLASSIFIER_URL: base, HEARKEN_CLASSIFIER_TIMEOUT_MS: 'soon' })).toThrow(/positive number of milliseconds/);
+    expect(() => classifierFromEnv({ HEARKEN_CLASSIFIER_URL: base, HEARKEN_CLASSIFIER_TIMEOUT_MS: 'soon' })).toThrow(
+      /positive number of milliseconds/,
+    );
   });
 
   it("when the service answers, its fields replace the rules' and the signals say so", async () => {
     const rules = triagePost(post, ctx);
     const refined = await refineTriage(post, rules, httpClassifier({ url: `${base}/complaint`, token: 's3cret' }));
-    expect(refined).toMatchObject({ intent: 'complaint', sentiment: { score: -0.8, label: 'negative' }, risk: ['legal-threat'], addressedToUs: true });
+    expect(refined).toMatchObject({
+      intent: 'complaint',
+      sentiment: { score: -0.8, label: 'negative' },
+      risk: ['legal-threat'],
+      addressedToUs: true,
+    });
     expect(refined.signals?.at(-1)).toBe(`classifier:${base} set intent, sentiment, risk`);
-    expect(seen.at(-1)).toMatchObject({ auth: 'Bearer s3cret', body: { post: { id: 'k1', text: post.text }, triage: { intent: rules.intent } } });
+    expect(seen.at(-1)).toMatchObject({
+      auth: 'Bearer s3cret',
+      body: { post: { id: 'k1', text: post.text }, triage: { intent: rules.intent } },
+    });
   });
 
   it('ignores malformed fields, naming them', async () => {

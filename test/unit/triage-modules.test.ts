@@ -1,7 +1,7 @@
 // The triage modules one by one: the rules behind the hard cases.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Post } from '../../src/domain/post';
+import type { Post } from '../../src/shared/post';
 import { mentionedHandles, sameAccount } from '../../src/triage/addressing';
 import { DEFAULT_REACH, parseReachThresholds } from '../../src/triage/context';
 import { detectLanguage, normalizeLanguageTag } from '../../src/triage/language';
@@ -13,12 +13,22 @@ import { prepare } from '../../src/triage/text';
 import { triagePost } from '../../src/triage/triage';
 
 const sprint = { accounts: [{ channel: 'twitter', handle: 'sprintcare' }], brandNames: ['Sprint'] };
-const post = (text: string, extra: Partial<Post> = {}): Post => ({ channel: 'twitter', id: '1', author: { handle: 'jane' }, text, createdAt: '2026-11-22T10:00:00Z', ...extra });
+const post = (text: string, extra: Partial<Post> = {}): Post => ({
+  channel: 'twitter',
+  id: '1',
+  author: { handle: 'jane' },
+  text,
+  createdAt: '2026-11-22T10:00:00Z',
+  ...extra,
+});
 const score = (text: string, lang = 'en') => scoreSentiment(prepare(text), lang).sentiment.score;
 
 describe('addressing', () => {
   it('finds handles, Mastodon ones with their host, and skips links and e-mail addresses', () => {
-    expect(mentionedHandles('@Jane and @bob@social.example, see https://x.example/@carl and mail dan@x.example')).toEqual(['jane', 'bob@social.example']);
+    expect(mentionedHandles('@Jane and @bob@social.example, see https://x.example/@carl and mail dan@x.example')).toEqual([
+      'jane',
+      'bob@social.example',
+    ]);
   });
   it('takes the old `.@handle` idiom as a mention', () => {
     expect(mentionedHandles('.@sprintcare why')).toEqual(['sprintcare']);
@@ -59,7 +69,10 @@ describe('relevance: brand names in words and compounds', () => {
     expect(brandHit('Die Bahn ist pünktlich', opts)).toMatchObject({ kind: 'name', term: 'Bahn' });
   });
   it('our handles make a post relevant on any channel', () => {
-    expect(triagePost(post('Schon gesehen, was @sprintcare schreibt?', { channel: 'mastodon' }), sprint)).toMatchObject({ addressedToUs: false, relevant: true });
+    expect(triagePost(post('Schon gesehen, was @sprintcare schreibt?', { channel: 'mastodon' }), sprint)).toMatchObject({
+      addressedToUs: false,
+      relevant: true,
+    });
   });
 });
 
@@ -130,11 +143,20 @@ describe('reach thresholds', () => {
   });
   it('follows the thresholds given, at the boundaries', () => {
     const t = { medium: 500, high: 5000 };
-    expect([reachOf(499, t), reachOf(500, t), reachOf(4999, t), reachOf(5000, t), reachOf(undefined, t)]).toEqual(['low', 'medium', 'medium', 'high', 'low']);
+    expect([reachOf(499, t), reachOf(500, t), reachOf(4999, t), reachOf(5000, t), reachOf(undefined, t)]).toEqual([
+      'low',
+      'medium',
+      'medium',
+      'high',
+      'low',
+    ]);
     expect(reachOf(10_000, DEFAULT_REACH)).toBe('high');
   });
   it('a context may set its own thresholds', () => {
-    expect(triagePost(post('hi', { author: { handle: 'a', followers: 600 } }), { ...sprint, reachThresholds: { medium: 500, high: 5000 } }).reach).toBe('medium');
+    expect(
+      triagePost(post('hi', { author: { handle: 'a', followers: 600 } }), { ...sprint, reachThresholds: { medium: 500, high: 5000 } })
+        .reach,
+    ).toBe('medium');
   });
 });
 
@@ -157,7 +179,9 @@ describe('language', () => {
 
 describe('determinism', () => {
   it('the same post and context give the same triage', () => {
-    const p = post('@sprintcare Der Zug fällt schon wieder aus!! https://bit.ly/x Kundennummer 123456', { author: { handle: 'a', followers: 1234 } });
+    const p = post('@sprintcare Der Zug fällt schon wieder aus!! https://bit.ly/x Kundennummer 123456', {
+      author: { handle: 'a', followers: 1234 },
+    });
     expect(triagePost(p, sprint)).toEqual(triagePost(structuredClone(p), { ...sprint }));
   });
 });
@@ -166,14 +190,22 @@ describe('any text at all', () => {
   it('triages without throwing, inside the contract', () => {
     const intents = ['question', 'complaint', 'praise', 'idea', 'security', 'spam', 'other'];
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', maxLength: 400 }), fc.string({ maxLength: 40 }), fc.option(fc.nat()), (text, extra, followers) => {
-        const t = triagePost(post(`${text} @${extra} ${extra}`, { author: { handle: 'x', ...(followers === null ? {} : { followers }) } }), sprint);
-        expect(intents).toContain(t.intent);
-        expect(t.sentiment.score).toBeGreaterThanOrEqual(-1);
-        expect(t.sentiment.score).toBeLessThanOrEqual(1);
-        expect(['negative', 'neutral', 'positive']).toContain(t.sentiment.label);
-        expect(t.language).toMatch(/^[a-z]{2,3}$/);
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 400 }),
+        fc.string({ maxLength: 40 }),
+        fc.option(fc.nat()),
+        (text, extra, followers) => {
+          const t = triagePost(
+            post(`${text} @${extra} ${extra}`, { author: { handle: 'x', ...(followers === null ? {} : { followers }) } }),
+            sprint,
+          );
+          expect(intents).toContain(t.intent);
+          expect(t.sentiment.score).toBeGreaterThanOrEqual(-1);
+          expect(t.sentiment.score).toBeLessThanOrEqual(1);
+          expect(['negative', 'neutral', 'positive']).toContain(t.sentiment.label);
+          expect(t.language).toMatch(/^[a-z]{2,3}$/);
+        },
+      ),
       { numRuns: 300, seed: 6 },
     );
   });

@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import type { Post } from '../../src/domain/post';
+import type { Post } from '../../src/shared/post';
 import { mentionedHandles, triagePost } from '../../src/triage/triage';
 
-const ctx = { accounts: [{ channel: 'twitter', handle: 'sprintcare' }, { channel: 'mastodon', handle: 'hearken@social.example' }], brandNames: ['Sprint', 'Deutsche Bahn'] };
-const post = (text: string, extra: Partial<Post> = {}): Post => ({ channel: 'twitter', id: '1', author: { id: 'a' }, text, createdAt: '2026-11-22T10:00:00Z', ...extra });
+const ctx = {
+  accounts: [
+    { channel: 'twitter', handle: 'sprintcare' },
+    { channel: 'mastodon', handle: 'hearken@social.example' },
+  ],
+  brandNames: ['Sprint', 'Deutsche Bahn'],
+};
+const post = (text: string, extra: Partial<Post> = {}): Post => ({
+  channel: 'twitter',
+  id: '1',
+  author: { id: 'a' },
+  text,
+  createdAt: '2026-11-22T10:00:00Z',
+  ...extra,
+});
 
 describe('addressed to us', () => {
   it('a direct message is addressed to us', () => {
@@ -41,7 +54,9 @@ describe('intent, sentiment, reach', () => {
   it('a question with or without a question mark', () => {
     expect(triagePost(post('@sprintcare how do I reset my voicemail'), ctx).intent).toBe('question');
     expect(triagePost(post('@sprintcare is the outage over?'), ctx).intent).toBe('question');
-    expect(triagePost(post('@sprintcare is the outage over? this is the third time this week, unacceptable'), ctx).intent).toBe('complaint');
+    expect(triagePost(post('@sprintcare is the outage over? this is the third time this week, unacceptable'), ctx).intent).toBe(
+      'complaint',
+    );
   });
   it('reach follows the follower thresholds', () => {
     expect(triagePost(post('hi', { author: { id: 'a', followers: 50_000 } }), ctx).reach).toBe('high');

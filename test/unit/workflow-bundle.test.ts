@@ -1,7 +1,7 @@
 // Bundling the workflow code catches a forbidden import (node:fs, the API,
 // activities at runtime) in about a second, with no server.
 import { describe, expect, it } from 'vitest';
-import { bundleWorkflows } from '../../src/temporal/worker';
+import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 
 describe('workflow bundle', () => {
   it('bundles without Node built-ins or heavy libraries', async () => {

@@ -6,12 +6,13 @@ import { Router } from 'express';
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { Decider, DecisionInput, DecisionResult, EscalationMemo, InteractionState } from '../../workflows/definitions';
 import { decideUpdate, stateQuery } from '../../workflows/definitions';
-import { metrics } from '../../metrics';
+import { metrics } from '../../runtime/metrics';
 import { roleIn, requireUser, type TokenStore, type User } from '../auth';
-import { uiLink, type AppDeps } from '../app';
-import { decisionRateLimit } from '../limits';
-import { HttpProblem } from '../problem';
-import { validateBody } from '../validate';
+import { workflowUiLink } from '../../client/ui-links';
+import type { AppDeps } from '../deps';
+import { decisionRateLimit } from '../http/limits';
+import { HttpProblem } from '../http/problem';
+import { validateBody } from '../http/validate';
 import { checkInteractionId } from './ids';
 
 const TEAM = /^[a-z0-9][a-z0-9-]{0,99}$/u;
@@ -23,8 +24,14 @@ export function escalationRoutes(deps: AppDeps & { tokens: TokenStore }): Router
   r.get('/v1/escalations', requireUser(deps.tokens), async (req, res) => {
     const team = typeof req.query.team === 'string' ? req.query.team : undefined;
     const status = req.query.status ?? 'pending';
-    if (status !== 'pending') throw new HttpProblem(422, 'Invalid query', 'status: only "pending" is supported', [{ field: 'status', message: 'must be "pending"' }]);
-    if (team !== undefined && !TEAM.test(team)) throw new HttpProblem(422, 'Invalid query', 'team: not a team id', [{ field: 'team', message: 'must be a team id (lower-case, digits, dashes)' }]);
+    if (status !== 'pending')
+      throw new HttpProblem(422, 'Invalid query', 'status: only "pending" is supported', [
+        { field: 'status', message: 'must be "pending"' },
+      ]);
+    if (team !== undefined && !TEAM.test(team))
+      throw new HttpProblem(422, 'Invalid query', 'team: not a team id', [
+        { field: 'team', message: 'must be a team id (lower-case, digits, dashes)' },
+      ]);
     const user: User = res.locals.user;
     let query = `HearkenStatus = 'awaiting-decision'`;
     if (team) query += ` AND HearkenTeam = '${team}'`;
@@ -49,7 +56,7 @@ export function escalationRoutes(deps: AppDeps & { tokens: TokenStore }): Router
         links: {
           interaction: `/v1/interactions/${encodeURIComponent(wf.workflowId)}`,
           decision: `/v1/escalations/${encodeURIComponent(wf.workflowId)}/decision`,
-          temporalUi: uiLink(deps, wf.workflowId) ?? null,
+          temporalUi: workflowUiLink(deps, wf.workflowId) ?? null,
         },
       });
       if (escalations.length >= 1000) break;
@@ -62,7 +69,9 @@ export function escalationRoutes(deps: AppDeps & { tokens: TokenStore }): Router
     const id = checkInteractionId(req.params.interactionId as string | undefined);
     const idempotencyKey = req.get('idempotency-key');
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new HttpProblem(422, 'Invalid Idempotency-Key', 'Idempotency-Key: 1 to 200 printable ASCII characters', [{ field: 'Idempotency-Key', message: '1 to 200 printable ASCII characters' }]);
+      throw new HttpProblem(422, 'Invalid Idempotency-Key', 'Idempotency-Key: 1 to 200 printable ASCII characters', [
+        { field: 'Idempotency-Key', message: '1 to 200 printable ASCII characters' },
+      ]);
     }
     const body = validateBody<Omit<DecisionInput, 'decider' | 'forTeam'>>('decision', req.body, 422);
     const user: User = res.locals.user;
@@ -81,14 +90,16 @@ export function escalationRoutes(deps: AppDeps & { tokens: TokenStore }): Router
     try {
       state = await handle.query(stateQuery);
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError || (err as { code?: number }).code === 5) throw new HttpProblem(404, 'Interaction not found', `no interaction ${id}`);
+      if (err instanceof WorkflowNotFoundError || (err as { code?: number }).code === 5)
+        throw new HttpProblem(404, 'Interaction not found', `no interaction ${id}`);
       throw err;
     }
     const pending = state.escalations.find((e) => e.status === 'pending');
     if (!pending) throw new HttpProblem(409, 'Conflict', 'nothing is waiting for a decision');
     const role = roleIn(user, pending.team);
     if (!role) throw new HttpProblem(403, 'Forbidden', `${user.name} is not in team ${pending.team}`);
-    if (body.decision === 'reassign' && role !== 'lead') throw new HttpProblem(403, 'Forbidden', `reassigning needs the lead role in team ${pending.team}`);
+    if (body.decision === 'reassign' && role !== 'lead')
+      throw new HttpProblem(403, 'Forbidden', `reassigning needs the lead role in team ${pending.team}`);
     const decider: Decider = { name: user.name, role };
     const result = await handle.executeUpdate(decideUpdate, { args: [{ ...body, decider, forTeam: pending.team }], updateId });
     metrics.decisions.inc({ decision: result.decision });

@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import type { AppDeps } from '../app';
-import { HttpProblem, sendProblem } from '../problem';
+import type { AppDeps } from '../deps';
+import { HttpProblem, sendProblem } from '../http/problem';
 
 export function healthRoutes(deps: AppDeps): Router {
   const r = Router();

@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { buildTimeline } from '../../interactions/timeline';
+import { buildTimeline } from '../../client/timeline';
 import { stateQuery, type InteractionState } from '../../workflows/definitions';
-import { uiLink, type AppDeps } from '../app';
-import { HttpProblem } from '../problem';
+import { workflowUiLink } from '../../client/ui-links';
+import type { AppDeps } from '../deps';
+import { HttpProblem } from '../http/problem';
 import { checkInteractionId } from './ids';
-
 
 export function interactionRoutes(deps: AppDeps): Router {
   const r = Router();
@@ -17,7 +17,7 @@ export function interactionRoutes(deps: AppDeps): Router {
     res.json({
       ...publicState(state),
       workflow: { id, runId: desc.runId, status: desc.status.name, startTime: desc.startTime, closeTime: desc.closeTime ?? null },
-      links: { temporalUi: uiLink(deps, id) ?? null, history: `/v1/interactions/${encodeURIComponent(id)}/history` },
+      links: { temporalUi: workflowUiLink(deps, id) ?? null, history: `/v1/interactions/${encodeURIComponent(id)}/history` },
     });
   });
 
@@ -30,7 +30,7 @@ export function interactionRoutes(deps: AppDeps): Router {
       res.end();
       return;
     }
-    res.json({ interactionId: id, events, links: { temporalUi: uiLink(deps, id) ?? null } });
+    res.json({ interactionId: id, events, links: { temporalUi: workflowUiLink(deps, id) ?? null } });
   });
 
   return r;

@@ -6,8 +6,9 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
 import type { InteractionSummary } from '../../workflows/definitions';
-import { uiLink, type AppDeps } from '../app';
-import { HttpProblem, type FieldError } from '../problem';
+import { workflowUiLink } from '../../client/ui-links';
+import type { AppDeps } from '../deps';
+import { HttpProblem, type FieldError } from '../http/problem';
 
 const STATUSES = ['triaging', 'ignored', 'responding', 'awaiting-decision', 'following-up', 'resolved', 'closed'];
 // Values end up inside a visibility query: allow only what ids are made of.
@@ -60,7 +61,8 @@ export function listRoutes(deps: AppDeps): Router {
     else if (since) clauses.push(`StartTime >= '${new Date(since).toISOString()}'`);
     const limitRaw = str('limit');
     const limit = limitRaw === undefined ? 50 : Number(limitRaw);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) errors.push({ field: 'limit', message: 'must be a whole number from 1 to 500' });
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+      errors.push({ field: 'limit', message: 'must be a whole number from 1 to 500' });
     const pageToken = str('pageToken');
     if (errors.length) throw new HttpProblem(422, 'Invalid query', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
 
@@ -71,7 +73,10 @@ export function listRoutes(deps: AppDeps): Router {
   r.get('/v1/customers/:channel/:authorId', async (req, res) => {
     const channel = String(req.params.channel);
     const authorId = String(req.params.authorId);
-    if (!SAFE.test(channel) || !SAFE.test(authorId)) throw new HttpProblem(400, 'Invalid customer', 'channel and authorId must be plain ids', [{ field: 'authorId', message: 'malformed' }]);
+    if (!SAFE.test(channel) || !SAFE.test(authorId))
+      throw new HttpProblem(400, 'Invalid customer', 'channel and authorId must be plain ids', [
+        { field: 'authorId', message: 'malformed' },
+      ]);
     const customer = `${channel}:${authorId}`;
     const interactions: InteractionListItem[] = [];
     let token: string | undefined;
@@ -120,10 +125,16 @@ async function listPage(deps: Pick<AppDeps, 'client' | 'namespace' | 'uiBaseUrl'
   }
   let res: temporal.api.workflowservice.v1.IListWorkflowExecutionsResponse;
   try {
-    res = await client.workflowService.listWorkflowExecutions({ namespace: deps.namespace, query, pageSize, ...(nextPageToken ? { nextPageToken } : {}) });
+    res = await client.workflowService.listWorkflowExecutions({
+      namespace: deps.namespace,
+      query,
+      pageSize,
+      ...(nextPageToken ? { nextPageToken } : {}),
+    });
   } catch (err) {
     // A forged page token is the caller's mistake, not ours.
-    if (pageToken && (err as { code?: number }).code === 3) throw new HttpProblem(422, 'Invalid query', 'pageToken: not a page token', [{ field: 'pageToken', message: 'not a page token' }]);
+    if (pageToken && (err as { code?: number }).code === 3)
+      throw new HttpProblem(422, 'Invalid query', 'pageToken: not a page token', [{ field: 'pageToken', message: 'not a page token' }]);
     throw err;
   }
   const interactions = (res.executions ?? []).map((e) => toItem(deps, e));
@@ -152,6 +163,6 @@ function toItem(deps: Pick<AppDeps, 'uiBaseUrl' | 'namespace'>, e: temporal.api.
     customer: (attr(e, 'HearkenCustomer') as string | undefined) ?? null,
     breached: attr(e, 'HearkenBreached') === true,
     summary: memo ? (defaultPayloadConverter.fromPayload(memo as never) as InteractionSummary) : null,
-    links: { interaction: `/v1/interactions/${encodeURIComponent(id)}`, temporalUi: uiLink(deps, id) ?? null },
+    links: { interaction: `/v1/interactions/${encodeURIComponent(id)}`, temporalUi: workflowUiLink(deps, id) ?? null },
   };
 }

@@ -3,8 +3,8 @@
 // fast scraper does not turn into a visibility load).
 import { Router, type RequestHandler } from 'express';
 import { Gauge } from 'prom-client';
-import { metrics, registry } from '../../metrics';
-import type { AppDeps } from '../app';
+import { metrics, registry } from '../../runtime/metrics';
+import type { AppDeps } from '../deps';
 
 const CACHE_MS = 10_000;
 

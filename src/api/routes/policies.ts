@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import { formatPackError } from '../../policy/load-pack';
-import type { AppDeps } from '../app';
+import { formatPackError } from '../../policy/pack/load-pack';
+import type { AppDeps } from '../deps';
 
 export function policyRoutes(deps: AppDeps): Router {
   const r = Router();
@@ -10,7 +10,12 @@ export function policyRoutes(deps: AppDeps): Router {
     res.json({
       version: pack.version,
       dir: pack.dir,
-      policies: pack.policies.map((p) => ({ id: p.id, priority: p.priority, description: p.description ?? null, calendar: p.calendar ?? null })),
+      policies: pack.policies.map((p) => ({
+        id: p.id,
+        priority: p.priority,
+        description: p.description ?? null,
+        calendar: p.calendar ?? null,
+      })),
       teams: Object.keys(pack.teams),
       calendars: Object.keys(pack.calendars),
       templates: Object.keys(pack.templates),

@@ -50,7 +50,12 @@ const POSITIVE: Record<number, string> = {
 };
 
 function build(groups: Record<number, string>): Array<[string, number]> {
-  return Object.entries(groups).flatMap(([score, words]) => words.split(/\s+/u).filter(Boolean).map((w): [string, number] => [w, Number(score)]));
+  return Object.entries(groups).flatMap(([score, words]) =>
+    words
+      .split(/\s+/u)
+      .filter(Boolean)
+      .map((w): [string, number] => [w, Number(score)]),
+  );
 }
 
 export const DE_VALENCE: ReadonlyMap<string, number> = new Map([...build(NEGATIVE), ...build(POSITIVE)]);

@@ -3,7 +3,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { ErrorType } from '../errors';
+import { ErrorType } from '../../shared/errors';
 
 export interface FieldError {
   field: string;
@@ -46,7 +46,8 @@ export function toProblem(err: unknown): HttpProblem {
   if (err instanceof URIError) return new HttpProblem(400, 'Malformed URL', 'the request path is not valid percent-encoding');
   if (e?.type === 'entity.parse.failed') return new HttpProblem(400, 'Malformed JSON', 'the request body is not valid JSON');
   if (e?.type === 'entity.too.large') return new HttpProblem(413, 'Request body too large', e.message);
-  if (e?.expose && typeof e.status === 'number' && e.status >= 400 && e.status < 500) return new HttpProblem(e.status, e.message ?? 'Bad request');
+  if (e?.expose && typeof e.status === 'number' && e.status >= 400 && e.status < 500)
+    return new HttpProblem(e.status, e.message ?? 'Bad request');
   if (err instanceof WorkflowNotFoundError) return new HttpProblem(404, 'Interaction not found', err.message);
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     const cause = err.cause;
@@ -57,7 +58,12 @@ export function toProblem(err: unknown): HttpProblem {
         return new HttpProblem(409, 'Conflict', cause.message);
       case ErrorType.InvalidDecision: {
         const [field, ...rest] = cause.message.split(': ');
-        return new HttpProblem(422, 'Invalid decision', cause.message, rest.length ? [{ field: field ?? '', message: rest.join(': ') }] : undefined);
+        return new HttpProblem(
+          422,
+          'Invalid decision',
+          cause.message,
+          rest.length ? [{ field: field ?? '', message: rest.join(': ') }] : undefined,
+        );
       }
       default:
         return new HttpProblem(422, 'Rejected by the interaction', cause.message);

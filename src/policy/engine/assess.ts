@@ -1,12 +1,14 @@
 // One post through triage, selection and planning: the worker's assessPost
 // activity and every CLI command run this same function, so what
 // `hearken policy explain` shows is what the service would do.
-import type { Post } from '../domain/post';
-import { triagePost } from '../triage/triage';
+import type { Post } from '../../shared/post';
+import { triagePost } from '../../triage/triage';
 import { buildFacts } from './match';
 import { buildPlan } from './plan';
 import { selectPolicy, type CompiledPolicy } from './select';
-import type { Plan, PolicyPack, Triage } from './types';
+import type { PolicyPack } from '../types';
+import type { Plan } from '../../shared/plan';
+import type { Triage } from '../../shared/triage';
 
 export interface Assessment {
   triage: Triage;

@@ -3,9 +3,10 @@
 // condition against a post allocates nothing. The selector runs every policy
 // of the pack against every post, so this is the hot path of triage.
 
-import type { Post } from '../domain/post';
-import type { Condition, Scalar, Triage } from './types';
-import { checkRegex, MATCH_FLAGS } from './regex-safety';
+import type { Post } from '../../shared/post';
+import type { Condition, Scalar } from '../types';
+import type { Triage } from '../../shared/triage';
+import { checkRegex, MATCH_FLAGS } from '../pack/regex-safety';
 
 /** What conditions read: the post's fields and the triage's, by dotted path. */
 export type Facts = Record<string, unknown>;
@@ -258,7 +259,8 @@ function oneOfTest(list: unknown[], path: ConditionPath): ValueTest {
   const booleans = new Set<boolean>();
   list.forEach((item, i) => {
     if (typeof item === 'string') strings.add(item.toLowerCase());
-    else if (typeof item === 'number' && !Number.isNaN(item)) numbers.add(item); // Set.has(NaN) would be true
+    else if (typeof item === 'number' && !Number.isNaN(item))
+      numbers.add(item); // Set.has(NaN) would be true
     else if (typeof item === 'boolean') booleans.add(item);
     else throw new MatchError('expected a string, number or boolean', [...path, i]);
   });

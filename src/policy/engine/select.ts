@@ -2,7 +2,7 @@
 // holds. Policies are compiled once per pack load (see match.ts) and kept
 // sorted, so selection is a linear scan that can stop at the first match.
 
-import type { PolicySpec } from './types';
+import type { PolicySpec } from '../types';
 import { compileCondition, MatchError, type Facts, type Predicate } from './match';
 
 export interface CompiledPolicy {

@@ -2,8 +2,8 @@
 // so the first post of a thread starts the interaction and later ones join it
 // in one round trip; the workflow dedups posts by channel + id.
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
-import { interactionIdFor, type Post } from '../domain/post';
-import { SA } from '../temporal/search-attributes';
+import { interactionIdFor, type Post } from '../shared/post';
+import { SA } from '../shared/search-attributes';
 import { addPostUpdate, type AddPostResult } from '../workflows/definitions';
 import type { interaction } from '../workflows/interaction';
 

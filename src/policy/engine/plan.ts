@@ -1,10 +1,12 @@
 // Resolves the winning policy into a Plan: plain data the workflow executes
 // with no access to policy files. Templates are resolved to the variant of
 // the post's language, durations parsed, fixed deadlines computed.
-import type { Post } from '../domain/post';
+import type { Post } from '../../shared/post';
 import { addDuration } from './calendar';
 import { parseDuration, parsePercent } from './duration';
-import type { CommitmentName, Duration, Plan, PolicyPack, PolicySpec, Step, StepSpec, Triage } from './types';
+import type { PolicyPack, PolicySpec, StepSpec } from '../types';
+import type { CommitmentName, Duration, Plan, Step } from '../../shared/plan';
+import type { Triage } from '../../shared/triage';
 
 /** The variant for `language`, else the first one listed. */
 export function pickVariant(variants: Record<string, string>, language: string): string {
@@ -94,7 +96,10 @@ export function buildPlan(
   }
   const teams: Plan['teams'] = {};
   for (const [id, team] of Object.entries(pack.teams)) {
-    teams[id] = { ...(team.calendar ? { calendar: team.calendar } : {}), ...(team.notify?.webhook ? { webhook: team.notify.webhook } : {}) };
+    teams[id] = {
+      ...(team.calendar ? { calendar: team.calendar } : {}),
+      ...(team.notify?.webhook ? { webhook: team.notify.webhook } : {}),
+    };
   }
   return {
     policy: {

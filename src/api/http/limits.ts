@@ -6,7 +6,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { HttpProblem, sendProblem } from './problem';
-import type { User } from './auth';
+import type { User } from '../auth';
 
 /** Connectors deliver in bursts (a backlog after an outage): generous by default. */
 export const DEFAULT_CAPTURE_PER_MINUTE = 6000;
@@ -51,7 +51,8 @@ function ipKey(req: Request): string {
 }
 
 function limiter(name: string, perMinute: number, keyGenerator: (req: Request, res: Response) => string): RequestHandler {
-  if (!Number.isInteger(perMinute) || perMinute < 1) throw new Error(`${name} rate limit must be a whole number of requests per minute, at least 1; got ${perMinute}`);
+  if (!Number.isInteger(perMinute) || perMinute < 1)
+    throw new Error(`${name} rate limit must be a whole number of requests per minute, at least 1; got ${perMinute}`);
   return rateLimit({
     windowMs: WINDOW_MS,
     limit: perMinute,
@@ -64,7 +65,11 @@ function limiter(name: string, perMinute: number, keyGenerator: (req: Request, r
       const retryAfter = res.getHeader('Retry-After');
       sendProblem(
         res,
-        new HttpProblem(429, 'Too Many Requests', `at most ${perMinute} ${name} requests per minute; retry after ${String(retryAfter ?? 60)} seconds`),
+        new HttpProblem(
+          429,
+          'Too Many Requests',
+          `at most ${perMinute} ${name} requests per minute; retry after ${String(retryAfter ?? 60)} seconds`,
+        ),
         req.originalUrl,
       );
     },

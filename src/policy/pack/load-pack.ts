@@ -12,11 +12,12 @@ import Mustache from 'mustache';
 import { closest, describeAjvError, instancePathLabel, validateSchema, type SchemaName } from './schemas';
 import { parseYaml, positionOf, type ParsedYaml, type PositionOptions } from './yaml-positions';
 import { packVersion } from './pack-version';
-import { DurationError, parseDuration, parsePercent } from './duration';
-import { CalendarError, normalizeCalendar } from './calendar';
-import { compileCondition, MatchError } from './match';
+import { DurationError, parseDuration, parsePercent } from '../engine/duration';
+import { CalendarError, normalizeCalendar } from '../engine/calendar';
+import { compileCondition, MatchError } from '../engine/match';
 import { checkRegex, MATCH_FLAGS } from './regex-safety';
-import type { AccountSpec, Calendar, CalendarSpec, Condition, PolicyPack, PolicySpec, StepSpec, TeamSpec } from './types';
+import type { AccountSpec, CalendarSpec, Condition, PolicyPack, PolicySpec, StepSpec, TeamSpec } from '../types';
+import type { Calendar } from '../../shared/plan';
 
 export interface PackError {
   /** Relative to the working directory when the pack is below it. */
@@ -35,7 +36,12 @@ export function formatPackError(e: PackError): string {
 
 const POLICY_SUFFIX = '.policy.yaml';
 const CASES_SUFFIX = '.cases.yaml';
-const SHARED_FILES = { 'accounts.yaml': 'accounts', 'teams.yaml': 'teams', 'calendars.yaml': 'calendars', 'templates.yaml': 'templates' } as const;
+const SHARED_FILES = {
+  'accounts.yaml': 'accounts',
+  'teams.yaml': 'teams',
+  'calendars.yaml': 'calendars',
+  'templates.yaml': 'templates',
+} as const;
 const MAX_FILE_BYTES = 1024 * 1024;
 
 /** A pack file on its way through the stages. */
@@ -96,13 +102,21 @@ export async function loadPack(dir: string): Promise<LoadResult> {
   }
 
   if (!files.has('accounts.yaml')) {
-    report.errors.push({ file: displayName(path.join(abs, 'accounts.yaml')), line: 1, col: 1, message: 'missing file: a pack needs accounts.yaml (our accounts per channel)' });
+    report.errors.push({
+      file: displayName(path.join(abs, 'accounts.yaml')),
+      line: 1,
+      col: 1,
+      message: 'missing file: a pack needs accounts.yaml (our accounts per channel)',
+    });
   }
   const pack = assemble(abs, files, report);
   if (report.errors.length > 0) return { ok: false, errors: sortErrors(report.errors) };
 
   const versioned = [...files.values()].filter((f) => !f.name.endsWith(CASES_SUFFIX));
-  const version = await packVersion(abs, versioned.map((f) => ({ name: f.name, bytes: f.bytes })));
+  const version = await packVersion(
+    abs,
+    versioned.map((f) => ({ name: f.name, bytes: f.bytes })),
+  );
   return { ok: true, pack: { ...pack, version }, warnings: sortErrors(report.warnings) };
 }
 
@@ -118,7 +132,8 @@ function notPartOfPack(dir: string, name: string): PackError {
     file: displayName(path.join(dir, name)),
     line: 1,
     col: 1,
-    message: 'ignored: not a pack file (expected accounts.yaml, teams.yaml, calendars.yaml, templates.yaml, <id>.policy.yaml or <id>.cases.yaml)',
+    message:
+      'ignored: not a pack file (expected accounts.yaml, teams.yaml, calendars.yaml, templates.yaml, <id>.policy.yaml or <id>.cases.yaml)',
   };
 }
 
@@ -215,7 +230,11 @@ function assemble(dir: string, files: Map<string, SourceFile>, report: Report): 
   const calendars = buildCalendars(files.get('calendars.yaml'), report);
   const templates = buildTemplates(files.get('templates.yaml'), report);
   const teams = buildTeams(files.get('teams.yaml'), refs, report);
-  const policies = checkPolicies([...files.values()].filter((f) => f.name.endsWith(POLICY_SUFFIX)), refs, report);
+  const policies = checkPolicies(
+    [...files.values()].filter((f) => f.name.endsWith(POLICY_SUFFIX)),
+    refs,
+    report,
+  );
   checkCaseFiles(files, report);
 
   return {
@@ -271,7 +290,11 @@ function buildTemplates(file: SourceFile | undefined, report: Report): Record<st
         // Unclosed {{ or a mismatched section would otherwise fail at the first reply.
         Mustache.parse(text);
       } catch (err) {
-        report.error(file!, `/templates/${escapePointer(id)}/${escapePointer(language)}`, `templates.${id}.${language}: template syntax: ${(err as Error).message}`);
+        report.error(
+          file!,
+          `/templates/${escapePointer(id)}/${escapePointer(language)}`,
+          `templates.${id}.${language}: template syntax: ${(err as Error).message}`,
+        );
       }
     }
   }
@@ -295,7 +318,11 @@ function buildTeams(file: SourceFile | undefined, refs: RefSets, report: Report)
     if (spec?.calendar !== undefined) {
       const known = refs.calendars;
       if (known !== null && !known.has(spec.calendar)) {
-        report.error(file!, `${at}/calendar`, unknownRef(`teams.${id}.calendar`, 'calendar', spec.calendar, [...known], REF_FILES.calendar));
+        report.error(
+          file!,
+          `${at}/calendar`,
+          unknownRef(`teams.${id}.calendar`, 'calendar', spec.calendar, [...known], REF_FILES.calendar),
+        );
       }
       team.calendar = spec.calendar;
     }
@@ -355,7 +382,11 @@ function checkPolicies(files: SourceFile[], refs: RefSets, report: Report): Poli
     if (spec.id !== expected) {
       const owner = byId.get(spec.id);
       const clash = owner ? `duplicate policy id "${spec.id}" (already used by ${where(owner, '/id')}); ` : '';
-      report.error(file, '/id', `${clash}id "${spec.id}" must equal the file name "${expected}" (rename the file to ${spec.id}${POLICY_SUFFIX} or change the id)`);
+      report.error(
+        file,
+        '/id',
+        `${clash}id "${spec.id}" must equal the file name "${expected}" (rename the file to ${spec.id}${POLICY_SUFFIX} or change the id)`,
+      );
       if (!owner) byId.set(spec.id, p);
     }
 
@@ -411,7 +442,11 @@ function checkRef(ctx: PolicyContext, pointer: string, kind: keyof typeof REF_FI
 
 function unknownRef(label: string, kind: string, id: string, known: string[], file: string): string {
   const close = closest(id, known);
-  const hint = close ? ` (did you mean "${close}"?)` : known.length > 0 ? `; ${file} defines ${known.join(', ')}` : `; ${file} defines none`;
+  const hint = close
+    ? ` (did you mean "${close}"?)`
+    : known.length > 0
+      ? `; ${file} defines ${known.join(', ')}`
+      : `; ${file} defines none`;
   return `${label}: unknown ${kind} "${id}"${hint}`;
 }
 
@@ -420,7 +455,11 @@ function checkDuration(ctx: PolicyContext, pointer: string, text: string): void 
   try {
     const d = parseDuration(text);
     if (d.business && ctx.spec.calendar === undefined) {
-      ctx.report.error(ctx.file, pointer, `${label}: "${text}" counts business hours, but policy "${ctx.spec.id}" has no calendar (add e.g. "calendar: support-hours")`);
+      ctx.report.error(
+        ctx.file,
+        pointer,
+        `${label}: "${text}" counts business hours, but policy "${ctx.spec.id}" has no calendar (add e.g. "calendar: support-hours")`,
+      );
     }
   } catch (err) {
     if (!(err instanceof DurationError)) throw err;

@@ -1,9 +1,9 @@
 // The Hearken worker: interaction workflows plus their activities, on one task queue.
 import { fileURLToPath } from 'node:url';
 import { Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../activities';
+import { createActivities, type ActivityDeps } from '../../activities';
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
 /** Bundles workflow code once; workers (and tests) reuse the bundle. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {

@@ -20,9 +20,22 @@ const MAX_SAFE_REPEAT = 10;
 // printable ASCII plus whitespace and a few non-ASCII letters, digits and
 // symbols. Two atoms overlap when some probe matches both.
 const PROBES: string[] = [
-  '\t', '\n', '\u00a0', '\u2003',
+  '\t',
+  '\n',
+  '\u00a0',
+  '\u2003',
   ...Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)),
-  'ä', 'Ä', 'ß', 'é', 'ж', 'Ж', '中', 'ع', '٣', '€', '😀',
+  'ä',
+  'Ä',
+  'ß',
+  'é',
+  'ж',
+  'Ж',
+  '中',
+  'ع',
+  '٣',
+  '€',
+  '😀',
 ];
 
 type FirstSet = boolean[];

@@ -8,18 +8,18 @@ import type { Duplex } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { createApp } from './api/app';
-import { ensureTokensFile, TokenStore } from './api/auth';
-import { Notifier } from './channels/notifier';
-import { OutboxChannel } from './channels/outbox';
-import type { ChannelAdapter } from './channels/channel';
+import { createApp } from '../api/app';
+import { ensureTokensFile, TokenStore } from '../api/auth';
+import { Notifier } from '../channels/notifier';
+import { OutboxChannel } from '../channels/outbox';
+import type { ChannelAdapter } from '../channels/channel';
 import type { Config } from './config';
-import { formatPackError } from './policy/load-pack';
-import { PackStore } from './policy/pack-store';
+import { formatPackError } from '../policy/pack/load-pack';
+import { PackStore } from '../policy/pack/pack-store';
 import { startDevServer, type DevServer } from './temporal/dev-server';
-import { SEARCH_ATTRIBUTE_TYPES } from './temporal/search-attributes';
+import { SEARCH_ATTRIBUTE_TYPES } from '../shared/search-attributes';
 import { createWorker } from './temporal/worker';
-import { envReachThresholds } from './triage/context';
+import { envReachThresholds } from '../triage/context';
 
 export interface ServiceOptions {
   config: Config;
@@ -166,7 +166,9 @@ function answerBrokenRequest(err: NodeJS.ErrnoException, socket: Duplex): void {
   const status = tooLarge ? 431 : 400;
   const title = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
   const body = JSON.stringify({ type: 'about:blank', title, status });
-  socket.end(`HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Routes the Temporal core's log lines through pino; its info chatter goes to debug. */

@@ -18,7 +18,8 @@
 // spring-forward day end at 03:30 local; hence the helper below.)
 
 import { DateTime, IANAZone } from 'luxon';
-import type { Calendar, CalendarSpec, Duration, Weekday } from './types';
+import type { CalendarSpec } from '../types';
+import type { Calendar, Duration, Weekday } from '../../shared/plan';
 
 export class CalendarError extends Error {
   override name = 'CalendarError';
@@ -97,8 +98,7 @@ const INTERVAL = /^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$/;
 
 /** `"08:00-20:00"` → [480, 1200]; `24:00` is allowed as an end (midnight after). */
 function parseInterval(where: string, day: Weekday, text: unknown): [number, number] {
-  const bad = (why: string) =>
-    new CalendarError(`${where}: ${day} interval "${String(text)}" ${why}; write it like "08:00-20:00"`);
+  const bad = (why: string) => new CalendarError(`${where}: ${day} interval "${String(text)}" ${why}; write it like "08:00-20:00"`);
   const match = typeof text === 'string' ? INTERVAL.exec(text.trim()) : null;
   if (!match) throw bad('is not HH:MM-HH:MM');
   const [, startHour, startMinute, endHour, endMinute] = match.map(Number) as [number, number, number, number, number];
@@ -118,10 +118,7 @@ function minuteOfDay(hour: number, minute: number, isEnd: boolean): number | nul
 function normalizeHolidays(where: string, holidays: unknown): string[] {
   if (!Array.isArray(holidays)) throw new CalendarError(`${where}: holidays must be a list of dates (YYYY-MM-DD)`);
   for (const date of holidays) {
-    const valid =
-      typeof date === 'string' &&
-      /^\d{4}-\d{2}-\d{2}$/.test(date) &&
-      DateTime.fromISO(date, { zone: 'utc' }).isValid; // rejects 2026-02-30
+    const valid = typeof date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(date) && DateTime.fromISO(date, { zone: 'utc' }).isValid; // rejects 2026-02-30
     if (!valid) throw new CalendarError(`${where}: holiday "${String(date)}" is not a date like 2026-12-24`);
   }
   return [...new Set(holidays as string[])].sort();
@@ -347,17 +344,15 @@ export function businessTimeBetween(cal: Calendar, from: Date, to: Date): number
  */
 export function formatInstant(at: Date, timezone: string, language: string): string {
   if (!IANAZone.isValidZone(timezone)) throw new CalendarError(`"${timezone}" is not an IANA time zone`);
-  return DateTime.fromMillis(millis(at, 'at'), { zone: timezone })
-    .setLocale(displayLocale(language))
-    .toLocaleString({
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'short',
-    });
+  return DateTime.fromMillis(millis(at, 'at'), { zone: timezone }).setLocale(displayLocale(language)).toLocaleString({
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  });
 }
 
 /** Bare `en` defaults to US conventions (Nov 30, GMT+1); international English reads better. */

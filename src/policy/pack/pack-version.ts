@@ -3,7 +3,7 @@
 // loaded (what tells two uncommitted edits apart). See DESIGN.md house rules.
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import type { PackVersion } from './types';
+import type { PackVersion } from '../types';
 
 export interface PackFile {
   /** Name relative to the pack folder, `/`-separated. */

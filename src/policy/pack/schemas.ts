@@ -10,14 +10,15 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
-export const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
+export const SCHEMA_DIR = fileURLToPath(new URL('../../../schemas/', import.meta.url));
 export const SCHEMA_BASE = 'https://hearken.dev/schemas/';
 
 export type SchemaName = 'policy' | 'accounts' | 'teams' | 'calendars' | 'templates' | 'cases' | 'post' | 'tokens' | 'decision';
 
 // ajv-formats is CommonJS; under ESM interop its function may sit on `default`.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (
+  ajv: Ajv2020,
+) => Ajv2020;
 
 let instance: Ajv2020 | undefined;
 
@@ -31,7 +32,9 @@ function ajv(): Ajv2020 {
   addFormats(created);
   // Editors (yaml-language-server) show this instead of the raw regex; so do we.
   created.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
-  for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json')).sort()) {
+  for (const file of readdirSync(SCHEMA_DIR)
+    .filter((f) => f.endsWith('.schema.json'))
+    .sort()) {
     created.addSchema(JSON.parse(readFileSync(path.join(SCHEMA_DIR, file), 'utf8')) as object);
   }
   instance = created;
@@ -219,7 +222,9 @@ export function describeAjvError(err: ErrorObject): string {
       return `${subject} must list at most ${String(p.limit)} items`;
     case 'minProperties':
     case 'maxProperties':
-      return exactlyOne(err) ?? `${subject} must have ${err.keyword === 'minProperties' ? 'at least' : 'at most'} ${String(p.limit)} entries`;
+      return (
+        exactlyOne(err) ?? `${subject} must have ${err.keyword === 'minProperties' ? 'at least' : 'at most'} ${String(p.limit)} entries`
+      );
     case 'uniqueItems':
       return `${subject} lists the same item twice (items ${String(p.j)} and ${String(p.i)})`;
     default:
@@ -252,7 +257,10 @@ function knownProperties(err: ErrorObject): string[] {
 
 function suggestion(value: unknown, allowed: unknown[]): string {
   if (typeof value !== 'string') return '';
-  const close = closest(value, allowed.filter((a): a is string => typeof a === 'string'));
+  const close = closest(
+    value,
+    allowed.filter((a): a is string => typeof a === 'string'),
+  );
   return close ? ` (did you mean "${close}"?)` : '';
 }
 

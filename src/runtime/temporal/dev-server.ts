@@ -144,7 +144,10 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const uiUrl = uiPort === null ? null : `http://127.0.0.1:${uiPort}`;
 
   const portWaitUntil = Date.now() + (opts.portWaitMs ?? 15_000);
-  for (const [what, port] of [['gRPC', opts.port], ['UI', uiPort]] as const) {
+  for (const [what, port] of [
+    ['gRPC', opts.port],
+    ['UI', uiPort],
+  ] as const) {
     if (port === null) continue;
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid Temporal ${what} port ${port}`);
     while (!(await isPortFree(port))) {
@@ -328,9 +331,7 @@ async function waitUntilReady(
       try {
         connection ??= await Connection.connect({ address, connectTimeout: 5_000 });
         const conn = connection;
-        await conn.withDeadline(Math.min(deadline, Date.now() + 5_000), () =>
-          conn.workflowService.describeNamespace({ namespace }),
-        );
+        await conn.withDeadline(Math.min(deadline, Date.now() + 5_000), () => conn.workflowService.describeNamespace({ namespace }));
         break;
       } catch (err) {
         lastError = err;

@@ -120,7 +120,13 @@ function fromHistory(events: HistoryEvent[], runId: string): TimelineEntry[] {
         break;
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
         const a = e.workflowExecutionStartedEventAttributes;
-        out.push(entry(e, a?.continuedExecutionRunId ? 'run.continued' : 'run.started', a?.continuedExecutionRunId ? { previousRunId: a.continuedExecutionRunId } : {}));
+        out.push(
+          entry(
+            e,
+            a?.continuedExecutionRunId ? 'run.continued' : 'run.started',
+            a?.continuedExecutionRunId ? { previousRunId: a.continuedExecutionRunId } : {},
+          ),
+        );
         break;
       }
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: {
@@ -131,7 +137,9 @@ function fromHistory(events: HistoryEvent[], runId: string): TimelineEntry[] {
         accepted.set(id, { name: input?.name ?? '', args });
         if (input?.name === 'decide') {
           const d = args[0] as { decision?: string; note?: string; decider?: { name?: string; role?: string } } | undefined;
-          out.push(entry(e, 'decision.received', { decision: d?.decision, note: d?.note, role: d?.decider?.role, updateId: id }, d?.decider?.name));
+          out.push(
+            entry(e, 'decision.received', { decision: d?.decision, note: d?.note, role: d?.decider?.role, updateId: id }, d?.decider?.name),
+          );
         }
         break;
       }
@@ -140,11 +148,19 @@ function fromHistory(events: HistoryEvent[], runId: string): TimelineEntry[] {
         const req = accepted.get(a?.meta?.updateId ?? '');
         if (req?.name !== 'addPost') break;
         const result = decode(a?.outcome?.success?.payloads?.[0]) as { duplicate?: boolean } | undefined;
-        const post = req.args[0] as { id?: string; author?: unknown; text?: string; createdAt?: string; channel?: string; threadId?: string } | undefined;
+        const post = req.args[0] as
+          { id?: string; author?: unknown; text?: string; createdAt?: string; channel?: string; threadId?: string } | undefined;
         out.push(
           result?.duplicate
             ? entry(e, 'post.duplicate', { postId: post?.id })
-            : entry(e, 'post.captured', { postId: post?.id, channel: post?.channel, threadId: post?.threadId, author: post?.author, text: post?.text, createdAt: post?.createdAt }),
+            : entry(e, 'post.captured', {
+                postId: post?.id,
+                channel: post?.channel,
+                threadId: post?.threadId,
+                author: post?.author,
+                text: post?.text,
+                createdAt: post?.createdAt,
+              }),
         );
         break;
       }

@@ -3,10 +3,10 @@
 // failed load is kept so GET /v1/policies can show what is wrong.
 import { watch as watchDir, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { ErrorType } from '../errors';
+import { ErrorType } from '../../shared/errors';
 import { formatPackError, loadPack, type PackError } from './load-pack';
-import { compilePolicies, type CompiledPolicy } from './select';
-import type { PackVersion, PolicyPack } from './types';
+import { compilePolicies, type CompiledPolicy } from '../engine/select';
+import type { PackVersion, PolicyPack } from '../types';
 
 /** The first load failed: there is no good pack to fall back on. */
 export class PackLoadError extends Error {
@@ -21,9 +21,7 @@ export class PackLoadError extends Error {
   }
 }
 
-export type ReloadEvent =
-  | { ok: true; pack: PolicyPack; previous: PackVersion }
-  | { ok: false; errors: PackError[] };
+export type ReloadEvent = { ok: true; pack: PolicyPack; previous: PackVersion } | { ok: false; errors: PackError[] };
 
 interface Loaded {
   pack: PolicyPack;

@@ -9,7 +9,7 @@
 // Pure functions, no I/O: safe to import from workflow code.
 
 import { Duration as LuxonDuration } from 'luxon';
-import type { Duration } from './types';
+import type { Duration } from '../../shared/plan';
 
 export class DurationError extends Error {
   override name = 'DurationError';
@@ -67,9 +67,7 @@ function isoMillis(source: string, body: string): number {
   // Months and years have no fixed length (28–31 days, 365/366 days); luxon
   // would silently count a month as 30 days.
   if ((parts.years ?? 0) !== 0 || (parts.months ?? 0) !== 0 || (parts.quarters ?? 0) !== 0) {
-    throw new DurationError(
-      `"${source}" is not a duration: months and years have no fixed length; use days (P30D) or weeks (P4W)`,
-    );
+    throw new DurationError(`"${source}" is not a duration: months and years have no fixed length; use days (P30D) or weeks (P4W)`);
   }
   // luxon accepts signed components (PT-5M, PT1H-30M); a deadline never runs backwards.
   if (Object.values(parts).some((value) => typeof value === 'number' && value < 0)) {
