@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { requireTemporalCli } from '../../src/runtime/temporal/binaries';
 import { startDevServer, type DevServer } from '../../src/runtime/temporal/dev-server';
 import { pickFreePort } from '../../src/runtime/temporal/ports';
-import { SEARCH_ATTRIBUTE_TYPES } from '../../src/shared/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { hearkenBundleName, writeBundle, type BundleName } from './bundles';
 import { rssOf, startApiChild, startWorkerChild, type Child } from './procs';
 import { Tracker } from './tracker';
@@ -69,7 +69,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         dataDir: path.join(dir, 'temporal'),
         port: await pickFreePort(),
         headless: true,
-        searchAttributes: SEARCH_ATTRIBUTE_TYPES,
+        searchAttributes: SEARCH_ATTRIBUTES,
         ...(opts.serverFlags?.length ? { cli: cliWithFlags(cli, opts.serverFlags, dir) } : {}),
       });
       cleanups.push(() => server!.stop());

@@ -17,7 +17,7 @@ import type { Config } from './config';
 import { formatPackError } from '../policy/pack/load-pack';
 import { PackStore } from '../policy/pack/pack-store';
 import { startDevServer, type DevServer } from './temporal/dev-server';
-import { SEARCH_ATTRIBUTE_TYPES } from '../shared/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { createWorker } from './temporal/worker';
 import { envReachThresholds } from '../triage/context';
 
@@ -67,7 +67,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         dataDir: config.dataDir,
         port: config.devServerPort,
         namespace: config.namespace,
-        searchAttributes: SEARCH_ATTRIBUTE_TYPES,
+        searchAttributes: SEARCH_ATTRIBUTES,
         log: (line) => logger.debug({ temporal: line }),
       });
       stack.push(() => devServer!.stop());

@@ -1,6 +1,7 @@
-// The custom search attributes the interaction workflow upserts. Lists
-// (pending escalations, a customer's interactions) are built on them, so a
-// cluster must have them registered: the embedded dev server does it at start.
+// The custom search attributes the interaction workflow upserts, declared once:
+// name and type here; the dev server's registration, the cluster script and the
+// tests all derive from this list. Lists (pending escalations, a customer's
+// interactions) are built on them, so a cluster must have them registered.
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 export const SA = {
@@ -13,13 +14,5 @@ export const SA = {
   breached: defineSearchAttributeKey('HearkenBreached', SearchAttributeType.BOOL),
 } as const;
 
-/** For `temporal server start-dev --search-attribute Name=Type`. */
-export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'Datetime' | 'Bool'> = {
-  HearkenStatus: 'Keyword',
-  HearkenPolicy: 'Keyword',
-  HearkenChannel: 'Keyword',
-  HearkenCustomer: 'Keyword',
-  HearkenTeam: 'Keyword',
-  HearkenDecisionDeadline: 'Datetime',
-  HearkenBreached: 'Bool',
-};
+/** Every Hearken search attribute, for registration. */
+export const SEARCH_ATTRIBUTES = Object.values(SA);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { findTemporalCli } from '../../src/runtime/temporal/binaries';
 import { startDevServer, type DevServer } from '../../src/runtime/temporal/dev-server';
 import { pickFreePort } from '../../src/runtime/temporal/ports';
-import { SEARCH_ATTRIBUTE_TYPES } from '../../src/shared/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 
 export function temporalAvailable(): boolean {
   if (findTemporalCli()) return true;
@@ -23,5 +23,5 @@ export function tempDir(prefix: string): string {
 
 export async function startTestServer(dataDir = tempDir('temporal')): Promise<DevServer> {
   const port = await pickFreePort();
-  return startDevServer({ dataDir, port, headless: true, searchAttributes: SEARCH_ATTRIBUTE_TYPES });
+  return startDevServer({ dataDir, port, headless: true, searchAttributes: SEARCH_ATTRIBUTES });
 }

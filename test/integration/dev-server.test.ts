@@ -5,7 +5,9 @@ import { Connection } from '@temporalio/client';
 import { describe, it, expect } from 'vitest';
 import { findTemporalCli } from '../../src/runtime/temporal/binaries';
 import { DevServerStartError, startDevServer } from '../../src/runtime/temporal/dev-server';
-import type { DevServer, SearchAttributeTypeName } from '../../src/runtime/temporal/dev-server';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import type { DevServer } from '../../src/runtime/temporal/dev-server';
 import { isPortFree, pickFreePort } from '../../src/runtime/temporal/ports';
 
 const cli = findTemporalCli();
@@ -33,16 +35,8 @@ async function pickDevServerPort(): Promise<number> {
   throw new Error('no free port pair found');
 }
 
-// IndexedValueType numbers, as listSearchAttributes returns them.
-const INDEXED: Record<SearchAttributeTypeName, number> = {
-  Text: 1,
-  Keyword: 2,
-  Int: 3,
-  Double: 4,
-  Bool: 5,
-  Datetime: 6,
-  KeywordList: 7,
-};
+// The enum as listSearchAttributes returns it: the proto's own names, not a copied table.
+const { IndexedValueType } = temporal.api.enums.v1;
 
 async function customAttributes(address: string, namespace: string): Promise<Record<string, number>> {
   const connection = await Connection.connect({ address });
@@ -81,7 +75,10 @@ describe.skipIf(!cli)('Temporal dev server', () => {
     let server: DevServer | null = null;
     try {
       const port = await pickDevServerPort();
-      const first = { HearkenTestStatus: 'Keyword', HearkenTestDeadline: 'Datetime' } as const;
+      const first = [
+        defineSearchAttributeKey('HearkenTestStatus', SearchAttributeType.KEYWORD),
+        defineSearchAttributeKey('HearkenTestDeadline', SearchAttributeType.DATETIME),
+      ];
       server = await startDevServer({
         dataDir,
         port,
@@ -94,8 +91,8 @@ describe.skipIf(!cli)('Temporal dev server', () => {
       expect(fs.existsSync(path.join(dataDir, 'temporal.sqlite'))).toBe(true);
 
       let attrs = await customAttributes(server.address, namespace);
-      expect(attrs.HearkenTestStatus).toBe(INDEXED.Keyword);
-      expect(attrs.HearkenTestDeadline).toBe(INDEXED.Datetime);
+      expect(attrs.HearkenTestStatus).toBe(IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+      expect(attrs.HearkenTestDeadline).toBe(IndexedValueType.INDEXED_VALUE_TYPE_DATETIME);
 
       await server.stop();
       await server.stop(); // idempotent
@@ -110,14 +107,14 @@ describe.skipIf(!cli)('Temporal dev server', () => {
         port,
         namespace,
         headless: true,
-        searchAttributes: { ...first, HearkenTestBreached: 'Bool' },
+        searchAttributes: [...first, defineSearchAttributeKey('HearkenTestBreached', SearchAttributeType.BOOL)],
         log: (line) => lines.push(line),
       });
       expect(server.uiUrl).toBeNull();
       attrs = await customAttributes(server.address, namespace);
-      expect(attrs.HearkenTestStatus).toBe(INDEXED.Keyword);
-      expect(attrs.HearkenTestDeadline).toBe(INDEXED.Datetime);
-      expect(attrs.HearkenTestBreached).toBe(INDEXED.Bool);
+      expect(attrs.HearkenTestStatus).toBe(IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+      expect(attrs.HearkenTestDeadline).toBe(IndexedValueType.INDEXED_VALUE_TYPE_DATETIME);
+      expect(attrs.HearkenTestBreached).toBe(IndexedValueType.INDEXED_VALUE_TYPE_BOOL);
 
       const connection = await Connection.connect({ address: server.address });
       try {

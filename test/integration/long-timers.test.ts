@@ -12,8 +12,8 @@ import { OutboxChannel } from '../../src/channels/outbox';
 import { addBusinessTime } from '../../src/policy/engine/calendar';
 import { PackStore } from '../../src/policy/pack/pack-store';
 import { findTestServer } from '../../src/runtime/temporal/binaries';
-import { SA, SEARCH_ATTRIBUTE_TYPES } from '../../src/shared/search-attributes';
-import proto from '@temporalio/proto';
+import { SA, SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import { indexedValueTypes } from '../../src/runtime/temporal/search-attribute-registration';
 import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 import { addPostUpdate, stateQuery, timelineQuery } from '../../src/workflows/definitions';
 import { jsonLines } from '../helpers/files';
@@ -32,15 +32,9 @@ run('long timers on the time-skipping server', () => {
   beforeAll(async () => {
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer! } } });
     // The test server knows no custom search attributes until told.
-    const { IndexedValueType } = proto.temporal.api.enums.v1;
-    const types = {
-      Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-      Datetime: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
-      Bool: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
-    };
     await env.connection.operatorService.addSearchAttributes({
       namespace: env.namespace ?? 'default',
-      searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTE_TYPES).map(([name, type]) => [name, types[type]])),
+      searchAttributes: indexedValueTypes(SEARCH_ATTRIBUTES),
     });
     packs = await PackStore.open(PACK);
   });

@@ -12,10 +12,10 @@ import type { Socket } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { requireTemporalCli } from './binaries';
 import { canConnect, isPortFree } from './ports';
-
-export type SearchAttributeTypeName = 'Keyword' | 'Text' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
+import { cliTypeName, indexedValueType, type SearchAttributeDeclaration } from './search-attribute-registration';
 
 export interface DevServerOptions {
   /** Folder for the SQLite file (`<dataDir>/temporal.sqlite`); created when missing. */
@@ -27,7 +27,7 @@ export interface DevServerOptions {
   /** Namespace to create (and wait for); default "default". */
   namespace?: string;
   /** Custom search attributes to register in `namespace` (also on an existing SQLite file). */
-  searchAttributes?: Record<string, SearchAttributeTypeName>;
+  searchAttributes?: readonly SearchAttributeDeclaration[];
   /** Receives every output line of the server. */
   log?: (line: string) => void;
   /** No Temporal UI. */
@@ -61,19 +61,6 @@ export class DevServerStartError extends Error {
 }
 
 /** temporal.api.enums.v1.IndexedValueType */
-const INDEXED_VALUE_TYPE: Record<SearchAttributeTypeName, number> = {
-  Text: 1,
-  Keyword: 2,
-  Int: 3,
-  Double: 4,
-  Bool: 5,
-  Datetime: 6,
-  KeywordList: 7,
-};
-const TYPE_NAME_BY_INDEXED_VALUE = new Map<number, SearchAttributeTypeName>(
-  Object.entries(INDEXED_VALUE_TYPE).map(([name, value]) => [value, name as SearchAttributeTypeName]),
-);
-
 const STOP_GRACE_MS = 10_000;
 const TAIL_LINES = 40;
 
@@ -125,8 +112,8 @@ export function devServerArgs(opts: DevServerOptions): string[] {
   else args.push('--ui-port', String(opts.uiPort ?? opts.port + 1000));
   const namespace = opts.namespace ?? 'default';
   if (namespace !== 'default') args.push('--namespace', namespace);
-  for (const [name, type] of Object.entries(opts.searchAttributes ?? {})) {
-    args.push('--search-attribute', `${name}=${type}`);
+  for (const key of opts.searchAttributes ?? []) {
+    args.push('--search-attribute', `${key.name}=${cliTypeName(key.type)}`);
   }
   return args;
 }
@@ -134,10 +121,10 @@ export function devServerArgs(opts: DevServerOptions): string[] {
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
   const cli = opts.cli ?? requireTemporalCli();
   const namespace = opts.namespace ?? 'default';
-  const searchAttributes = opts.searchAttributes ?? {};
-  for (const [name, type] of Object.entries(searchAttributes)) {
+  const searchAttributes = opts.searchAttributes ?? [];
+  for (const { name, type } of searchAttributes) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`invalid search attribute name ${JSON.stringify(name)}`);
-    if (!(type in INDEXED_VALUE_TYPE)) throw new Error(`invalid type ${JSON.stringify(type)} for search attribute ${name}`);
+    indexedValueType(type); // throws on a type the server does not know
   }
   const address = `127.0.0.1:${opts.port}`;
   const uiPort = opts.headless ? null : (opts.uiPort ?? opts.port + 1000);
@@ -301,7 +288,7 @@ async function exitsWithin(exited: Promise<unknown>, ms: number): Promise<boolea
 async function waitUntilReady(
   address: string,
   namespace: string,
-  wanted: Record<string, SearchAttributeTypeName>,
+  wanted: readonly SearchAttributeDeclaration[],
   timeoutMs: number,
   failure: (reason: string) => DevServerStartError,
   signal: AbortSignal,
@@ -340,7 +327,7 @@ async function waitUntilReady(
       await pause(250);
     }
 
-    if (Object.keys(wanted).length === 0) return;
+    if (wanted.length === 0) return;
     const conn = connection;
     let added = false;
     for (;;) {
@@ -350,11 +337,12 @@ async function waitUntilReady(
         );
         const missing: Record<string, number> = {};
         const conflicts: string[] = [];
-        for (const [name, type] of Object.entries(wanted)) {
+        for (const { name, type } of wanted) {
           const have = customAttributes[name];
-          if (have === undefined || have === null) missing[name] = INDEXED_VALUE_TYPE[type];
-          else if (have !== INDEXED_VALUE_TYPE[type]) {
-            conflicts.push(`${name} is ${TYPE_NAME_BY_INDEXED_VALUE.get(have) ?? `type #${have}`}, wanted ${type}`);
+          if (have === undefined || have === null) missing[name] = indexedValueType(type);
+          else if (have !== indexedValueType(type)) {
+            const haveName = temporal.api.enums.v1.IndexedValueType[have]?.replace('INDEXED_VALUE_TYPE_', '') ?? `#${have}`;
+            conflicts.push(`${name} is ${haveName}, wanted ${type}`);
           }
         }
         if (conflicts.length) {
