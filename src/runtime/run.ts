@@ -46,6 +46,12 @@ export async function runUntilSignal(parts: { worker: boolean; api: boolean }): 
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    // A part that died beyond repair: stop the rest and exit non-zero, so a
+    // process supervisor notices instead of a Hearken that answers 503 forever.
+    service.failed.catch((err: unknown) => {
+      logger.fatal({ err }, 'a part of Hearken failed; exiting');
+      void service.stop().finally(() => process.exit(1));
+    });
   });
   console.log('Hearken stopped.');
 }

@@ -16,7 +16,8 @@ import type { ChannelAdapter } from '../channels/channel';
 import type { Config } from './config';
 import { formatPackError } from '../policy/pack/load-pack';
 import { PackStore } from '../policy/pack/pack-store';
-import { startDevServer, type DevServer } from './temporal/dev-server';
+import { startDevServer } from './temporal/dev-server';
+import { superviseDevServer } from './temporal/dev-server-supervisor';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { createWorker } from './temporal/worker';
 import { envReachThresholds } from '../triage/context';
@@ -39,6 +40,8 @@ export interface RunningService {
   client: Client;
   /** Set when this start created the tokens file: the one time its token is shown. */
   createdToken: { file: string; name: string; token: string } | null;
+  /** Rejects when a part died beyond repair (the embedded dev server could not be restarted). */
+  failed: Promise<never>;
   stop(): Promise<void>;
 }
 
@@ -59,20 +62,25 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     stack.length = 0;
   };
   try {
-    let devServer: DevServer | null = null;
     let address = config.temporalAddress;
     let uiBaseUrl: string | null = null;
+    let failed: Promise<never> = new Promise<never>(() => undefined);
     if (!address) {
-      devServer = await startDevServer({
-        dataDir: config.dataDir,
-        port: config.devServerPort,
-        namespace: config.namespace,
-        searchAttributes: SEARCH_ATTRIBUTES,
-        log: (line) => logger.debug({ temporal: line }),
-      });
-      stack.push(() => devServer!.stop());
+      const devServer = await superviseDevServer(
+        () =>
+          startDevServer({
+            dataDir: config.dataDir,
+            port: config.devServerPort,
+            namespace: config.namespace,
+            searchAttributes: SEARCH_ATTRIBUTES,
+            log: (line) => logger.debug({ temporal: line }),
+          }),
+        { logger },
+      );
+      stack.push(() => devServer.stop());
       address = devServer.address;
       uiBaseUrl = devServer.uiUrl;
+      failed = devServer.failed;
     }
     const packs = await PackStore.open(config.policiesDir);
     packs.watch((event) => {
@@ -152,7 +160,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       apiUrl = `http://${config.host}:${port}`;
       stack.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     }
-    return { temporalAddress: address, uiBaseUrl, apiUrl, packs, client, createdToken, stop };
+    return { temporalAddress: address, uiBaseUrl, apiUrl, packs, client, createdToken, failed, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -12,7 +12,8 @@ import type { Socket } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+// CommonJS package: Node's ESM loader sees only its default export.
+import proto from '@temporalio/proto';
 import { requireTemporalCli } from './binaries';
 import { canConnect, isPortFree } from './ports';
 import { cliTypeName, indexedValueType, type SearchAttributeDeclaration } from './search-attribute-registration';
@@ -60,7 +61,6 @@ export class DevServerStartError extends Error {
   override name = 'DevServerStartError';
 }
 
-/** temporal.api.enums.v1.IndexedValueType */
 const STOP_GRACE_MS = 10_000;
 const TAIL_LINES = 40;
 
@@ -341,7 +341,7 @@ async function waitUntilReady(
           const have = customAttributes[name];
           if (have === undefined || have === null) missing[name] = indexedValueType(type);
           else if (have !== indexedValueType(type)) {
-            const haveName = temporal.api.enums.v1.IndexedValueType[have]?.replace('INDEXED_VALUE_TYPE_', '') ?? `#${have}`;
+            const haveName = proto.temporal.api.enums.v1.IndexedValueType[have]?.replace('INDEXED_VALUE_TYPE_', '') ?? `#${have}`;
             conflicts.push(`${name} is ${haveName}, wanted ${type}`);
           }
         }

@@ -3,7 +3,8 @@
 // operator service's IndexedValueType enum. Derived from the SDK's own type
 // names, so no table of type numbers is kept by hand.
 import type { SearchAttributeType } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// CommonJS package: Node's ESM loader sees only its default export.
+import proto from '@temporalio/proto';
 
 /** A key as defineSearchAttributeKey makes it: name and SDK type. */
 export interface SearchAttributeDeclaration {
@@ -21,13 +22,15 @@ export function cliTypeName(type: SearchAttributeType): string {
 }
 
 /** The operator service's enum value for a type. */
-export function indexedValueType(type: SearchAttributeType): temporal.api.enums.v1.IndexedValueType {
-  const value = temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${type}`];
+export function indexedValueType(type: SearchAttributeType): proto.temporal.api.enums.v1.IndexedValueType {
+  const value = proto.temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${type}`];
   if (value === undefined) throw new Error(`no IndexedValueType for search attribute type ${type}`);
   return value;
 }
 
 /** The `searchAttributes` argument of operatorService.addSearchAttributes. */
-export function indexedValueTypes(keys: readonly SearchAttributeDeclaration[]): Record<string, temporal.api.enums.v1.IndexedValueType> {
+export function indexedValueTypes(
+  keys: readonly SearchAttributeDeclaration[],
+): Record<string, proto.temporal.api.enums.v1.IndexedValueType> {
   return Object.fromEntries(keys.map((key) => [key.name, indexedValueType(key.type)]));
 }
