@@ -19,7 +19,7 @@ import { PackStore } from '../policy/pack/pack-store';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { SEARCH_ATTRIBUTE_TYPES } from '../shared/search-attributes';
 import { createWorker } from './temporal/worker';
-import { envReachThresholds } from '../triage/context';
+import { requireTemporalCli } from './temporal/binaries';
 
 export interface ServiceOptions {
   config: Config;
@@ -64,6 +64,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     let uiBaseUrl: string | null = null;
     if (!address) {
       devServer = await startDevServer({
+        cli: requireTemporalCli(config),
         dataDir: config.dataDir,
         port: config.devServerPort,
         namespace: config.namespace,
@@ -86,8 +87,6 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const client = new Client({ connection, namespace: config.namespace });
 
     if (opts.worker) {
-      // A bad HEARKEN_REACH_THRESHOLDS must stop the start, not fail every triage later.
-      envReachThresholds();
       if (!runtimeInstalled) {
         // Core SDK logs through pino at warn and above.
         Runtime.install({ logger: new PinoAdapter(logger) as never });
@@ -104,9 +103,17 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
           packs,
           channel: opts.channel ?? new OutboxChannel(config.dataDir),
           notifier: new Notifier(config.dataDir),
+          triage: config,
           ...(uiBaseUrl ? { uiBaseUrl } : {}),
         },
       });
+      if (config.classifierUrl) {
+        // The origin only: a path or query may carry a key.
+        logger.info(
+          { classifier: new URL(config.classifierUrl).origin, timeoutMs: config.classifierTimeoutMs },
+          'triage asks a classifier',
+        );
+      }
       const running = worker.run();
       stack.push(async () => {
         if (worker.getState() === 'RUNNING') worker.shutdown();

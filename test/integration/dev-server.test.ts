@@ -3,12 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { describe, it, expect } from 'vitest';
-import { findTemporalCli } from '../../src/runtime/temporal/binaries';
+import { readSettings } from '../../src/runtime/config';
+import { BINARY_SETTINGS, findTemporalCli } from '../../src/runtime/temporal/binaries';
 import { DevServerStartError, startDevServer } from '../../src/runtime/temporal/dev-server';
 import type { DevServer, SearchAttributeTypeName } from '../../src/runtime/temporal/dev-server';
 import { isPortFree, pickFreePort } from '../../src/runtime/temporal/ports';
 
-const cli = findTemporalCli();
+const cli = findTemporalCli(readSettings(BINARY_SETTINGS));
 const MISSING_CLI =
   'The Temporal CLI was not found ($TEMPORAL_CLI, .tools/bin/temporal, PATH). ' +
   'Run `npm install` (its postinstall fills .tools/) or `node scripts/install-temporal.mjs`.';
@@ -83,6 +84,7 @@ describe.skipIf(!cli)('Temporal dev server', () => {
       const port = await pickDevServerPort();
       const first = { HearkenTestStatus: 'Keyword', HearkenTestDeadline: 'Datetime' } as const;
       server = await startDevServer({
+        cli: cli!,
         dataDir,
         port,
         namespace,
@@ -106,6 +108,7 @@ describe.skipIf(!cli)('Temporal dev server', () => {
       // the CLI ignores --search-attribute on an existing file, startDevServer
       // must add the new one itself.
       server = await startDevServer({
+        cli: cli!,
         dataDir,
         port,
         namespace,
@@ -142,9 +145,9 @@ describe.skipIf(!cli)('Temporal dev server', () => {
   it('refuses to start on a port in use', { timeout: 60_000 }, async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearken-devserver-'));
     const port = await pickDevServerPort();
-    const server = await startDevServer({ dataDir, port, headless: true });
+    const server = await startDevServer({ cli: cli!, dataDir, port, headless: true });
     try {
-      await expect(startDevServer({ dataDir: `${dataDir}-2`, port, headless: true, portWaitMs: 500 })).rejects.toThrow(/in use/);
+      await expect(startDevServer({ cli: cli!, dataDir: `${dataDir}-2`, port, headless: true, portWaitMs: 500 })).rejects.toThrow(/in use/);
     } finally {
       await server.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });

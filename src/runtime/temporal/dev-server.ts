@@ -12,7 +12,6 @@ import type { Socket } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
-import { requireTemporalCli } from './binaries';
 import { canConnect, isPortFree } from './ports';
 
 export type SearchAttributeTypeName = 'Keyword' | 'Text' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
@@ -32,8 +31,8 @@ export interface DevServerOptions {
   log?: (line: string) => void;
   /** No Temporal UI. */
   headless?: boolean;
-  /** The CLI binary; default requireTemporalCli(). */
-  cli?: string;
+  /** The Temporal CLI binary (requireTemporalCli() finds it). */
+  cli: string;
   /** How long to wait for the server to be usable; default 60 s. */
   startTimeoutMs?: number;
   /**
@@ -103,7 +102,7 @@ child.on('error', (err) => { process.stderr.write('cannot run ' + cmd + ': ' + e
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 `;
 
-export function devServerArgs(opts: DevServerOptions): string[] {
+export function devServerArgs(opts: Omit<DevServerOptions, 'cli'>): string[] {
   const args = [
     'server',
     'start-dev',
@@ -132,7 +131,7 @@ export function devServerArgs(opts: DevServerOptions): string[] {
 }
 
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
-  const cli = opts.cli ?? requireTemporalCli();
+  const { cli } = opts;
   const namespace = opts.namespace ?? 'default';
   const searchAttributes = opts.searchAttributes ?? {};
   for (const [name, type] of Object.entries(searchAttributes)) {
