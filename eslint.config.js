@@ -57,6 +57,31 @@ export default tseslint.config(
     rules: workflowSafe('^\\.\\./', 'src/shared imports at run time only from src/shared'),
   },
   {
+    // One owner per fact: src/runtime/config.ts is the one reader of the
+    // environment, so every variable has one typed, checked entry and one
+    // default (and the README table is tested against it). Everything else
+    // receives config values as arguments. bench/, scripts/ and test/ are
+    // tools with their own variables.
+    files: ['src/**/*.ts'],
+    ignores: ['src/runtime/config.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'read the environment through src/runtime/config.ts (add an entry to SETTINGS)' },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['node:process', 'process'].map((name) => ({
+            name,
+            importNames: ['env'],
+            message: 'read the environment through src/runtime/config.ts (add an entry to SETTINGS)',
+          })),
+        },
+      ],
+    },
+  },
+  {
     // Tests read JSON bodies of every shape; typing each would add noise, not safety.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { requireTemporalCli } from '../src/runtime/temporal/binaries';
+import { readSettings } from '../src/runtime/config';
+import { BINARY_SETTINGS, requireTemporalCli } from '../src/runtime/temporal/binaries';
 import { bundleWorkflows } from '../src/runtime/temporal/worker';
 import { decideUpdate } from '../src/workflows/definitions';
 import { postJson, startTestService } from '../test/helpers/service';
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
         await handle.result();
         // The CLI writes the canonical JSON form that historyFromJSON reads.
         const json = execFileSync(
-          requireTemporalCli(),
+          requireTemporalCli(readSettings(BINARY_SETTINGS)),
           ['workflow', 'show', '--address', server.address, '--workflow-id', res.body.interactionId, '--output', 'json'],
           { encoding: 'utf8' },
         );

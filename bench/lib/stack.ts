@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { requireTemporalCli } from '../../src/runtime/temporal/binaries';
+import { readSettings } from '../../src/runtime/config';
+import { BINARY_SETTINGS, requireTemporalCli } from '../../src/runtime/temporal/binaries';
 import { startDevServer, type DevServer } from '../../src/runtime/temporal/dev-server';
 import { pickFreePort } from '../../src/runtime/temporal/ports';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
@@ -59,7 +60,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     cleanups.length = 0;
   };
   try {
-    const cli = requireTemporalCli();
+    const cli = requireTemporalCli(readSettings(BINARY_SETTINGS));
     const external = process.env.TEMPORAL_ADDRESS;
     let server: DevServer | null = null;
     const bundling = Promise.all(opts.bundles.map(async (b) => [b, await writeBundle(b, dir)] as const));
@@ -70,7 +71,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         port: await pickFreePort(),
         headless: true,
         searchAttributes: SEARCH_ATTRIBUTES,
-        ...(opts.serverFlags?.length ? { cli: cliWithFlags(cli, opts.serverFlags, dir) } : {}),
+        cli: opts.serverFlags?.length ? cliWithFlags(cli, opts.serverFlags, dir) : cli,
       });
       cleanups.push(() => server!.stop());
     }

@@ -9,13 +9,15 @@ import type { Post } from '../shared/post';
 import { addDuration } from '../policy/engine/calendar';
 import { renderTemplate, type RenderVars } from '../policy/engine/render';
 import { metrics } from '../runtime/metrics';
-import { assess } from '../policy/engine/assess';
+import { planFor, triageFor } from '../policy/engine/assess';
 import type { CompiledPolicy } from '../policy/engine/select';
 import type { PolicyPack } from '../policy/types';
 import type { Calendar, Duration, Plan } from '../shared/plan';
 import type { Triage } from '../shared/triage';
 import { ErrorType } from '../shared/errors';
 import { workflowUiLink } from '../client/ui-links';
+import type { Config } from '../runtime/config';
+import { classifierFromSettings, refineTriage } from '../triage/classifier';
 
 export interface PackSource {
   current(): PolicyPack;
@@ -28,7 +30,12 @@ export interface ActivityDeps {
   notifier: Notifier;
   /** Base URL of the Temporal UI, for links in notifications. */
   uiBaseUrl?: string;
+  /** Triage settings from the config module; absent: the rules alone, with their default reach thresholds. */
+  triage?: TriageConfig;
 }
+
+/** $HEARKEN_REACH_THRESHOLDS and the classifier hook's $HEARKEN_CLASSIFIER_URL, _TOKEN, _TIMEOUT_MS. */
+export type TriageConfig = Pick<Config, 'reachThresholds' | 'classifierUrl' | 'classifierToken' | 'classifierTimeoutMs'>;
 
 export interface AssessInput {
   interactionId: string;
@@ -66,11 +73,21 @@ export interface NotifyInput {
 }
 
 export function createActivities(deps: ActivityDeps) {
+  const settings = deps.triage;
+  const classifier = settings ? classifierFromSettings(settings) : null;
   return {
-    /** Triage the post and choose the plan, with the pack loaded right now. */
+    /**
+     * Triage the post (the rules, refined by the classifier when one is
+     * configured) and choose the plan, with the pack loaded right now.
+     */
     async assessPost(input: AssessInput): Promise<Assessment> {
       const end = metrics.assessments.startTimer();
-      const result = assess(deps.packs.current(), deps.packs.compiled(), input.post);
+      // One pack for the whole assessment, even if a reload lands while the classifier thinks.
+      const pack = deps.packs.current();
+      const compiled = deps.packs.compiled();
+      const rules = triageFor(pack, input.post, { reachThresholds: settings?.reachThresholds });
+      const triage = await refineTriage(input.post, rules, classifier);
+      const result = planFor(pack, compiled, input.post, triage);
       end({ policy: result.plan.policy.id });
       return result;
     },

@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig } from '../runtime/config';
 import { buildTimeline } from '../client/timeline';
 import { CliError, EXIT } from './errors';
+import { cliSettings } from './settings';
 
 export interface ExportOptions {
   since: string;
@@ -19,7 +19,7 @@ export interface ExportOptions {
 export async function exportAudit(opts: ExportOptions): Promise<number> {
   const since = Date.parse(opts.since);
   if (Number.isNaN(since)) throw new CliError(`--since: "${opts.since}" is not an ISO 8601 time (e.g. 2026-11-01T00:00:00Z)`, EXIT.usage);
-  const config = loadConfig();
+  const config = cliSettings(['temporalAddress', 'devServerPort', 'namespace']);
   const address = opts.address ?? config.temporalAddress ?? `127.0.0.1:${config.devServerPort}`;
   let connection: Connection;
   try {

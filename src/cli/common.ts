@@ -11,14 +11,16 @@ import type { Post } from '../shared/post';
 import { formatPackError, loadPack, type PackError } from '../policy/pack/load-pack';
 import { describeAjvError, validateSchema } from '../policy/pack/schemas';
 import { compilePolicies, type CompiledPolicy } from '../policy/engine/select';
+import type { TriageSettings } from '../policy/engine/assess';
 import type { PolicyPack } from '../policy/types';
 import { CliError, EXIT } from './errors';
+import { cliSettings } from './settings';
 
 export { CliError, EXIT } from './errors';
 
 /** `--policies` / `[dir]`, else HEARKEN_POLICIES_DIR, else ./policies. */
 export function policiesDir(explicit: string | undefined): string {
-  return path.resolve(explicit ?? (process.env.HEARKEN_POLICIES_DIR || './policies'));
+  return explicit !== undefined ? path.resolve(explicit) : cliSettings(['policiesDir']).policiesDir;
 }
 
 /** Relative to the working directory when below it, like the pack loader's file names. */
@@ -31,10 +33,14 @@ export interface OpenedPack {
   pack: PolicyPack;
   compiled: CompiledPolicy[];
   warnings: PackError[];
+  /** What assess() takes from the environment ($HEARKEN_REACH_THRESHOLDS), as the worker gets it. */
+  triage: TriageSettings;
 }
 
 /** Loads and compiles the pack; a pack with errors becomes a CliError listing them. */
 export async function openPack(dir: string): Promise<OpenedPack> {
+  // A bad setting is named before any pack error: it is the first thing to fix.
+  const triage = cliSettings(['reachThresholds']);
   const result = await loadPack(dir);
   if (!result.ok) {
     throw new CliError(
@@ -43,7 +49,7 @@ export async function openPack(dir: string): Promise<OpenedPack> {
       result.errors.map(formatPackError),
     );
   }
-  return { pack: result.pack, compiled: compilePolicies(result.pack.policies), warnings: result.warnings };
+  return { pack: result.pack, compiled: compilePolicies(result.pack.policies), warnings: result.warnings, triage };
 }
 
 export function plural(n: number, word: string): string {

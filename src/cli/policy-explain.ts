@@ -30,8 +30,8 @@ export interface ExplainOptions {
 export async function explain(opts: ExplainOptions): Promise<number> {
   const now = opts.now === undefined ? undefined : parseInstant(opts.now, '--now');
   const post = await readPost(opts.post, now);
-  const { pack, compiled } = await openPack(policiesDir(opts.policies));
-  const result = explainAssessment(assess(pack, compiled, post), post);
+  const { pack, compiled, triage } = await openPack(policiesDir(opts.policies));
+  const result = explainAssessment(assess(pack, compiled, post, triage), post);
   printJson(result);
   return EXIT.ok;
 }

@@ -72,8 +72,8 @@ function emptyTally({ pack }: OpenedPack): Tally {
 }
 
 /** Assesses the post with one pack, counts it, and returns the winning policy's id. */
-function count(tally: Tally, { pack, compiled }: OpenedPack, post: Post): string {
-  const { plan } = assess(pack, compiled, post);
+function count(tally: Tally, { pack, compiled, triage }: OpenedPack, post: Post): string {
+  const { plan } = assess(pack, compiled, post, triage);
   const id = plan.candidates.length > 0 ? plan.policy.id : NONE;
   tally.policies[id] = (tally.policies[id] ?? 0) + 1;
   const first = plan.steps[0]?.kind ?? '(no steps)';

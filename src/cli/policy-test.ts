@@ -48,10 +48,10 @@ export async function runCases(given: string | undefined): Promise<number> {
 }
 
 /** What differs between the case's expectations and the outcome; empty when it passes. */
-export function runCase({ pack, compiled }: OpenedPack, c: Case): string[] {
+export function runCase({ pack, compiled, triage }: OpenedPack, c: Case): string[] {
   let outcome: Assessment;
   try {
-    outcome = assess(pack, compiled, c.post);
+    outcome = assess(pack, compiled, c.post, triage);
   } catch (err) {
     return [`the post could not be assessed: ${(err as Error).message}`];
   }

@@ -1,22 +1,17 @@
-// `hearken triage [file.jsonl]`: the worker's triage over many posts, one
-// JSON line out per post in, in order. A bad line answers with an error line
+// `hearken triage [file.jsonl]`: the worker's rules triage over many posts,
+// one JSON line out per post in, in order. It never asks the classifier hook
+// (HEARKEN_CLASSIFIER_URL): CLI output stays offline and repeatable. A bad line answers with an error line
 // in its place (so output stays aligned with input) and never stops the run;
 // blank lines are not posts and get no line.
 import { triageFor } from '../policy/engine/assess';
-import { envReachThresholds } from '../triage/context';
-import { CliError, EXIT, openPack, policiesDir, readJsonlPosts, writeLine } from './common';
+import { EXIT, openPack, policiesDir, readJsonlPosts, writeLine } from './common';
 
 export interface TriageOptions {
   policies?: string;
 }
 
 export async function triage(file: string | undefined, opts: TriageOptions): Promise<number> {
-  try {
-    envReachThresholds();
-  } catch (err) {
-    throw new CliError((err as Error).message, EXIT.usage);
-  }
-  const { pack } = await openPack(policiesDir(opts.policies));
+  const { pack, triage: settings } = await openPack(policiesDir(opts.policies));
   if ((file === undefined || file === '-') && process.stdin.isTTY)
     process.stderr.write('reading posts from stdin (one JSON object per line; Ctrl-D ends)\n');
   let malformed = 0;
@@ -26,7 +21,7 @@ export async function triage(file: string | undefined, opts: TriageOptions): Pro
       await writeLine(JSON.stringify({ line: item.line, error: item.error }));
       continue;
     }
-    const t = triageFor(pack, item.post);
+    const t = triageFor(pack, item.post, settings);
     await writeLine(
       JSON.stringify({
         id: item.post.id,

@@ -1,53 +1,251 @@
-// Runtime configuration, read once from the environment (DESIGN.md "Running it").
+// Every environment variable src/ reads, declared once in SETTINGS: name,
+// default, parser and description. This is the only module under src/ that
+// touches process.env (eslint enforces it), so a variable cannot be read in a
+// second place with a second default, and a bad value stops the start with
+// one line naming it instead of failing later, deep inside a triage or a
+// listen(). The README's "Configuration" table is checked against SETTINGS
+// by test/unit/config.test.ts.
 import path from 'node:path';
+import type { LevelWithSilent } from 'pino';
+import { DEFAULT_REACH, type ReachThresholds } from '../triage/context';
 
-export interface Config {
-  port: number;
-  host: string;
-  dataDir: string;
-  policiesDir: string;
-  tokensFile: string | undefined;
-  /** Set: use this Temporal cluster. Unset: start the embedded dev server. */
-  temporalAddress: string | undefined;
-  devServerPort: number;
-  namespace: string;
-  taskQueue: string;
-  /** Posts per minute per client IP accepted by POST /v1/posts (connectors deliver in bursts). */
-  captureRatePerMinute: number;
-  /** History length at which a quiet interaction continues as new. */
-  maxHistoryEvents: number;
-  /** Workflows kept in the worker's memory (~300 KB each); unset: the SDK's default. */
-  maxCachedWorkflows: number | undefined;
-  /** How long a finished interaction stays open for more posts of its thread before it closes. */
-  idleCloseMs: number;
-  logLevel: string;
-}
+/** The environment as given: process.env, or a plain object in tests. */
+export type Env = Readonly<Record<string, string | undefined>>;
 
-function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`${name} must be a whole number, got "${raw}"`);
+/** Malformed variables; each line names one, its value and what was expected. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
   }
-  return value;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** A parser's answer for text it cannot use. */
+const INVALID = Symbol('invalid');
+type Parse<T> = (text: string) => T | typeof INVALID;
+
+export interface Setting<T> {
+  /** The environment variable. */
+  readonly env: string;
+  /** Used when the variable is unset or blank, as the README shows it; undefined: the value is undefined. */
+  readonly default: string | undefined;
+  /** What it is for: the README "what" column, verbatim. */
+  readonly description: string;
+  /** Completes "<VAR> must be …" when a value does not parse. */
+  readonly expected: string;
+  /** The value of the variable's text (undefined when unset or blank), or INVALID. */
+  read(text: string | undefined): T | typeof INVALID;
+}
+
+type Spec<T> = Omit<Setting<T>, 'env' | 'read' | 'default'> & { parse: Parse<T> };
+
+/** Blank counts as unset: `PORT= npm start` means "the default", not "port 0". */
+function given(text: string | undefined): string | undefined {
+  const trimmed = text?.trim();
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
+}
+
+function withDefault<T>(env: string, fallback: string, spec: Spec<T>): Setting<T> {
+  return { env, default: fallback, description: spec.description, expected: spec.expected, read: (t) => spec.parse(given(t) ?? fallback) };
+}
+
+function optional<T>(env: string, spec: Spec<T>): Setting<T | undefined> {
   return {
-    port: intFromEnv(env, 'PORT', 3000),
-    host: env.HOST ?? '127.0.0.1',
-    dataDir: path.resolve(env.HEARKEN_DATA_DIR ?? './data'),
-    policiesDir: path.resolve(env.HEARKEN_POLICIES_DIR ?? './policies'),
-    tokensFile: env.HEARKEN_TOKENS_FILE || undefined,
-    temporalAddress: env.TEMPORAL_ADDRESS || undefined,
-    devServerPort: intFromEnv(env, 'HEARKEN_DEV_SERVER_PORT', 7233),
-    namespace: env.TEMPORAL_NAMESPACE || 'default',
-    taskQueue: env.TEMPORAL_TASK_QUEUE || 'hearken',
-    captureRatePerMinute: intFromEnv(env, 'HEARKEN_CAPTURE_RATE_LIMIT', 6000),
-    maxHistoryEvents: intFromEnv(env, 'HEARKEN_MAX_HISTORY_EVENTS', 5_000),
-    maxCachedWorkflows: env.HEARKEN_MAX_CACHED_WORKFLOWS ? intFromEnv(env, 'HEARKEN_MAX_CACHED_WORKFLOWS', 0) : undefined,
-    idleCloseMs: intFromEnv(env, 'HEARKEN_IDLE_CLOSE_SECONDS', 24 * 3600) * 1000,
-    logLevel: env.LOG_LEVEL || 'info',
+    env,
+    default: undefined,
+    description: spec.description,
+    expected: spec.expected,
+    read: (t) => {
+      const text = given(t);
+      return text === undefined ? undefined : spec.parse(text);
+    },
   };
+}
+
+// ---------------------------------------------------------------------------
+// Parsers
+
+const anyText: Parse<string> = (text) => text;
+const resolvedPath: Parse<string> = (text) => path.resolve(text);
+
+function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): Parse<number> {
+  return (text) => {
+    const n = Number(text);
+    return /^\d+$/u.test(text) && n >= min && n <= max ? n : INVALID;
+  };
+}
+
+function list(separator: string): Parse<string[]> {
+  return (text) => text.split(separator).filter(Boolean);
+}
+
+function oneOf<T extends string>(values: readonly T[]): Parse<T> {
+  return (text) => ((values as readonly string[]).includes(text) ? (text as T) : INVALID);
+}
+
+const httpUrl: Parse<string> = (text) => {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? text : INVALID;
+  } catch {
+    return INVALID;
+  }
+};
+
+const reachThresholds: Parse<ReachThresholds> = (text) => {
+  const m = /^(\d+)\s*,\s*(\d+)$/u.exec(text);
+  const medium = Number(m?.[1]);
+  const high = Number(m?.[2]);
+  return m && Number.isSafeInteger(medium) && Number.isSafeInteger(high) && medium >= 1 && high > medium ? { medium, high } : INVALID;
+};
+
+const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+// ---------------------------------------------------------------------------
+// The table, in the README's order
+
+export const SETTINGS = {
+  port: withDefault('PORT', '3000', {
+    description: 'API port (`0`: any free port)',
+    expected: 'a port number from 0 to 65535',
+    parse: wholeNumber(0, 65_535),
+  }),
+  host: withDefault('HOST', '127.0.0.1', { description: 'API bind address', expected: 'a host name or IP address', parse: anyText }),
+  dataDir: withDefault('HEARKEN_DATA_DIR', './data', {
+    description: 'dev server SQLite, `outbox.jsonl`, `notifications.jsonl`',
+    expected: 'a folder',
+    parse: resolvedPath,
+  }),
+  policiesDir: withDefault('HEARKEN_POLICIES_DIR', './policies', {
+    description: 'the policy pack; reloaded on change or SIGHUP',
+    expected: 'a folder',
+    parse: resolvedPath,
+  }),
+  devServerPort: withDefault('HEARKEN_DEV_SERVER_PORT', '7233', {
+    description: 'embedded dev server gRPC port; its UI on this port + 1000',
+    // The UI port must exist too.
+    expected: 'a port number from 1 to 64535',
+    parse: wholeNumber(1, 64_535),
+  }),
+  idleCloseMs: withDefault('HEARKEN_IDLE_CLOSE_SECONDS', '86400', {
+    description: 'how long a finished interaction waits for more posts of its thread before it closes',
+    expected: 'a whole number of seconds',
+    parse: (text) => {
+      const seconds = wholeNumber(0)(text);
+      return seconds === INVALID ? INVALID : seconds * 1000;
+    },
+  }),
+  tokensFile: optional('HEARKEN_TOKENS_FILE', {
+    description: 'bearer tokens for the decision API',
+    expected: 'a file',
+    parse: anyText,
+  }),
+  captureRatePerMinute: withDefault('HEARKEN_CAPTURE_RATE_LIMIT', '6000', {
+    description: 'posts per minute per client IP on `POST /v1/posts`',
+    expected: 'a whole number of posts per minute',
+    parse: wholeNumber(0),
+  }),
+  maxHistoryEvents: withDefault('HEARKEN_MAX_HISTORY_EVENTS', '5000', {
+    description: 'history length at which a long thread continues as new',
+    expected: 'a whole number of events',
+    parse: wholeNumber(0),
+  }),
+  maxCachedWorkflows: optional('HEARKEN_MAX_CACHED_WORKFLOWS', {
+    description:
+      "interactions kept in the worker's memory (~310 KB each); evicted ones are replayed from history when their next timer or post arrives",
+    expected: 'a whole number of workflows',
+    parse: wholeNumber(0),
+  }),
+  reachThresholds: withDefault('HEARKEN_REACH_THRESHOLDS', `${DEFAULT_REACH.medium},${DEFAULT_REACH.high}`, {
+    description: 'follower counts at which reach becomes medium, high',
+    expected: 'two follower counts "medium,high" with 0 < medium < high, like "1000,10000"',
+    parse: reachThresholds,
+  }),
+  classifierUrl: optional('HEARKEN_CLASSIFIER_URL', {
+    description:
+      "a classifier service (your model behind HTTP) that the worker's triage asks about every post, see [Triage](#triage); unset, failing or slower than `HEARKEN_CLASSIFIER_TIMEOUT_MS`: the rules decide. The triage's `signals` say which did. The CLI stays rules-only",
+    expected: 'an http(s) URL, like http://127.0.0.1:8000/classify',
+    parse: httpUrl,
+  }),
+  classifierToken: optional('HEARKEN_CLASSIFIER_TOKEN', {
+    description: 'sent to the classifier as `Authorization: Bearer …`',
+    expected: 'a token',
+    parse: anyText,
+  }),
+  classifierTimeoutMs: withDefault('HEARKEN_CLASSIFIER_TIMEOUT_MS', '2000', {
+    description: 'how long triage waits for the classifier before the rules decide (at most 20000)',
+    // Well inside the assessPost activity's 30 s, which also covers the rules and the plan.
+    expected: 'a positive number of milliseconds up to 20000',
+    parse: wholeNumber(1, 20_000),
+  }),
+  temporalAddress: optional('TEMPORAL_ADDRESS', {
+    description: 'use this Temporal cluster instead of the embedded dev server',
+    expected: 'host:port',
+    parse: anyText,
+  }),
+  namespace: withDefault('TEMPORAL_NAMESPACE', 'default', {
+    description: 'the Temporal namespace of every interaction',
+    expected: 'a namespace',
+    parse: anyText,
+  }),
+  taskQueue: withDefault('TEMPORAL_TASK_QUEUE', 'hearken', {
+    description: "the worker's task queue",
+    expected: 'a task queue name',
+    parse: anyText,
+  }),
+  temporalCli: optional('TEMPORAL_CLI', {
+    description: 'path of the `temporal` binary to use',
+    expected: 'a path',
+    parse: anyText,
+  }),
+  searchPath: optional('PATH', {
+    description: 'where `temporal` is looked for after `TEMPORAL_CLI` and `.tools/bin`',
+    expected: 'a list of folders',
+    parse: list(path.delimiter),
+  }),
+  pathExts: withDefault('PATHEXT', '.EXE;.CMD;.BAT;.COM', {
+    description: 'Windows only: the endings tried for `temporal` on `PATH`',
+    expected: 'a list of file endings',
+    parse: list(';'),
+  }),
+  logLevel: withDefault('LOG_LEVEL', 'info', {
+    description: 'pino level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`',
+    expected: `one of ${LOG_LEVELS.join(', ')}`,
+    parse: oneOf(LOG_LEVELS),
+  }),
+} satisfies Record<string, Setting<unknown>>;
+
+export type SettingKey = keyof typeof SETTINGS;
+type ValueOf<S> = S extends Setting<infer T> ? T : never;
+
+/** Hearken's configuration: one typed value per entry of SETTINGS. */
+export type Config = { [K in SettingKey]: ValueOf<(typeof SETTINGS)[K]> };
+
+/** The settings `keys` only (the CLI needs a few); throws ConfigError naming every malformed one. */
+export function readSettings<K extends SettingKey>(keys: readonly K[], env: Env = process.env): Pick<Config, K> {
+  const values: Partial<Record<SettingKey, unknown>> = {};
+  const problems: string[] = [];
+  for (const key of keys) {
+    const setting: Setting<unknown> = SETTINGS[key];
+    const text = env[setting.env];
+    const value = setting.read(text);
+    if (value === INVALID) problems.push(`${setting.env} must be ${setting.expected}; got ${JSON.stringify(text)}`);
+    else values[key] = value;
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return values as Pick<Config, K>;
+}
+
+/** Every setting, read and checked at once: a service start calls this first. */
+export function loadConfig(env: Env = process.env): Config {
+  return readSettings(Object.keys(SETTINGS) as SettingKey[], env);
+}
+
+/**
+ * The secret a policy pack names as `${NAME}` (a webhook URL in teams.yaml),
+ * undefined when unset or blank. Such names come from the pack, not from
+ * SETTINGS, so they are looked up by name at load time.
+ */
+export function namedSecret(name: string, env: Env = process.env): string | undefined {
+  return given(env[name]);
 }

@@ -1,8 +1,5 @@
 // `npm start`: embedded Temporal dev server (unless TEMPORAL_ADDRESS is set),
 // worker and API in one process.
-import { runUntilSignal } from './run';
+import { exitOnStartFailure, runUntilSignal } from './run';
 
-runUntilSignal({ worker: true, api: true }).catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runUntilSignal({ worker: true, api: true }).catch(exitOnStartFailure);

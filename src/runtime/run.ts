@@ -1,6 +1,6 @@
 // Shared entry-point logic: start the chosen parts, print where they are,
 // stop cleanly on SIGINT / SIGTERM (worker drains, dev server stopped).
-import { loadConfig } from './config';
+import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { startService } from './service';
 
@@ -54,4 +54,15 @@ export async function runUntilSignal(parts: { worker: boolean; api: boolean }): 
     });
   });
   console.log('Hearken stopped.');
+}
+
+/**
+ * The entry points' last word on a failed start: a bad setting is the
+ * operator's to fix, so it gets its one line per variable and no stack
+ * trace; anything else is a bug or an outage and keeps its stack.
+ */
+export function exitOnStartFailure(err: unknown): never {
+  if (err instanceof ConfigError) for (const problem of err.problems) console.error(`Hearken did not start: ${problem}`);
+  else console.error(err);
+  process.exit(1);
 }

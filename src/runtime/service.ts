@@ -20,7 +20,7 @@ import { startDevServer } from './temporal/dev-server';
 import { superviseDevServer } from './temporal/dev-server-supervisor';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { createWorker } from './temporal/worker';
-import { envReachThresholds } from '../triage/context';
+import { requireTemporalCli } from './temporal/binaries';
 
 export interface ServiceOptions {
   config: Config;
@@ -69,6 +69,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       const devServer = await superviseDevServer(
         () =>
           startDevServer({
+            cli: requireTemporalCli(config),
             dataDir: config.dataDir,
             port: config.devServerPort,
             namespace: config.namespace,
@@ -94,8 +95,6 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const client = new Client({ connection, namespace: config.namespace });
 
     if (opts.worker) {
-      // A bad HEARKEN_REACH_THRESHOLDS must stop the start, not fail every triage later.
-      envReachThresholds();
       if (!runtimeInstalled) {
         // Core SDK logs through pino at warn and above.
         Runtime.install({ logger: new PinoAdapter(logger) as never });
@@ -112,9 +111,17 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
           packs,
           channel: opts.channel ?? new OutboxChannel(config.dataDir),
           notifier: new Notifier(config.dataDir),
+          triage: config,
           ...(uiBaseUrl ? { uiBaseUrl } : {}),
         },
       });
+      if (config.classifierUrl) {
+        // The origin only: a path or query may carry a key.
+        logger.info(
+          { classifier: new URL(config.classifierUrl).origin, timeoutMs: config.classifierTimeoutMs },
+          'triage asks a classifier',
+        );
+      }
       const running = worker.run();
       stack.push(async () => {
         if (worker.getState() === 'RUNNING') worker.shutdown();

@@ -1,10 +1,11 @@
-// Hook for a user's own classifier service, off by default. When
-// HEARKEN_CLASSIFIER_URL is set, the rules' triage is sent to that URL and
-// the service may override intent, sentiment and relevance, and add risk
-// flags. Its answer is validated field by field; anything malformed, a
-// timeout or an HTTP error keeps the rules' triage and says so in
-// `signals`. Call it from an activity only (it does I/O): the refined triage
-// is then recorded in the workflow history like any activity result.
+// Hook for a user's own classifier service (a model behind HTTP), off by
+// default. When HEARKEN_CLASSIFIER_URL is set, the assessPost activity sends
+// the rules' triage there and the service may override intent, sentiment and
+// relevance, and add risk flags. Its answer is validated field by field;
+// anything malformed, a timeout or an HTTP error keeps the rules' triage and
+// says so in `signals`. Called from the activity only (it does I/O): the
+// refined triage is then recorded in the workflow history like any activity
+// result, so replay never asks the classifier again.
 //
 //   POST <url>   {"post": {channel, id, text, language?}, "triage": {...rules' triage}}
 //   200          {"intent"?: "complaint", "sentiment"?: {"score": -0.7}, "relevant"?: true, "risk"?: ["legal-threat"]}
@@ -29,42 +30,51 @@ export interface ClassifierHook {
   classify(post: Post, triage: Triage): Promise<unknown>;
 }
 
+/** $HEARKEN_CLASSIFIER_URL, _TOKEN and _TIMEOUT_MS, as the config module read them. */
 export interface HttpClassifierOptions {
   url: string;
-  /** Default 2,000 ms: triage must not hold up a response commitment. */
-  timeoutMs?: number;
+  /** Triage must not hold up a response commitment: past this, the rules decide. */
+  timeoutMs: number;
   /** Sent as `Authorization: Bearer …`. */
   token?: string;
-  fetch?: typeof fetch;
 }
 
 export function httpClassifier(opts: HttpClassifierOptions): ClassifierHook {
   const url = new URL(opts.url);
-  const doFetch = opts.fetch ?? fetch;
-  const timeoutMs = opts.timeoutMs ?? 2_000;
   return {
     name: url.origin,
     async classify(post, triage) {
-      const res = await doFetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
-        body: JSON.stringify({ post: { channel: post.channel, id: post.id, text: post.text, language: post.language }, triage }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      return (await res.json()) as unknown;
+      try {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
+          body: JSON.stringify({ post: { channel: post.channel, id: post.id, text: post.text, language: post.language }, triage }),
+          signal: AbortSignal.timeout(opts.timeoutMs),
+        });
+        if (!res.ok) {
+          await res.body?.cancel(); // frees the connection for the next post
+          throw new Error(`HTTP ${res.status}`);
+        }
+        return (await res.json()) as unknown;
+      } catch (err) {
+        // The abort's own message ("The operation was aborted due to timeout") does not say how long we waited.
+        if ((err as Error).name === 'TimeoutError') throw new Error(`no answer within ${opts.timeoutMs} ms`);
+        // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND) is in its cause.
+        const code = ((err as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+        if (code) throw new Error(`${(err as Error).message} (${code})`);
+        throw err;
+      }
     },
   };
 }
 
-/** The hook configured by HEARKEN_CLASSIFIER_URL (+ _TOKEN, _TIMEOUT_MS), or null: off by default. */
-export function classifierFromEnv(env: NodeJS.ProcessEnv = process.env): ClassifierHook | null {
-  const url = env.HEARKEN_CLASSIFIER_URL?.trim();
-  if (!url) return null;
-  const timeout = env.HEARKEN_CLASSIFIER_TIMEOUT_MS ? Number(env.HEARKEN_CLASSIFIER_TIMEOUT_MS) : undefined;
-  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0))
-    throw new Error(`HEARKEN_CLASSIFIER_TIMEOUT_MS must be a positive number of milliseconds; got "${env.HEARKEN_CLASSIFIER_TIMEOUT_MS}"`);
-  return httpClassifier({ url, token: env.HEARKEN_CLASSIFIER_TOKEN, timeoutMs: timeout });
+/** The hook for $HEARKEN_CLASSIFIER_URL, _TOKEN and _TIMEOUT_MS as the config module read them; null (off) without a URL. */
+export function classifierFromSettings(s: {
+  classifierUrl?: string;
+  classifierToken?: string;
+  classifierTimeoutMs: number;
+}): ClassifierHook | null {
+  return s.classifierUrl ? httpClassifier({ url: s.classifierUrl, token: s.classifierToken, timeoutMs: s.classifierTimeoutMs }) : null;
 }
 
 /** The valid fields of a classifier's answer; problems name each field that was ignored. */

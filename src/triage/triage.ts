@@ -16,7 +16,6 @@ import { scoreSentiment } from './sentiment';
 import { prepare } from './text';
 
 export type { BrandTopic, ReachThresholds, TriageContext } from './context';
-export { mentionedHandles } from './addressing';
 
 const brandTokenCache = new WeakMap<TriageContext['brandNames'], string[]>();
 

@@ -33,13 +33,14 @@ export async function startTestService(opts: {
     HEARKEN_POLICIES_DIR: opts.policiesDir ?? POLICIES_DIR,
     HEARKEN_IDLE_CLOSE_SECONDS: String(opts.idleCloseSeconds ?? 3600),
     TEMPORAL_TASK_QUEUE: opts.taskQueue ?? `test-${Math.random().toString(36).slice(2, 8)}`,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     ...(opts.tokensFile ? { HEARKEN_TOKENS_FILE: opts.tokensFile } : {}),
     ...(opts.maxHistoryEvents !== undefined ? { HEARKEN_MAX_HISTORY_EVENTS: String(opts.maxHistoryEvents) } : {}),
     ...(opts.captureRatePerMinute !== undefined ? { HEARKEN_CAPTURE_RATE_LIMIT: String(opts.captureRatePerMinute) } : {}),
   });
   const service = await startService({
     config,
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'warn'),
+    logger: createLogger(config.logLevel),
     worker: opts.worker ?? true,
     api: true,
     workflowBundle: opts.workflowBundle,

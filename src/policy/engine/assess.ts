@@ -1,8 +1,9 @@
 // One post through triage, selection and planning: the worker's assessPost
-// activity and every CLI command run this same function, so what
-// `hearken policy explain` shows is what the service would do.
+// activity and every CLI command run these same functions, so what
+// `hearken policy explain` shows is what the service would do (the worker
+// may also refine the triage with the classifier hook before planFor()).
 import type { Post } from '../../shared/post';
-import { triagePost } from '../../triage/triage';
+import { triagePost, type TriageContext } from '../../triage/triage';
 import { buildFacts } from './match';
 import { buildPlan } from './plan';
 import { selectPolicy, type CompiledPolicy } from './select';
@@ -15,15 +16,22 @@ export interface Assessment {
   plan: Plan;
 }
 
-/** The triage step alone, with the same context assess() gives it (for `hearken triage`). */
-export function triageFor(pack: PolicyPack, post: Post): Triage {
-  return triagePost(post, { accounts: pack.accounts, brandNames: pack.brandNames });
+/** What triage takes from the configuration rather than from the pack ($HEARKEN_REACH_THRESHOLDS). */
+export type TriageSettings = Pick<TriageContext, 'reachThresholds'>;
+
+/** The rules' triage alone, with the pack's accounts and brand names (for `hearken triage` and the worker). */
+export function triageFor(pack: PolicyPack, post: Post, settings: TriageSettings = {}): Triage {
+  return triagePost(post, { accounts: pack.accounts, brandNames: pack.brandNames, reachThresholds: settings.reachThresholds });
 }
 
-/** Triage `post`, pick the winning policy of `compiled` (from compilePolicies(pack.policies)) and resolve its plan. */
-export function assess(pack: PolicyPack, compiled: readonly CompiledPolicy[], post: Post): Assessment {
-  const triage = triageFor(pack, post);
+/** Picks the winning policy of `compiled` (from compilePolicies(pack.policies)) for `post` as triaged, and resolves its plan. */
+export function planFor(pack: PolicyPack, compiled: readonly CompiledPolicy[], post: Post, triage: Triage): Assessment {
   const { policy, candidates } = selectPolicy(compiled, buildFacts(post, triage));
   const plan = buildPlan(pack, policy, candidates, post, triage);
   return { triage, plan };
+}
+
+/** Triage `post` by the rules, then planFor(). */
+export function assess(pack: PolicyPack, compiled: readonly CompiledPolicy[], post: Post, settings: TriageSettings = {}): Assessment {
+  return planFor(pack, compiled, post, triageFor(pack, post, settings));
 }

