@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevServer } from '../../src/runtime/temporal/dev-server';
 import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 import { jsonLines } from '../helpers/files';
-import { eventually, getJson, postJson, startTestService, type TestService } from '../helpers/service';
+import { conformsToOpenApi } from '../helpers/openapi-conformance';
+import { eventually, getJson as getAnyJson, postJson as postAnyJson, startTestService, type TestService } from '../helpers/service';
 import { startTestServer, temporalAvailable, tempDir } from '../helpers/temporal';
 import { bearer, writeTokensFile, type TestUser } from '../helpers/tokens';
 
@@ -16,6 +17,19 @@ const carla: TestUser = { name: 'carla', token: 'tok-carla-agent', teams: { 'cus
 const lena: TestUser = { name: 'lena', token: 'tok-lena-lead', teams: { 'customer-care': 'lead' } };
 const bill: TestUser = { name: 'bill', token: 'tok-bill-agent', teams: { billing: 'agent' } };
 const dora: TestUser = { name: 'dora', token: 'tok-dora-agent', teams: { 'duty-manager': 'agent' } };
+
+type JsonResponse = Awaited<ReturnType<typeof getAnyJson>>;
+
+/** Every answer these tests get, success or problem, is one the OpenAPI document describes. */
+function documented(method: string, url: string, res: JsonResponse): JsonResponse {
+  const contentType = res.headers.get('content-type') ?? undefined;
+  const problems = conformsToOpenApi(method, new URL(url).pathname, res.status, res.body, contentType);
+  expect(problems, `${method} ${url} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`).toEqual([]);
+  return res;
+}
+const getJson = async (url: string, headers?: Record<string, string>) => documented('GET', url, await getAnyJson(url, headers));
+const postJson = async (url: string, body: unknown, headers?: Record<string, string>) =>
+  documented('POST', url, await postAnyJson(url, body, headers));
 
 run('escalation decisions over HTTP', () => {
   let server: DevServer;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { conformsToOpenApi } from '../../src/api/openapi';
+import { conformsToOpenApi } from '../helpers/openapi-conformance';
 import { interactionIdFor, type Post } from '../../src/shared/post';
 import { validateSchema } from '../../src/policy/pack/schemas';
 import type { DevServer } from '../../src/runtime/temporal/dev-server';

@@ -1,13 +1,18 @@
 import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app';
 import type { AppDeps } from '../../src/api/deps';
-import { TokenStore } from '../../src/api/auth';
-import { conformsToOpenApi, openApiDocument } from '../../src/api/openapi';
+import { hashToken, TokenStore } from '../../src/api/auth';
+import { openApiDocument } from '../../src/api/openapi';
+import type { RouteSpec } from '../../src/api/route-spec';
+import { ROUTES } from '../../src/api/route-table';
+import { conformsToOpenApi } from '../helpers/openapi-conformance';
 import { createLogger } from '../../src/runtime/logger';
-import { SCHEMA_DIR, schemaMessages } from '../../src/policy/pack/schemas';
+import { SCHEMA_BASE, SCHEMA_DIR, schemaMessages, schemaSource } from '../../src/policy/pack/schemas';
 
 type Json = Record<string, any>;
 const doc = openApiDocument() as Json;
@@ -32,6 +37,39 @@ function resolve(node: Json): Json {
     .reduce<any>((at, seg) => at?.[seg], doc);
   if (target === undefined) throw new Error(`unresolved $ref ${String(node.$ref)}`);
   return target as Json;
+}
+
+const TOKEN = 'tok-openapi-test-lead';
+
+/** The app with no Temporal behind it: enough for routing, auth and body validation. */
+function testApp() {
+  const deps = {
+    client: {},
+    packs: {},
+    tokens: TokenStore.fromUsers([{ name: 'lead', tokenSha256: hashToken(TOKEN), teams: { '*': 'lead' } }]),
+    logger: createLogger('silent'),
+    namespace: 'default',
+    taskQueue: 'q',
+    idleCloseMs: 1,
+    captureRatePerMinute: 10,
+  };
+  return createApp(deps as unknown as AppDeps);
+}
+
+/** `METHOD /path/{param}` of every route express serves. */
+function servedRoutes(): string[] {
+  const app = testApp() as unknown as { router: { stack: Json[] } };
+  const served: string[] = [];
+  const walk = (stack: Json[]) => {
+    for (const layer of stack) {
+      if (layer.route)
+        for (const m of Object.keys(layer.route.methods as Json))
+          served.push(`${m.toUpperCase()} ${String(layer.route.path).replace(/:(\w+)/g, '{$1}')}`);
+      else if (layer.handle?.stack) walk(layer.handle.stack as Json[]);
+    }
+  };
+  walk(app.router.stack);
+  return served;
 }
 
 function allRefs(node: unknown, out: string[] = []): string[] {
@@ -111,27 +149,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('documents exactly the routes the app serves', () => {
-    const deps = {
-      client: {},
-      packs: {},
-      tokens: TokenStore.fromUsers([]),
-      logger: createLogger('silent'),
-      namespace: 'default',
-      taskQueue: 'q',
-      idleCloseMs: 1,
-      captureRatePerMinute: 10,
-    };
-    const app = createApp(deps as unknown as AppDeps) as unknown as { router: { stack: Json[] } };
-    const served: string[] = [];
-    const walk = (stack: Json[]) => {
-      for (const layer of stack) {
-        if (layer.route)
-          for (const m of Object.keys(layer.route.methods as Json))
-            served.push(`${m.toUpperCase()} ${String(layer.route.path).replace(/:(\w+)/g, '{$1}')}`);
-        else if (layer.handle?.stack) walk(layer.handle.stack as Json[]);
-      }
-    };
-    walk(app.router.stack);
+    const served = servedRoutes();
     // Documented in the contract (DESIGN.md) but not served yet: remove an
     // entry when its route lands (this test fails until you do).
     const notYetServed: string[] = [];
@@ -141,6 +159,60 @@ describe('the OpenAPI document', () => {
       'served but not documented',
     ).toEqual([]);
     expect(documented.filter((r) => !served.includes(r)).sort(), 'documented but not served').toEqual(notYetServed.sort());
+  });
+
+  it('every express route is in the document and in the route table, and every entry of the table is served and documented', () => {
+    const served = servedRoutes();
+    const table = Object.values(ROUTES as Record<string, RouteSpec>).map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    const documented = operations().map(([m, p]) => `${m} ${p}`);
+    expect(new Set(served).size, 'a route served twice').toBe(served.length);
+    expect([...served].sort()).toEqual([...table].sort());
+    expect([...documented].sort()).toEqual([...table].sort());
+    // The operation ids are the table's keys, so a handler, its entry and its operation share one name.
+    expect(operations().map(([m, p, op]) => [op.operationId, m, p])).toEqual(
+      Object.entries(ROUTES as Record<string, RouteSpec>).map(([id, r]) => [id, r.method.toUpperCase(), r.path]),
+    );
+  });
+
+  it('a route validates its body with the schema the document shows for it', async () => {
+    const server = testApp().listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      for (const route of Object.values(ROUTES as Record<string, RouteSpec>)) {
+        if (!route.body) continue;
+        const where = `${route.method.toUpperCase()} ${route.path}`;
+        const { $id: _id, $schema: _schema, ...source } = schemaSource(route.body.schema);
+        const documented = resolve(doc.paths[route.path][route.method].requestBody.content['application/json'].schema as Json);
+        expect(documented, where).toEqual(source);
+        // A body that schema refuses is refused with the route's status, each of its complaints named.
+        const body = { unexpected: true };
+        const res = await fetch(base + route.path.replace(/\{\w+\}/g, 'twitter:1'), {
+          method: route.method.toUpperCase(),
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+          body: JSON.stringify(body),
+        });
+        expect(res.status, where).toBe(route.body.invalidStatus);
+        const problem = (await res.json()) as Json;
+        const messages = schemaMessages(route.body.schema, body);
+        expect(messages.length, where).toBeGreaterThan(0);
+        for (const m of messages) expect(problem.detail, where).toContain(m);
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('the response schemas of schemas/api.schema.json compile under strict mode', () => {
+    // As src/policy/pack/schemas.ts configures the process's instance.
+    const ajv = new Ajv2020({ strict: true, strictTypes: false, strictRequired: false });
+    ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule)(ajv as never);
+    ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
+    for (const file of fs.readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json')))
+      ajv.addSchema(JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, file), 'utf8')) as object);
+    const defs = Object.keys(schemaSource('api').$defs as Json);
+    expect(defs.length).toBeGreaterThan(10);
+    for (const name of defs) expect(() => ajv.getSchema(`${SCHEMA_BASE}api.schema.json#/$defs/${name}`), name).not.toThrow();
   });
 
   it('the decision endpoint: bearer auth, Idempotency-Key, the decision schema, and each answer', () => {

@@ -2,26 +2,28 @@
 // and the memo, no second database) and the decision itself, carried to the
 // workflow as an Update whose validator has the last word.
 import { randomUUID } from 'node:crypto';
-import { Router } from 'express';
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
-import type { Decider, DecisionInput, DecisionResult, EscalationMemo, InteractionState } from '../../workflows/definitions';
+import type { Decider, DecisionResult, EscalationMemo, InteractionState } from '../../workflows/definitions';
 import { decideUpdate, stateQuery } from '../../workflows/definitions';
 import { metrics } from '../../runtime/metrics';
-import { roleIn, requireUser, type TokenStore, type User } from '../auth';
+import { roleIn, type User } from '../auth';
 import { workflowUiLink } from '../../client/ui-links';
 import type { AppDeps } from '../deps';
-import { decisionRateLimit } from '../http/limits';
+import type { RouteHandlers } from '../http/mount';
 import { HttpProblem } from '../http/problem';
-import { validateBody } from '../http/validate';
+import type { Escalation } from '../types.generated';
 import { checkInteractionId } from './ids';
 
 const TEAM = /^[a-z0-9][a-z0-9-]{0,99}$/u;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/u;
 
-export function escalationRoutes(deps: AppDeps & { tokens: TokenStore }): Router {
-  const r = Router();
+// Authentication and the decision rate limit come from the route table (the mount).
+export function escalationHandlers(deps: AppDeps): Pick<RouteHandlers, 'listEscalations' | 'decideEscalation'> {
+  return { listEscalations: listEscalations(deps), decideEscalation: decideEscalation(deps) };
+}
 
-  r.get('/v1/escalations', requireUser(deps.tokens), async (req, res) => {
+function listEscalations(deps: AppDeps): RouteHandlers['listEscalations'] {
+  return async (req, res) => {
     const team = typeof req.query.team === 'string' ? req.query.team : undefined;
     const status = req.query.status ?? 'pending';
     if (status !== 'pending')
@@ -36,7 +38,7 @@ export function escalationRoutes(deps: AppDeps & { tokens: TokenStore }): Router
     let query = `HearkenStatus = 'awaiting-decision'`;
     if (team) query += ` AND HearkenTeam = '${team}'`;
     const now = Date.now();
-    const escalations = [];
+    const escalations: Escalation[] = [];
     for await (const wf of deps.client.workflow.list({ query })) {
       const memo = wf.memo?.escalation as EscalationMemo | undefined;
       if (!memo) continue;
@@ -63,17 +65,19 @@ export function escalationRoutes(deps: AppDeps & { tokens: TokenStore }): Router
     }
     escalations.sort((a, b) => a.deadline.localeCompare(b.deadline));
     res.json({ escalations });
-  });
+  };
+}
 
-  r.post('/v1/escalations/:interactionId/decision', requireUser(deps.tokens), decisionRateLimit(), async (req, res) => {
-    const id = checkInteractionId(req.params.interactionId as string | undefined);
+function decideEscalation(deps: AppDeps): RouteHandlers['decideEscalation'] {
+  return async (req, res, { body: validBody }) => {
+    const id = checkInteractionId(req.params.interactionId);
     const idempotencyKey = req.get('idempotency-key');
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new HttpProblem(422, 'Invalid Idempotency-Key', 'Idempotency-Key: 1 to 200 printable ASCII characters', [
         { field: 'Idempotency-Key', message: '1 to 200 printable ASCII characters' },
       ]);
     }
-    const body = validateBody<Omit<DecisionInput, 'decider' | 'forTeam'>>('decision', req.body, 422);
+    const body = validBody();
     const user: User = res.locals.user;
     const handle = deps.client.workflow.getHandle(id);
     // The same key is the same Update: a retried request gets the first answer
@@ -104,9 +108,7 @@ export function escalationRoutes(deps: AppDeps & { tokens: TokenStore }): Router
     const result = await handle.executeUpdate(decideUpdate, { args: [{ ...body, decider, forTeam: pending.team }], updateId });
     metrics.decisions.inc({ decision: result.decision });
     res.json({ interactionId: id, ...result });
-  });
-
-  return r;
+  };
 }
 
 /** The result of an Update with this id, if the workflow has one; null when it never saw it. */

@@ -1,39 +1,45 @@
-import { Router } from 'express';
+// An interaction's state (the workflow's state query, minus what is internal)
+// and its audit timeline, as JSON or streamed as NDJSON.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { buildTimeline } from '../../client/timeline';
 import { stateQuery, type InteractionState } from '../../workflows/definitions';
 import { workflowUiLink } from '../../client/ui-links';
 import type { AppDeps } from '../deps';
+import type { RouteHandlers } from '../http/mount';
 import { HttpProblem } from '../http/problem';
 import { checkInteractionId } from './ids';
 
-export function interactionRoutes(deps: AppDeps): Router {
-  const r = Router();
+export function interactionHandlers(deps: AppDeps): Pick<RouteHandlers, 'getInteraction' | 'getInteractionHistory'> {
+  return {
+    getInteraction: async (req, res) => {
+      const id = checkInteractionId(req.params.id);
+      const handle = deps.client.workflow.getHandle(id);
+      const [desc, state] = await Promise.all([handle.describe(), handle.query(stateQuery)]).catch(notFound(id));
+      res.json({
+        ...publicState(state),
+        workflow: {
+          id,
+          runId: desc.runId,
+          status: desc.status.name,
+          startTime: desc.startTime.toISOString(),
+          closeTime: desc.closeTime?.toISOString() ?? null,
+        },
+        links: { temporalUi: workflowUiLink(deps, id) ?? null, history: `/v1/interactions/${encodeURIComponent(id)}/history` },
+      });
+    },
 
-  r.get('/v1/interactions/:id', async (req, res) => {
-    const id = checkInteractionId(req.params.id);
-    const handle = deps.client.workflow.getHandle(id);
-    const [desc, state] = await Promise.all([handle.describe(), handle.query(stateQuery)]).catch(notFound(id));
-    res.json({
-      ...publicState(state),
-      workflow: { id, runId: desc.runId, status: desc.status.name, startTime: desc.startTime, closeTime: desc.closeTime ?? null },
-      links: { temporalUi: workflowUiLink(deps, id) ?? null, history: `/v1/interactions/${encodeURIComponent(id)}/history` },
-    });
-  });
-
-  r.get('/v1/interactions/:id/history', async (req, res) => {
-    const id = checkInteractionId(req.params.id);
-    const events = await buildTimeline(deps.client, id).catch(notFound(id));
-    if (req.query.format === 'ndjson') {
-      res.type('application/x-ndjson');
-      for (const e of events) res.write(JSON.stringify(e) + '\n');
-      res.end();
-      return;
-    }
-    res.json({ interactionId: id, events, links: { temporalUi: workflowUiLink(deps, id) ?? null } });
-  });
-
-  return r;
+    getInteractionHistory: async (req, res) => {
+      const id = checkInteractionId(req.params.id);
+      const events = await buildTimeline(deps.client, id).catch(notFound(id));
+      if (req.query.format === 'ndjson') {
+        res.type('application/x-ndjson');
+        for (const e of events) res.write(JSON.stringify(e) + '\n');
+        res.end();
+        return;
+      }
+      res.json({ interactionId: id, events, links: { temporalUi: workflowUiLink(deps, id) ?? null } });
+    },
+  };
 }
 
 function publicState(s: InteractionState) {

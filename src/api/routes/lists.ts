@@ -1,37 +1,27 @@
 // Lists from Temporal visibility (search attributes + memo): interactions,
 // newest first and paginated, and a customer's profile. No second database.
-import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
-import type { InteractionSummary } from '../../workflows/definitions';
+import type { InteractionStatus, InteractionSummary } from '../../workflows/definitions';
 import { workflowUiLink } from '../../client/ui-links';
 import type { AppDeps } from '../deps';
+import type { RouteHandlers } from '../http/mount';
 import { HttpProblem, type FieldError } from '../http/problem';
+import type { InteractionList, InteractionListItem } from '../types.generated';
 
 const STATUSES = ['triaging', 'ignored', 'responding', 'awaiting-decision', 'following-up', 'resolved', 'closed'];
 // Values end up inside a visibility query: allow only what ids are made of.
 const SAFE = /^[^'"\\\s\p{Cc}]{1,300}$/u;
 const POLICY = /^[a-z0-9][a-z0-9-]{0,99}$/u;
 
-export interface InteractionListItem {
-  interactionId: string;
-  runId: string;
-  startedAt: string | null;
-  closedAt: string | null;
-  status: string | null;
-  policy: string | null;
-  customer: string | null;
-  breached: boolean;
-  summary: InteractionSummary | null;
-  links: { interaction: string; temporalUi: string | null };
+export function listHandlers(deps: AppDeps): Pick<RouteHandlers, 'listInteractions' | 'getCustomer'> {
+  return { listInteractions: listInteractions(deps), getCustomer: getCustomer(deps) };
 }
 
-export function listRoutes(deps: AppDeps): Router {
-  const r = Router();
-
-  r.get('/v1/interactions', async (req, res) => {
+function listInteractions(deps: AppDeps): RouteHandlers['listInteractions'] {
+  return async (req, res) => {
     const q = req.query as Record<string, unknown>;
     const errors: FieldError[] = [];
     const clauses = [`WorkflowType = 'interaction'`];
@@ -68,9 +58,11 @@ export function listRoutes(deps: AppDeps): Router {
 
     const page = await listPage(deps, clauses.join(' AND '), limit, pageToken);
     res.json(page);
-  });
+  };
+}
 
-  r.get('/v1/customers/:channel/:authorId', async (req, res) => {
+function getCustomer(deps: AppDeps): RouteHandlers['getCustomer'] {
+  return async (req, res) => {
     const channel = String(req.params.channel);
     const authorId = String(req.params.authorId);
     if (!SAFE.test(channel) || !SAFE.test(authorId))
@@ -108,12 +100,15 @@ export function listRoutes(deps: AppDeps): Router {
       commitments: { met, breached: breachedCount },
       recent: interactions.slice(0, 50),
     });
-  });
-
-  return r;
+  };
 }
 
-async function listPage(deps: Pick<AppDeps, 'client' | 'namespace' | 'uiBaseUrl'>, query: string, pageSize: number, pageToken?: string) {
+async function listPage(
+  deps: Pick<AppDeps, 'client' | 'namespace' | 'uiBaseUrl'>,
+  query: string,
+  pageSize: number,
+  pageToken?: string,
+): Promise<InteractionList> {
   const client: Client = deps.client;
   let nextPageToken: Uint8Array | undefined;
   if (pageToken) {
@@ -158,7 +153,7 @@ function toItem(deps: Pick<AppDeps, 'uiBaseUrl' | 'namespace'>, e: temporal.api.
     runId: e.execution?.runId ?? '',
     startedAt: optionalTsToDate(e.startTime)?.toISOString() ?? null,
     closedAt: optionalTsToDate(e.closeTime)?.toISOString() ?? null,
-    status: (attr(e, 'HearkenStatus') as string | undefined) ?? null,
+    status: (attr(e, 'HearkenStatus') as InteractionStatus | undefined) ?? null,
     policy: (attr(e, 'HearkenPolicy') as string | undefined) ?? null,
     customer: (attr(e, 'HearkenCustomer') as string | undefined) ?? null,
     breached: attr(e, 'HearkenBreached') === true,

@@ -1,14 +1,15 @@
 // GET /metrics: Prometheus text. Besides the process's counters, a few
 // gauges read from Temporal visibility at scrape time (cached briefly so a
 // fast scraper does not turn into a visibility load).
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { Gauge } from 'prom-client';
 import { metrics, registry } from '../../runtime/metrics';
 import type { AppDeps } from '../deps';
+import type { RouteHandlers } from '../http/mount';
 
 const CACHE_MS = 10_000;
 
-export function metricsRoutes(deps: AppDeps): Router {
+export function metricsHandlers(deps: AppDeps): Pick<RouteHandlers, 'metrics'> {
   const counts = new Map<string, { at: number; value: number }>();
   const count = async (query: string): Promise<number> => {
     const hit = counts.get(query);
@@ -39,11 +40,11 @@ export function metricsRoutes(deps: AppDeps): Router {
       }
     },
   });
-  const r = Router();
-  r.get('/metrics', async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
-  });
-  return r;
+  return {
+    metrics: async (_req, res) => {
+      res.type(registry.contentType).send(await registry.metrics());
+    },
+  };
 }
 
 /** Times every request, labelled by its route pattern (never the raw path: ids would explode the label set). */

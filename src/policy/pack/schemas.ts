@@ -13,7 +13,7 @@ import addFormatsModule from 'ajv-formats';
 export const SCHEMA_DIR = fileURLToPath(new URL('../../../schemas/', import.meta.url));
 export const SCHEMA_BASE = 'https://hearken.dev/schemas/';
 
-export type SchemaName = 'policy' | 'accounts' | 'teams' | 'calendars' | 'templates' | 'cases' | 'post' | 'tokens' | 'decision';
+export type SchemaName = 'policy' | 'accounts' | 'teams' | 'calendars' | 'templates' | 'cases' | 'post' | 'tokens' | 'decision' | 'api';
 
 // ajv-formats is CommonJS; under ESM interop its function may sit on `default`.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (
@@ -52,6 +52,15 @@ export function validatorFor(name: SchemaName): ValidateFunction {
     validators.set(name, validate);
   }
   return validate;
+}
+
+/**
+ * A copy of the schema object the validator of `name` was compiled from, for
+ * documents that embed it (the OpenAPI document): what they show is what
+ * validates.
+ */
+export function schemaSource(name: SchemaName): Record<string, unknown> {
+  return structuredClone(validatorFor(name).schema) as Record<string, unknown>;
 }
 
 /** Validates `data`; raw ajv errors (pass them through collapseAjvErrors before describing them). */

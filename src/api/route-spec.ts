@@ -1,0 +1,67 @@
+// What an entry of the route table (route-table.ts) says about a route: all
+// that the express mount (http/mount.ts) and the OpenAPI document
+// (openapi.ts) need, so that neither restates the other. Schemas are named,
+// never written here: request bodies by their file in schemas/, responses by
+// their component (a $defs entry of schemas/api.schema.json).
+import type { SchemaName } from '../policy/pack/schemas';
+import type { ApiComponents } from './types.generated';
+
+/** Schema files that are request bodies, and their component names in the document. */
+export const REQUEST_SCHEMAS = { post: 'Post', decision: 'Decision' } as const satisfies Partial<Record<SchemaName, keyof ApiComponents>>;
+export type RequestSchema = keyof typeof REQUEST_SCHEMAS;
+export type ComponentName = keyof ApiComponents;
+
+/** A JSON Schema fragment, as the document shows it. */
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+export interface ParamSpec {
+  description: string;
+  schema: JsonSchema;
+}
+
+export type ResponseSpec =
+  { description: string; json: ComponentName; ndjson?: ComponentName } | { description: string; text: 'text/plain' };
+
+/** The problem+json answers a route may give, each documented once. */
+export const PROBLEMS = {
+  BadRequest: { status: 400, description: 'Malformed request: bad JSON, a wrong field (each named in errors), a malformed id.' },
+  Unauthorized: {
+    status: 401,
+    description: 'No or an unknown bearer token.',
+    headers: { 'WWW-Authenticate': { description: 'Bearer realm="hearken".', schema: { type: 'string' } } },
+  },
+  Forbidden: { status: 403, description: "Another team's escalation, or reassigning without the lead role." },
+  NotFound: { status: 404, description: 'No such interaction.' },
+  Conflict: { status: 409, description: 'Nothing is pending, or it was decided (or moved) meanwhile.' },
+  PayloadTooLarge: { status: 413, description: 'The body is over 64 KB.' },
+  UnsupportedMediaType: { status: 415, description: 'A charset or content encoding the API does not read.' },
+  UnprocessableContent: { status: 422, description: 'A well-formed request the API cannot act on; each field named in errors.' },
+  TooManyRequests: {
+    status: 429,
+    description: 'Rate limited.',
+    headers: {
+      'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } },
+      RateLimit: { description: 'Remaining quota (IETF RateLimit header fields, draft 8).', schema: { type: 'string' } },
+      'RateLimit-Policy': { description: 'The quota policy.', schema: { type: 'string' } },
+    },
+  },
+  Unavailable: { status: 503, description: 'Temporal is unreachable.' },
+} as const satisfies Record<string, { status: number; description: string; headers?: Record<string, ParamSpec> }>;
+export type ProblemName = keyof typeof PROBLEMS;
+
+export interface RouteSpec {
+  method: 'get' | 'post';
+  /** An OpenAPI path template, like /v1/interactions/{id}; each {name} is declared in PATH_PARAMS. */
+  path: string;
+  summary: string;
+  /** bearer: a token from the tokens file; the mount puts requireUser in front of the handler. */
+  auth: 'none' | 'bearer';
+  /** A per-user limit, after authentication (the capture limit sits in front of body parsing, in app.ts). */
+  rateLimit?: 'decision';
+  query?: Readonly<Record<string, ParamSpec>>;
+  headers?: Readonly<Record<string, ParamSpec & { schema: { type: 'string' } }>>;
+  /** The body is validated with this schema; a body it refuses is answered with invalidStatus. */
+  body?: { schema: RequestSchema; invalidStatus: 400 | 422 };
+  responses: Readonly<Partial<Record<200 | 202, ResponseSpec>>>;
+  problems: readonly ProblemName[];
+}

@@ -1,0 +1,150 @@
+// Every route of the HTTP API, once. The express app mounts these entries
+// (http/mount.ts: a handler per entry, checked by the compiler both ways) and
+// GET /openapi.json is built from them (openapi.ts), so a route cannot exist
+// without its documentation, and the schema a body is validated with is the
+// schema the document shows. Order here is the document's order.
+import type { ParamSpec, RouteSpec } from './route-spec';
+
+/** The path parameters the templates below use, each described once. */
+export const PATH_PARAMS = {
+  id: { description: 'The interaction: <channel>:<threadId>.', schema: { type: 'string', minLength: 1, maxLength: 400 } },
+  interactionId: { description: 'The interaction: <channel>:<threadId>.', schema: { type: 'string', minLength: 1, maxLength: 400 } },
+  channel: { description: 'Channel, like twitter.', schema: { type: 'string', maxLength: 300 } },
+  authorId: { description: "The author's id (or handle when the channel has no ids).", schema: { type: 'string', maxLength: 300 } },
+} as const satisfies Record<string, ParamSpec>;
+
+const STATUS_REF = { $ref: '#/components/schemas/InteractionStatus' };
+
+export const ROUTES = {
+  health: {
+    method: 'get',
+    path: '/healthz',
+    summary: 'Whether the API reaches Temporal.',
+    auth: 'none',
+    responses: { 200: { description: 'Reachable.', json: 'Health' } },
+    problems: ['Unavailable'],
+  },
+  capturePost: {
+    method: 'post',
+    path: '/v1/posts',
+    summary: 'Capture a normalized post; it opens or joins the interaction of its thread.',
+    auth: 'none',
+    body: { schema: 'post', invalidStatus: 400 },
+    responses: {
+      202: { description: 'Captured; the interaction runs.', json: 'AddPostResult' },
+      200: { description: 'Captured before: nothing new happens.', json: 'AddPostResult' },
+    },
+    problems: ['BadRequest', 'PayloadTooLarge', 'UnsupportedMediaType', 'TooManyRequests'],
+  },
+  listInteractions: {
+    method: 'get',
+    path: '/v1/interactions',
+    summary: 'List interactions (from Temporal visibility).',
+    auth: 'none',
+    query: {
+      customer: { description: 'Customer: <channel>:<author id or handle>.', schema: { type: 'string', maxLength: 400 } },
+      status: { description: 'Interaction status.', schema: STATUS_REF },
+      policy: { description: 'Policy id.', schema: { type: 'string', maxLength: 100 } },
+      breached: {
+        description: 'Only interactions with (true) or without (false) a breached commitment.',
+        schema: { enum: ['true', 'false'] },
+      },
+      since: { description: 'Started at or after (ISO 8601).', schema: { type: 'string', format: 'date-time' } },
+      pageToken: { description: 'nextPageToken of the previous page.', schema: { type: 'string', maxLength: 4000 } },
+      limit: { description: 'Page size (default 50).', schema: { type: 'integer', minimum: 1, maximum: 500 } },
+    },
+    responses: { 200: { description: 'One page.', json: 'InteractionList' } },
+    problems: ['BadRequest', 'UnprocessableContent'],
+  },
+  getCustomer: {
+    method: 'get',
+    path: '/v1/customers/{channel}/{authorId}',
+    summary:
+      'The profile of a communication partner: their interactions, counts per policy and outcome, last sentiment, commitments met vs breached.',
+    auth: 'none',
+    responses: { 200: { description: 'The profile.', json: 'CustomerProfile' } },
+    problems: ['BadRequest', 'NotFound'],
+  },
+  getInteraction: {
+    method: 'get',
+    path: '/v1/interactions/{id}',
+    summary: 'The state of an interaction.',
+    auth: 'none',
+    responses: { 200: { description: 'State.', json: 'InteractionState' } },
+    problems: ['BadRequest', 'NotFound'],
+  },
+  getInteractionHistory: {
+    method: 'get',
+    path: '/v1/interactions/{id}/history',
+    summary: 'The audit timeline, oldest first.',
+    auth: 'none',
+    query: { format: { description: 'ndjson streams one event per line.', schema: { enum: ['json', 'ndjson'] } } },
+    responses: { 200: { description: 'The timeline.', json: 'History', ndjson: 'TimelineEvent' } },
+    problems: ['BadRequest', 'NotFound'],
+  },
+  listEscalations: {
+    method: 'get',
+    path: '/v1/escalations',
+    summary: "What waits for a decision in the caller's teams, earliest deadline first.",
+    auth: 'bearer',
+    query: {
+      team: { description: 'Only this team.', schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 100 } },
+      status: { description: 'Only pending is supported.', schema: { enum: ['pending'] } },
+    },
+    responses: { 200: { description: 'Pending escalations.', json: 'EscalationList' } },
+    problems: ['Unauthorized', 'UnprocessableContent'],
+  },
+  decideEscalation: {
+    method: 'post',
+    path: '/v1/escalations/{interactionId}/decision',
+    summary: 'Approve, reject or reassign the pending escalation of an interaction.',
+    auth: 'bearer',
+    rateLimit: 'decision',
+    headers: {
+      'Idempotency-Key': {
+        description: 'A retry with the same key returns the first answer instead of deciding twice.',
+        schema: { type: 'string', minLength: 1, maxLength: 200 },
+      },
+    },
+    body: { schema: 'decision', invalidStatus: 422 },
+    responses: { 200: { description: 'Decided.', json: 'DecisionResult' } },
+    problems: [
+      'BadRequest',
+      'Unauthorized',
+      'Forbidden',
+      'NotFound',
+      'Conflict',
+      'PayloadTooLarge',
+      'UnsupportedMediaType',
+      'UnprocessableContent',
+      'TooManyRequests',
+    ],
+  },
+  getPolicies: {
+    method: 'get',
+    path: '/v1/policies',
+    summary: 'The loaded pack, its version and the last load error.',
+    auth: 'none',
+    responses: { 200: { description: 'The pack.', json: 'Policies' } },
+    problems: [],
+  },
+  metrics: {
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics.',
+    auth: 'none',
+    responses: { 200: { description: 'Prometheus text format.', text: 'text/plain' } },
+    problems: [],
+  },
+  openApi: {
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This document.',
+    auth: 'none',
+    responses: { 200: { description: 'OpenAPI 3.1 document.', json: 'OpenApiDocument' } },
+    problems: [],
+  },
+} as const satisfies Record<string, RouteSpec>;
+
+export type Routes = typeof ROUTES;
+export type OperationId = keyof Routes;

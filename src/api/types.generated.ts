@@ -1,0 +1,1027 @@
+// Generated from schemas/api.schema.json, post and decision by scripts/generate-schema-types.ts: do not edit.
+// Regenerate: node --import tsx scripts/generate-schema-types.ts
+/**
+ * Where an interaction stands.
+ */
+export type InteractionStatus = 'triaging' | 'ignored' | 'responding' | 'awaiting-decision' | 'following-up' | 'resolved' | 'closed';
+
+/**
+ * Every schema of the OpenAPI document, by its component name.
+ */
+export interface ApiComponents {
+  Post: Post;
+  Decision: Decision;
+  Problem: Problem;
+  Health: Health;
+  AddPostResult: AddPostResult;
+  InteractionStatus: InteractionStatus;
+  Sentiment: Sentiment;
+  Triage: Triage;
+  StepRecord: StepRecord;
+  CommitmentRecord: CommitmentRecord;
+  ReplyRecord: ReplyRecord;
+  EscalationRecord: EscalationRecord;
+  InteractionState: InteractionState;
+  TimelineEvent: TimelineEvent;
+  History: History;
+  InteractionSummary: InteractionSummary;
+  InteractionListItem: InteractionListItem;
+  InteractionList: InteractionList;
+  CustomerProfile: CustomerProfile;
+  Escalation: Escalation;
+  EscalationList: EscalationList;
+  DecisionResult: DecisionResult;
+  Policies: Policies;
+  OpenApiDocument: OpenApiDocument;
+}
+/**
+ * A post as connectors deliver it to POST /v1/posts and as the CLI reads it.
+ */
+export interface Post {
+  /**
+   * Channel the post came from, like twitter or mastodon. No whitespace, "/" or control characters (it becomes part of the interaction id).
+   */
+  channel: string;
+  /**
+   * The post's id on the channel; channel + id identify a post. No whitespace, "/" or control characters (it becomes part of the interaction id).
+   */
+  id: string;
+  /**
+   * Conversation the post belongs to; defaults to id. No whitespace, "/" or control characters (it becomes part of the interaction id).
+   */
+  threadId?: string;
+  /**
+   * Id of the post this one replies to. No whitespace, "/" or control characters (it becomes part of the interaction id).
+   */
+  inReplyTo?: string;
+  /**
+   * Handle of the author this post replies to.
+   */
+  inReplyToAuthor?: string;
+  /**
+   * A direct (private) message to one of our accounts.
+   */
+  direct?: boolean;
+  author: Author;
+  /**
+   * The post's text.
+   */
+  text: string;
+  /**
+   * Language code of the text if the channel knows it, like en or de.
+   */
+  language?: string;
+  /**
+   * When the customer posted it (ISO 8601 with offset); commitment clocks start here.
+   */
+  createdAt: string;
+  /**
+   * Link to the post.
+   */
+  url?: string;
+}
+/**
+ * Who wrote the post; needs an id or a handle.
+ */
+export interface Author {
+  /**
+   * The author's id on the channel.
+   */
+  id?: string;
+  /**
+   * The author's handle.
+   */
+  handle?: string;
+  /**
+   * The author's display name.
+   */
+  name?: string;
+  /**
+   * How many followers the author has.
+   */
+  followers?: number;
+}
+/**
+ * The body of POST /v1/escalations/{interactionId}/decision.
+ */
+export interface Decision {
+  /**
+   * approve publishes the reply (the given one, else the drafted one) and lets the plan continue; reject closes the escalation without a public reply; reassign moves it to another team (needs the lead role).
+   */
+  decision: 'approve' | 'reject' | 'reassign';
+  /**
+   * With approve: the reply to publish instead of the drafted one.
+   */
+  reply?: string;
+  /**
+   * With reassign: the team (from teams.yaml) that decides next.
+   */
+  team?: string;
+  /**
+   * Why; recorded in the interaction history with the decider (the reason of a reject).
+   */
+  note?: string;
+}
+/**
+ * RFC 9457 problem details; `errors` names each field at fault.
+ */
+export interface Problem {
+  /**
+   * URI of the problem type; about:blank means the status says it all.
+   */
+  type: string;
+  /**
+   * Short summary of the problem type.
+   */
+  title: string;
+  /**
+   * The HTTP status code.
+   */
+  status: number;
+  /**
+   * What went wrong this time.
+   */
+  detail?: string;
+  /**
+   * The request path.
+   */
+  instance?: string;
+  /**
+   * The fields at fault.
+   *
+   * Items: One field at fault.
+   */
+  errors?: {
+    /**
+     * Path of the field, like author.id; (body) for the whole body.
+     */
+    field: string;
+    /**
+     * What is wrong with it.
+     */
+    message: string;
+  }[];
+}
+/**
+ * The API reaches Temporal.
+ */
+export interface Health {
+  /**
+   * Always ok on 200.
+   */
+  status: 'ok';
+  /**
+   * Always reachable on 200.
+   */
+  temporal: 'reachable';
+  /**
+   * Temporal namespace.
+   */
+  namespace: string;
+  /**
+   * Version id of the policy pack in force.
+   */
+  pack: string;
+}
+/**
+ * Where the post went.
+ */
+export interface AddPostResult {
+  /**
+   * The interaction (one per channel thread): <channel>:<threadId>.
+   */
+  interactionId: string;
+  /**
+   * The post id.
+   */
+  postId: string;
+  /**
+   * True when this post had been captured before (nothing new happens).
+   */
+  duplicate: boolean;
+}
+/**
+ * Sentiment of a post's text.
+ */
+export interface Sentiment {
+  /**
+   * From -1 (negative) to 1 (positive).
+   */
+  score: number;
+  /**
+   * Sentiment label.
+   */
+  label: 'negative' | 'neutral' | 'positive';
+}
+/**
+ * How the post was triaged.
+ */
+export interface Triage {
+  /**
+   * ISO 639-1 code; und when undetermined.
+   */
+  language: string;
+  /**
+   * Whether the post is addressed to one of our accounts.
+   */
+  addressedToUs: boolean;
+  /**
+   * Why it counts as addressed to us.
+   */
+  addressedReason: 'direct' | 'reply-to-us' | 'mention' | null;
+  /**
+   * Whether the post is about us at all.
+   */
+  relevant: boolean;
+  /**
+   * What the customer wants.
+   */
+  intent: 'question' | 'complaint' | 'praise' | 'idea' | 'security' | 'spam' | 'other';
+  sentiment: Sentiment;
+  /**
+   * How far the post may travel.
+   */
+  reach: 'low' | 'medium' | 'high';
+  /**
+   * Risk flags, like legal-threat or phishing.
+   */
+  risk: string[];
+  /**
+   * Why: the rules that decided, as field:detail.
+   */
+  signals?: string[];
+}
+/**
+ * A plan step, as run so far.
+ */
+export interface StepRecord {
+  /**
+   * Where the step is in the policy, like steps[1] or steps[2].onTimeout[0].
+   */
+  path: string;
+  /**
+   * Step kind, like reply or escalate.
+   */
+  kind: string;
+  /**
+   * Step status.
+   */
+  status: 'running' | 'done' | 'skipped' | 'cancelled';
+  /**
+   * When it started (ISO 8601).
+   */
+  startedAt: string;
+  /**
+   * When it finished (ISO 8601).
+   */
+  finishedAt?: string;
+  /**
+   * What came of it, in a word.
+   */
+  outcome?: string;
+}
+/**
+ * A response-time commitment and whether it was met.
+ */
+export interface CommitmentRecord {
+  /**
+   * Commitment id within the interaction.
+   */
+  id: string;
+  /**
+   * Which commitment of the policy.
+   */
+  name: 'firstResponse' | 'nextResponse' | 'periodicUpdate' | 'resolution';
+  /**
+   * The customer post whose clock this is.
+   */
+  postId: string;
+  /**
+   * When the clock started (ISO 8601).
+   */
+  startedAt: string;
+  /**
+   * When it is due (ISO 8601).
+   */
+  deadline: string;
+  /**
+   * Whether only the calendar's open hours count.
+   */
+  business: boolean;
+  /**
+   * Commitment status.
+   */
+  status: 'running' | 'met' | 'breached' | 'superseded';
+  /**
+   * Replies published before the clock started: a later one answers it.
+   */
+  replyIndex: number;
+  /**
+   * When it was met (ISO 8601).
+   */
+  metAt?: string;
+  /**
+   * Positive: met this many ms early; negative: met late.
+   */
+  marginMs?: number;
+}
+/**
+ * A reply published on the channel.
+ */
+export interface ReplyRecord {
+  /**
+   * The step that published it.
+   */
+  stepPath: string;
+  /**
+   * What kind of reply.
+   */
+  kind: 'interimReply' | 'reply' | 'followUp' | 'periodicUpdate' | 'approvedReply';
+  /**
+   * The customer post it answers.
+   */
+  postId: string;
+  /**
+   * Reply text.
+   */
+  text: string;
+  /**
+   * The channel's id of the reply.
+   */
+  messageId: string;
+  /**
+   * Channel it was published on.
+   */
+  channel: string;
+  /**
+   * Key that makes a retried publish publish once.
+   */
+  idempotencyKey: string;
+  /**
+   * When (ISO 8601).
+   */
+  publishedAt: string;
+}
+/**
+ * An escalation of the interaction, open or decided.
+ */
+export interface EscalationRecord {
+  /**
+   * The step that opened it.
+   */
+  stepPath: string;
+  /**
+   * The team that decides.
+   */
+  team: string;
+  /**
+   * Escalation level (1, then each onTimeout step).
+   */
+  level: number;
+  /**
+   * When it was opened (ISO 8601).
+   */
+  openedAt: string;
+  /**
+   * When it times out (ISO 8601).
+   */
+  deadline: string;
+  /**
+   * Escalation status.
+   */
+  status: 'pending' | 'approved' | 'rejected' | 'reassigned' | 'timed-out' | 'cancelled';
+  /**
+   * The customer post the decision is about.
+   */
+  postId: string;
+  /**
+   * The reply the policy drafted.
+   */
+  draftReply?: string;
+  /**
+   * Who decided.
+   */
+  decidedBy?: {
+    /**
+     * User name from the tokens file.
+     */
+    name: string;
+    /**
+     * Their role in the team, like agent or lead.
+     */
+    role: string;
+  };
+  /**
+   * Why, as the decider wrote it.
+   */
+  note?: string;
+}
+/**
+ * The state of an interaction, from its workflow.
+ */
+export interface InteractionState {
+  /**
+   * <channel>:<threadId>.
+   */
+  interactionId: string;
+  status: InteractionStatus;
+  /**
+   * How the post that selected the policy was triaged; null before triage.
+   */
+  triage: Triage | null;
+  /**
+   * The policy in force and its pack version; null before selection or when none matched.
+   */
+  policy: {
+    /**
+     * Policy id.
+     */
+    id: string;
+    /**
+     * Pack version id.
+     */
+    version: string;
+    /**
+     * Policy priority.
+     */
+    priority: number;
+  } | null;
+  /**
+   * Policies that matched, highest priority first.
+   *
+   * Items: A matching policy.
+   */
+  candidates: {
+    /**
+     * Policy id.
+     */
+    id: string;
+    /**
+     * Policy priority.
+     */
+    priority: number;
+  }[];
+  /**
+   * The plan steps run so far.
+   */
+  steps: StepRecord[];
+  /**
+   * Named deadline → ISO 8601 time.
+   */
+  deadlines: {
+    [k: string]: string;
+  };
+  /**
+   * Response-time commitments and whether they were met.
+   */
+  commitments: CommitmentRecord[];
+  /**
+   * Replies published.
+   */
+  replies: ReplyRecord[];
+  /**
+   * Escalations, open and decided.
+   */
+  escalations: EscalationRecord[];
+  /**
+   * The customer posts of the thread (the latest 100).
+   */
+  posts: Post[];
+  /**
+   * Totals across runs, when earlier posts or replies are no longer listed.
+   */
+  counts?: {
+    /**
+     * Customer posts in all.
+     */
+    posts: number;
+    /**
+     * Replies in all.
+     */
+    replies: number;
+  };
+  /**
+   * Why the interaction was ignored.
+   */
+  ignoredReason?: string;
+  /**
+   * The Temporal workflow.
+   */
+  workflow: {
+    /**
+     * Workflow id.
+     */
+    id: string;
+    /**
+     * Run id.
+     */
+    runId: string;
+    /**
+     * Workflow execution status, like RUNNING.
+     */
+    status: string;
+    /**
+     * When the run started.
+     */
+    startTime: string;
+    /**
+     * When the run closed; null while it runs.
+     */
+    closeTime: string | null;
+  };
+  /**
+   * Related links.
+   */
+  links: {
+    /**
+     * The workflow in the Temporal UI, when its address is known.
+     */
+    temporalUi: string | null;
+    /**
+     * The audit timeline.
+     */
+    history: string;
+  };
+}
+/**
+ * One audit event; further properties carry its details.
+ */
+export interface TimelineEvent {
+  /**
+   * When (ISO 8601).
+   */
+  at: string;
+  /**
+   * What, like post.captured or escalation.decided.
+   */
+  type: string;
+  /**
+   * Who, when a person acted.
+   */
+  actor?: string;
+  /**
+   * Where it was read: Temporal's event history or the workflow's journal.
+   */
+  source?: 'temporal' | 'workflow';
+  /**
+   * The workflow run it happened in.
+   */
+  runId?: string;
+  [k: string]: unknown;
+}
+/**
+ * The audit timeline, oldest first.
+ */
+export interface History {
+  /**
+   * The interaction.
+   */
+  interactionId: string;
+  /**
+   * Events, oldest first.
+   */
+  events: TimelineEvent[];
+  /**
+   * Related links.
+   */
+  links?: {
+    /**
+     * The workflow in the Temporal UI, when its address is known.
+     */
+    temporalUi: string | null;
+  };
+}
+/**
+ * What the workflow keeps in its memo for lists and customer profiles.
+ */
+export interface InteractionSummary {
+  status: InteractionStatus;
+  /**
+   * The policy in force.
+   */
+  policy: {
+    /**
+     * Policy id.
+     */
+    id: string;
+    /**
+     * Pack version id.
+     */
+    version: string;
+  } | null;
+  /**
+   * Intent of the triaged post.
+   */
+  intent: 'question' | 'complaint' | 'praise' | 'idea' | 'security' | 'spam' | 'other' | null;
+  /**
+   * Sentiment of the triaged post.
+   */
+  sentiment: Sentiment | null;
+  /**
+   * Customer posts.
+   */
+  posts: number;
+  /**
+   * Replies published.
+   */
+  replies: number;
+  /**
+   * Commitments met and breached.
+   */
+  commitments: {
+    /**
+     * Met in time.
+     */
+    met: number;
+    /**
+     * Breached.
+     */
+    breached: number;
+  };
+  /**
+   * When the latest customer post came (ISO 8601).
+   */
+  lastPostAt: string | null;
+}
+/**
+ * An interaction as Temporal visibility lists it.
+ */
+export interface InteractionListItem {
+  /**
+   * <channel>:<threadId>.
+   */
+  interactionId: string;
+  /**
+   * The latest run.
+   */
+  runId: string;
+  /**
+   * When the run started (ISO 8601).
+   */
+  startedAt: string | null;
+  /**
+   * When the run closed (ISO 8601); null while it runs.
+   */
+  closedAt: string | null;
+  /**
+   * Interaction status.
+   */
+  status: InteractionStatus | null;
+  /**
+   * Policy id.
+   */
+  policy: string | null;
+  /**
+   * <channel>:<author>.
+   */
+  customer: string | null;
+  /**
+   * A commitment was breached.
+   */
+  breached: boolean;
+  /**
+   * The memo, when the workflow has written one.
+   */
+  summary: InteractionSummary | null;
+  /**
+   * Related links.
+   */
+  links: {
+    /**
+     * The interaction's state.
+     */
+    interaction: string;
+    /**
+     * The workflow in the Temporal UI, when its address is known.
+     */
+    temporalUi: string | null;
+  };
+}
+/**
+ * Interactions from Temporal visibility, newest first.
+ */
+export interface InteractionList {
+  /**
+   * One page.
+   */
+  interactions: InteractionListItem[];
+  /**
+   * Pass as pageToken for the next page; null on the last.
+   */
+  nextPageToken: string | null;
+}
+/**
+ * A customer across all their interactions (from Temporal visibility).
+ */
+export interface CustomerProfile {
+  /**
+   * Who.
+   */
+  customer: {
+    /**
+     * Channel.
+     */
+    channel: string;
+    /**
+     * Author id (or handle).
+     */
+    authorId: string;
+  };
+  /**
+   * How many interactions.
+   */
+  interactions: number;
+  /**
+   * Interactions per policy id; (none) when no policy was selected.
+   */
+  perPolicy: {
+    [k: string]: number;
+  };
+  /**
+   * Interactions per status (outcome); unknown when visibility has none.
+   */
+  perStatus: {
+    [k: string]: number;
+  };
+  /**
+   * Sentiment of the latest triaged post.
+   */
+  lastSentiment: Sentiment | null;
+  /**
+   * Commitments across interactions.
+   */
+  commitments: {
+    /**
+     * Met in time.
+     */
+    met: number;
+    /**
+     * Breached.
+     */
+    breached: number;
+  };
+  /**
+   * Up to 50 interactions, newest first.
+   */
+  recent: InteractionListItem[];
+}
+/**
+ * An escalation waiting for a decision.
+ */
+export interface Escalation {
+  /**
+   * The interaction.
+   */
+  interactionId: string;
+  /**
+   * The team that decides.
+   */
+  team: string;
+  /**
+   * Escalation level (1, then each onTimeout step).
+   */
+  level: number;
+  /**
+   * When it was opened.
+   */
+  openedAt: string;
+  /**
+   * When it times out.
+   */
+  deadline: string;
+  /**
+   * Milliseconds until the deadline (negative: overdue).
+   */
+  timeLeftMs: number;
+  /**
+   * The customer post.
+   */
+  post: {
+    /**
+     * Post id.
+     */
+    id: string;
+    /**
+     * Channel.
+     */
+    channel: string;
+    author: Author;
+    /**
+     * Text.
+     */
+    text: string;
+    /**
+     * When the customer posted it (ISO 8601).
+     */
+    createdAt: string;
+  };
+  /**
+   * How the post was triaged.
+   */
+  triage: Triage | null;
+  /**
+   * The policy in force.
+   */
+  policy: {
+    /**
+     * Policy id.
+     */
+    id: string;
+    /**
+     * Pack version id.
+     */
+    version: string;
+  } | null;
+  /**
+   * The reply the policy drafted; approve without a reply publishes it.
+   */
+  draftReply: string | null;
+  /**
+   * Related links.
+   */
+  links: {
+    /**
+     * The interaction's state.
+     */
+    interaction: string;
+    /**
+     * Where to POST the decision.
+     */
+    decision: string;
+    /**
+     * The workflow in the Temporal UI, when its address is known.
+     */
+    temporalUi: string | null;
+  };
+}
+/**
+ * What waits for a decision, earliest deadline first.
+ */
+export interface EscalationList {
+  /**
+   * Escalations (at most 1,000).
+   */
+  escalations: Escalation[];
+}
+/**
+ * The decision, as the interaction applied it.
+ */
+export interface DecisionResult {
+  /**
+   * The interaction.
+   */
+  interactionId: string;
+  /**
+   * The decision.
+   */
+  decision: 'approve' | 'reject' | 'reassign';
+  /**
+   * The team the escalation is with now.
+   */
+  team: string;
+  /**
+   * The published reply, when approving published one.
+   */
+  reply?: {
+    /**
+     * Channel message id.
+     */
+    messageId: string;
+    /**
+     * Reply text.
+     */
+    text: string;
+    /**
+     * When.
+     */
+    publishedAt: string;
+  };
+}
+/**
+ * The loaded pack.
+ */
+export interface Policies {
+  /**
+   * Pack version.
+   */
+  version: {
+    /**
+     * Git commit of the policy folder, when it is in a git checkout.
+     */
+    commit: string | null;
+    /**
+     * sha256 of the pack's content.
+     */
+    sha256: string;
+    /**
+     * Short, stable version id.
+     */
+    id: string;
+  };
+  /**
+   * Pack folder.
+   */
+  dir: string;
+  /**
+   * Policies, highest priority first.
+   *
+   * Items: A policy.
+   */
+  policies: {
+    /**
+     * Policy id.
+     */
+    id: string;
+    /**
+     * Priority.
+     */
+    priority: number;
+    /**
+     * What it is for.
+     */
+    description: string | null;
+    /**
+     * Its calendar id.
+     */
+    calendar: string | null;
+  }[];
+  /**
+   * Team ids.
+   */
+  teams: string[];
+  /**
+   * Calendar ids.
+   */
+  calendars: string[];
+  /**
+   * Template ids.
+   */
+  templates: string[];
+  /**
+   * The last failed reload, if the pack on disk is bad.
+   */
+  lastError: {
+    /**
+     * When (ISO 8601).
+     */
+    at: string;
+    /**
+     * What is wrong, each at its file, line and column.
+     *
+     * Items: One error.
+     */
+    errors: {
+      /**
+       * The pack file.
+       */
+      file: string;
+      /**
+       * Line (1-based).
+       */
+      line: number;
+      /**
+       * Column (1-based).
+       */
+      col: number;
+      /**
+       * What is wrong.
+       */
+      message: string;
+      /**
+       * file:line:col: message.
+       */
+      text: string;
+    }[];
+  } | null;
+}
+/**
+ * An OpenAPI 3.1 document.
+ */
+export interface OpenApiDocument {
+  /**
+   * OpenAPI version.
+   */
+  openapi: '3.1.0';
+  /**
+   * Title, version and description of the API.
+   */
+  info: {
+    [k: string]: unknown;
+  };
+  /**
+   * Dialect of the schemas.
+   */
+  jsonSchemaDialect?: string;
+  /**
+   * The operations, by path.
+   */
+  paths: {
+    [k: string]: unknown;
+  };
+  /**
+   * Schemas, responses, parameters and security schemes.
+   */
+  components: {
+    [k: string]: unknown;
+  };
+}
