@@ -20,6 +20,7 @@ import { assess } from '../../src/policy/engine/assess';
 import type { CompiledPolicy } from '../../src/policy/engine/select';
 import type { PolicyPack } from '../../src/policy/types';
 import { parseCsv } from '../../scripts/lib/csv';
+import { escapeRegex } from '../../src/util/escape-regex';
 
 export const TWCS_FILE = path.resolve(import.meta.dirname, '../../../shared/data/twcs-sample.csv');
 
@@ -182,10 +183,6 @@ const GENERATED: Candidate[] = [
     '@sprintcare got a text from "Sprint" asking for my PIN at sprint-verify-account.example, phishing?',
   ].map((text) => ({ text, author: { id: 'gen-security', handle: 'lee', name: 'Lee' }, source: 'generated' as const })),
 ];
-
-function escapeRegex(s: string): string {
-  return s.replace(/[\\^$.*+?()[\]{}|/]/gu, '\\$&');
-}
 
 /** A tiny seeded PRNG, so every run draws the same mix. */
 export function mulberry32(seed: number): () => number {

@@ -8,6 +8,7 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
 import { watchPath, type PathWatch } from '../runtime/watch-path';
+import { escapePointer } from '../policy/pack/json-pointer';
 import { describeAjvError, validateSchema } from '../policy/pack/schemas';
 import { parseYaml, positionOf, type PositionedMessage } from '../policy/pack/yaml-positions';
 import { HttpProblem, sendProblem } from './http/problem';
@@ -248,8 +249,4 @@ function duplicates(users: UserEntry[]): Array<{ pointer: string; message: strin
 
 function toStored(u: UserEntry): StoredUser {
   return { name: u.name, teams: { ...u.teams }, hash: Buffer.from(u.tokenSha256.toLowerCase(), 'hex') };
-}
-
-function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }

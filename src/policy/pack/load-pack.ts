@@ -12,6 +12,8 @@ import Mustache from 'mustache';
 import { closest, describeAjvError, instancePathLabel, validateSchema, type SchemaName } from './schemas';
 import { parseYaml, positionOf, type ParsedYaml, type PositionOptions } from './yaml-positions';
 import { packVersion } from './pack-version';
+import { escapePointer } from './json-pointer';
+import { isObject } from '../../util/is-object';
 import { DurationError, parseDuration, parsePercent } from '../engine/duration';
 import { CalendarError, normalizeCalendar } from '../engine/calendar';
 import { compileCondition, MatchError } from '../engine/match';
@@ -549,14 +551,6 @@ function checkCaseFiles(files: Map<string, SourceFile>, report: Report): void {
 }
 
 // ---------------------------------------------------------------------------
-
-function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Relative to the working directory when below it: short, and clickable in terminals and CI logs. */
 function displayName(full: string): string {
