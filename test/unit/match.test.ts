@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { buildFacts, compileCondition, explainCondition, MatchError, type Facts } from '../../src/policy/engine/match';
+import { buildFacts, compileCondition, MatchError, type Facts } from '../../src/policy/engine/match';
 import { checkRegex } from '../../src/policy/pack/regex-safety';
 import type { Condition } from '../../src/policy/types';
 import type { Triage } from '../../src/shared/triage';
@@ -361,21 +361,6 @@ describe('compile errors', () => {
     expect(error({ text: { contains: ['ok', '  '] } }).path).toEqual(['text', 'contains', 1]);
     expect(error({ 'author..x': 1 }).detail).toMatch(/field path/);
     expect(error({ intent: [{ a: 1 }] }).path).toEqual(['intent', 0]);
-  });
-});
-
-describe('explainCondition', () => {
-  it('says which top-level terms held and what the facts were', () => {
-    const result = explainCondition(
-      { intent: 'complaint', reach: 'low', not: { risk: 'phishing' }, 'author.followers': { atLeast: 1 } },
-      facts,
-    );
-    expect(result).toEqual([
-      { key: 'intent', held: true, actual: 'complaint' },
-      { key: 'reach', held: false, actual: 'high' },
-      { key: 'not', held: false },
-      { key: 'author.followers', held: true, actual: 12_000 },
-    ]);
   });
 });
 

@@ -324,25 +324,6 @@ function matchesTest(source: unknown, path: ConditionPath): ValueTest {
 }
 
 // ---------------------------------------------------------------------------
-// Explain (for `hearken policy explain`; not on the hot path)
-
-export interface ExplainedTerm {
-  /** A field path, or `any` / `all` / `not`. */
-  key: string;
-  held: boolean;
-  /** The fact the field resolved to (absent for any / all / not). */
-  actual?: unknown;
-}
-
-/** Evaluates each top-level term of `cond` on its own, to show which held. */
-export function explainCondition(cond: Condition, facts: Facts): ExplainedTerm[] {
-  return Object.entries(cond).map(([key, value]) => {
-    const held = compileTerm(key, value, [key]).test(facts);
-    return LOGIC_KEYS.has(key) ? { key, held } : { key, held, actual: compilePath(key, [key])(facts) };
-  });
-}
-
-// ---------------------------------------------------------------------------
 
 function isScalar(value: unknown): value is Scalar {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';

@@ -56,12 +56,6 @@ export function validatorFor(name: SchemaName): ValidateFunction {
   return validate;
 }
 
-/** Validates `data`; raw ajv errors (pass them through collapseAjvErrors before describing them). */
-export function validateWith(name: SchemaName, data: unknown): { ok: true } | { ok: false; errors: ErrorObject[] } {
-  const validate = validatorFor(name);
-  return validate(data) ? { ok: true } : { ok: false, errors: validate.errors ?? [] };
-}
-
 /** Validates `data`; the errors come back collapsed (one per problem), ready for describeAjvError. */
 export function validateSchema(name: SchemaName, data: unknown): ErrorObject[] {
   const validate = validatorFor(name);
