@@ -4,10 +4,11 @@
 // time, so neither the match nor its position leaks through timing. Tokens
 // themselves never reach a log line or an error message.
 import crypto from 'node:crypto';
-import { watch as watchDir, type FSWatcher } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
+import { watchPath, type PathWatch } from '../runtime/watch-path';
+import { escapePointer } from '../policy/pack/json-pointer';
 import { describeAjvError, validateSchema } from '../policy/pack/schemas';
 import { parseYaml, positionOf, type PositionedMessage } from '../policy/pack/yaml-positions';
 import { HttpProblem, sendProblem } from './http/problem';
@@ -34,7 +35,6 @@ interface StoredUser extends User {
 export const ALL_TEAMS = '*';
 export const TOKENS_FILE_NAME = 'tokens.yaml';
 const MAX_FILE_BYTES = 1024 * 1024;
-const DEBOUNCE_MS = 200;
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 
 export function hashToken(token: string): string {
@@ -59,10 +59,7 @@ export type TokensReloadEvent = { ok: true; users: number } | { ok: false; error
 
 export class TokenStore {
   private users: StoredUser[];
-  private failure: Error | null = null;
-  private watcher: FSWatcher | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private onSighup: (() => void) | null = null;
+  private watching: PathWatch | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -87,11 +84,6 @@ export class TokenStore {
     return new TokenStore(null, users.map(toStored));
   }
 
-  /** How many users are loaded (no names: callers log this). */
-  get size(): number {
-    return this.users.length;
-  }
-
   /** The user whose token is in `Authorization: Bearer <token>`, or null. */
   authenticate(authorization: string | undefined): User | null {
     if (typeof authorization !== 'string') return null;
@@ -107,61 +99,35 @@ export class TokenStore {
     return found ? { name: found.name, teams: { ...found.teams } } : null;
   }
 
-  /** The last failed reload since the last good one, or null. */
-  lastError(): Error | null {
-    return this.failure;
-  }
-
   /** Reads the file again; a bad file rejects with TokensFileError and the previous users stay. */
   reload(): Promise<void> {
     const file = this.file;
     if (file === null) return Promise.resolve();
     const run = this.queue.then(async () => {
-      try {
-        this.users = await readUsers(file);
-        this.failure = null;
-      } catch (err) {
-        this.failure = err as Error;
-        throw err;
-      }
+      this.users = await readUsers(file);
     });
     this.queue = run.catch(() => undefined);
     return run;
   }
 
   /**
-   * Reloads when the file changes (its folder is watched: editors replace
-   * files by renaming) and on SIGHUP. `onReload` hears about each attempt.
+   * Reloads when the file changes, is replaced (editors save by renaming) or
+   * its folder is recreated, and on SIGHUP. `onReload` hears about each attempt.
    */
   watch(onReload?: (event: TokensReloadEvent) => void): void {
-    if (this.watcher || this.file === null) return;
-    const file = this.file;
+    if (this.watching || this.file === null) return;
     const trigger = (): void => {
       this.reload().then(
         () => onReload?.({ ok: true, users: this.users.length }),
         (err: unknown) => onReload?.({ ok: false, error: err as Error }),
       );
     };
-    this.watcher = watchDir(path.dirname(file), (_event, name) => {
-      if (name !== null && name !== path.basename(file)) return;
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        trigger();
-      }, DEBOUNCE_MS);
-    });
-    this.watcher.on('error', () => undefined);
-    this.onSighup = trigger;
-    process.on('SIGHUP', this.onSighup);
+    this.watching = watchPath(this.file, trigger, { signal: 'SIGHUP' });
   }
 
   close(): void {
-    this.watcher?.close();
-    this.watcher = null;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.onSighup) process.off('SIGHUP', this.onSighup);
-    this.onSighup = null;
+    this.watching?.close();
+    this.watching = null;
   }
 }
 
@@ -283,8 +249,4 @@ function duplicates(users: UserEntry[]): Array<{ pointer: string; message: strin
 
 function toStored(u: UserEntry): StoredUser {
   return { name: u.name, teams: { ...u.teams }, hash: Buffer.from(u.tokenSha256.toLowerCase(), 'hex') };
-}
-
-function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
