@@ -77,8 +77,35 @@ export interface TeamSpec {
 }
 
 export interface AccountSpec {
+  /** Names a connected account (listener workflow, webhook route); default: the channel. */
+  id?: string;
   channel: string;
   handle: string;
+  /** The longest reply, in the channel's unit; default: the channel's (src/channels/text-limit.ts). */
+  textLimit?: number;
+  bluesky?: BlueskyConnectSpec;
+  mastodon?: MastodonConnectSpec;
+  webhook?: WebhookConnectSpec;
+}
+
+/** Credentials are `${ENV}` references, kept as written: the worker reads the variable when it connects. */
+export interface BlueskyConnectSpec {
+  service: string;
+  identifier?: string;
+  password: string;
+  capture?: 'notifications' | 'firehose';
+  firehose?: string;
+}
+
+export interface MastodonConnectSpec {
+  instance: string;
+  token: string;
+}
+
+export interface WebhookConnectSpec {
+  secret: string;
+  replyUrl?: string;
+  replySecret?: string;
 }
 
 /** A fully validated, loaded pack. */
