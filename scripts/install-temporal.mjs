@@ -371,7 +371,8 @@ function installMastodonMock(previous) {
   fs.mkdirSync(BIN, { recursive: true });
   fs.writeFileSync(
     dest,
-    `#!/bin/sh\n# mastodon-mock from ${rel(target)} (written by scripts/install-temporal.mjs)\nPYTHONPATH="${target}\${PYTHONPATH:+:$PYTHONPATH}" exec "${pythonPath}" -m mastodon_mock "$@"\n`,
+    // Relative to the launcher, so the checkout may move.
+    `#!/bin/sh\n# mastodon-mock from ${rel(target)} (written by scripts/install-temporal.mjs)\nhere=$(cd "$(dirname "$0")" && pwd)\nPYTHONPATH="$here/${path.relative(BIN, target)}\${PYTHONPATH:+:$PYTHONPATH}" exec "${pythonPath}" -m mastodon_mock "$@"\n`,
   );
   fs.chmodSync(dest, 0o755);
   log(`mastodon-mock: ${rel(dest)} -> ${rel(target)} (source: pypi:${MASTODON_MOCK_PYPI}, ${Math.round((Date.now() - started) / 1000)} s)`);
