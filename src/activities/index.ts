@@ -4,6 +4,7 @@
 // world), never a fake Temporal.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ChannelAdapter } from '../channels/channel';
+import { describeLimit, excess, measure } from '../channels/text-limit';
 import type { Notifier } from '../channels/notifier';
 import type { Post } from '../shared/post';
 import { addDuration } from '../policy/engine/calendar';
@@ -18,6 +19,7 @@ import { ErrorType } from '../shared/errors';
 import { workflowUiLink } from '../client/ui-links';
 import type { Config } from '../runtime/config';
 import { classifierFromSettings, refineTriage } from '../triage/classifier';
+import { listenActivities, type ListenDeps } from './listen';
 
 export interface PackSource {
   current(): PolicyPack;
@@ -32,6 +34,8 @@ export interface ActivityDeps {
   uiBaseUrl?: string;
   /** Triage settings from the config module; absent: the rules alone, with their default reach thresholds. */
   triage?: TriageConfig;
+  /** Connected accounts' listeners (src/activities/listen.ts); absent: this worker cannot listen. */
+  listening?: ListenDeps;
 }
 
 /** $HEARKEN_REACH_THRESHOLDS and the classifier hook's $HEARKEN_CLASSIFIER_URL, _TOKEN, _TIMEOUT_MS. */
@@ -76,6 +80,7 @@ export function createActivities(deps: ActivityDeps) {
   const settings = deps.triage;
   const classifier = settings ? classifierFromSettings(settings) : null;
   return {
+    ...listenActivities(deps.listening),
     /**
      * Triage the post (the rules, refined by the classifier when one is
      * configured) and choose the plan, with the pack loaded right now.
@@ -97,16 +102,21 @@ export function createActivities(deps: ActivityDeps) {
       if (!text) {
         throw ApplicationFailure.create({ type: ErrorType.EmptyReply, message: 'the reply text is empty', nonRetryable: true });
       }
-      const { reply, duplicate } = await deps.channel.publish({
+      await refuseTooLong(deps.channel, input.post.channel, text);
+      const info = Context.current().info;
+      const { reply, duplicate, via } = await deps.channel.publish({
         interactionId: input.interactionId,
         postId: input.post.id,
         channel: input.post.channel,
         inReplyTo: input.post.id,
         text,
         idempotencyKey: input.idempotencyKey,
+        // Recorded in the history when the activity was scheduled: the same on every retry.
+        firstAttemptAt: info.scheduledTimestampMs,
+        attempt: info.attempt,
       });
       metrics.repliesPublished.inc({ channel: input.post.channel, duplicate: String(duplicate) });
-      return { messageId: reply.messageId, publishedAt: reply.publishedAt, text: reply.text, channel: deps.channel.name, duplicate };
+      return { messageId: reply.messageId, publishedAt: reply.publishedAt, text: reply.text, channel: via ?? deps.channel.name, duplicate };
     },
 
     async notifyTeam(input: NotifyInput): Promise<{ via: string; sentAt: string }> {
@@ -131,6 +141,20 @@ export function createActivities(deps: ActivityDeps) {
       return addDuration(input.duration, new Date(input.from), input.calendar).toISOString();
     },
   };
+}
+
+/** A reply over its channel's limit is refused, never cut: retrying cannot help, a human must shorten it. */
+async function refuseTooLong(channel: ChannelAdapter, name: string, text: string): Promise<void> {
+  const limit = await channel.textLimit?.(name);
+  if (!limit) return;
+  const over = excess(text, limit);
+  if (over === 0) return;
+  throw ApplicationFailure.create({
+    type: ErrorType.ReplyTooLong,
+    message: `the reply is ${measure(text, limit.unit)} ${limit.unit} long; ${name} allows ${describeLimit(limit)} (${over} too many)`,
+    nonRetryable: true,
+    details: [{ channel: name, length: measure(text, limit.unit), limit: limit.max, unit: limit.unit, text }],
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -7,6 +7,8 @@ export const ErrorType = {
   EscalationMoved: 'EscalationMoved',
   InvalidDecision: 'InvalidDecision',
   PackInvalid: 'PackInvalid',
+  /** A rendered reply longer than its channel allows: never cut, handed to a human instead. */
+  ReplyTooLong: 'ReplyTooLong',
 } as const;
 
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];

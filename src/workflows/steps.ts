@@ -4,6 +4,7 @@ import { sleep } from '@temporalio/workflow';
 import type { Step } from '../shared/plan';
 import type { StepRecord } from './definitions';
 import { runEscalation } from './escalation';
+import { publishOrHandOver } from './reply-too-long';
 import type { RunContext } from './run-context';
 
 export async function runSteps(ctx: RunContext, steps: Step[], path: string): Promise<void> {
@@ -31,13 +32,13 @@ async function execute(ctx: RunContext, step: Step, path: string): Promise<strin
       return `ignored: ${step.reason}`;
     case 'interimReply':
       ctx.setStatus('responding');
-      await ctx.publish(step.text, 'interimReply', path);
-      return 'published';
-    case 'reply':
+      return publishOrHandOver(ctx, step.text, 'interimReply', path);
+    case 'reply': {
       ctx.setStatus('responding');
-      await ctx.publish(step.text, 'reply', path);
-      ctx.resolved = true;
-      return 'published';
+      const outcome = await publishOrHandOver(ctx, step.text, 'reply', path);
+      if (outcome === 'published') ctx.resolved = true;
+      return outcome;
+    }
     case 'notify':
       await ctx.notify(step.team, 'notify', step.message ?? `New interaction for ${step.team}: ${ctx.interactionId}`, path);
       return 'notified';
@@ -58,7 +59,7 @@ async function runFollowUp(ctx: RunContext, step: Extract<Step, { kind: 'followU
   // "customerReplied": the customer wrote again in the thread after the first post.
   if (step.unless === 'customerReplied' && ctx.customerRepliedAt !== null) return 'skipped';
   if (step.unless === 'resolved' && ctx.resolved) return 'skipped';
-  if (step.text !== undefined) await ctx.publish(step.text, 'followUp', path);
+  if (step.text !== undefined) await publishOrHandOver(ctx, step.text, 'followUp', path);
   if (step.team !== undefined) await ctx.notify(step.team, 'follow-up', `Follow up on ${ctx.interactionId}`, `${path}/notify`);
   return 'followed-up';
 }

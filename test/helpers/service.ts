@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../src/runtime/config';
 import { createLogger } from '../../src/runtime/logger';
-import { startService, type RunningService } from '../../src/runtime/service';
+import { startService, type RunningService, type ServiceOptions } from '../../src/runtime/service';
 import { tempDir } from './temporal';
 
 export const POLICIES_DIR = path.resolve(import.meta.dirname, '../../policies');
@@ -25,6 +25,9 @@ export async function startTestService(opts: {
   tokensFile?: string;
   captureRatePerMinute?: number;
   maxHistoryEvents?: number;
+  /** Passed to startService: how connectors reach the platforms, and the listen round length. */
+  connectorDeps?: ServiceOptions['connectorDeps'];
+  listenRunMs?: number;
 }): Promise<TestService> {
   const config = loadConfig({
     TEMPORAL_ADDRESS: opts.temporalAddress,
@@ -44,6 +47,8 @@ export async function startTestService(opts: {
     worker: opts.worker ?? true,
     api: true,
     workflowBundle: opts.workflowBundle,
+    ...(opts.connectorDeps ? { connectorDeps: opts.connectorDeps } : {}),
+    ...(opts.listenRunMs !== undefined ? { listenRunMs: opts.listenRunMs } : {}),
   });
   return { ...service, config, url: service.apiUrl! };
 }
