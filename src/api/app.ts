@@ -8,6 +8,7 @@ import { captureRateLimit, securityHeaders } from './http/limits';
 import { routeTableRouter } from './http/mount';
 import { HttpProblem, problemMiddleware, sendProblem } from './http/problem';
 import { openApiDocument } from './openapi';
+import { channelHandlers } from './routes/channels';
 import { escalationHandlers } from './routes/escalations';
 import { healthHandlers } from './routes/health';
 import { interactionHandlers } from './routes/interactions';
@@ -24,12 +25,15 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders());
   // Before body parsing, so a flood of captures costs no JSON parsing.
   app.use('/v1/posts', captureRateLimit(deps.captureRatePerMinute));
+  // Webhook signatures are over the exact bytes: that route reads the body raw (the JSON parser then skips it).
+  app.use('/v1/channels/webhook', express.raw({ limit: '64kb', type: () => true }));
   app.use(express.json({ limit: '64kb', type: ['application/json', 'application/*+json'] }));
   app.use(
     routeTableRouter(
       {
         ...healthHandlers(deps),
         ...postHandlers(deps),
+        ...channelHandlers(deps),
         ...listHandlers(deps),
         ...interactionHandlers(deps),
         ...escalationHandlers(deps),

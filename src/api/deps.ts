@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { PackStore } from '../policy/pack/pack-store';
 import type { TokenStore } from './auth';
+import type { Connectors } from '../channels/connectors';
 
 export interface AppDeps {
   client: Client;
@@ -16,6 +17,8 @@ export interface AppDeps {
   maxHistoryEvents: number;
   /** Posts per minute per client IP on POST /v1/posts. */
   captureRatePerMinute: number;
+  /** Connected accounts (webhook sources, listener status). */
+  connectors: Connectors;
   /** Temporal UI base URL for deep links, when known. */
   uiBaseUrl?: string;
 }

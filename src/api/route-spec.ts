@@ -30,6 +30,11 @@ export const PROBLEMS = {
     description: 'No or an unknown bearer token.',
     headers: { 'WWW-Authenticate': { description: 'Bearer realm="hearken".', schema: { type: 'string' } } },
   },
+  BadSignature: {
+    status: 401,
+    description:
+      'The webhook signature did not verify: a header missing, no signature made with a secret of the source, or a timestamp more than 5 minutes off.',
+  },
   Forbidden: { status: 403, description: "Another team's escalation, or reassigning without the lead role." },
   NotFound: { status: 404, description: 'No such interaction.' },
   Conflict: { status: 409, description: 'Nothing is pending, or it was decided (or moved) meanwhile.' },

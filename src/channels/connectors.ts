@@ -16,16 +16,21 @@ import { BlueskySession } from './bluesky/session';
 import { publishToBluesky } from './bluesky/publish';
 import { firehoseListener } from './bluesky/firehose';
 import { notificationsListener } from './bluesky/notifications';
+import { publishToWebhook } from './webhook/publish';
+import { secretsOf, verifyDelivery } from './webhook/signature';
 
 export interface Connector {
   readonly id: string;
   readonly channel: string;
   readonly kind: 'bluesky' | 'mastodon' | 'webhook';
   readonly account: AccountSpec;
-  publish(reply: OutgoingReply): Promise<PublishResult>;
-  textLimit(): Promise<TextLimit>;
+  /** Null when the account's replies go to the fallback (a webhook account without replyUrl). */
+  publish: ((reply: OutgoingReply) => Promise<PublishResult>) | null;
+  textLimit(): Promise<TextLimit | null>;
   /** Null for accounts that are pushed to (webhooks). */
   listener(): ChannelListener | null;
+  /** Webhook accounts: whether an inbound delivery's signature verifies (null) or why not. */
+  verify?(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): string | null;
   /** Warnings about the account found when connecting (a Mastodon notification policy that filters mentions). */
   warnings(): Promise<string[]>;
 }
@@ -70,6 +75,26 @@ export const CONNECTOR_KINDS: Partial<Record<Connector['kind'], ConnectorFactory
       warnings: async () => [],
     };
   },
+  webhook: (account, secrets, deps) => {
+    const id = accountId(account);
+    const replyUrl = secrets.replyUrl;
+    const signWith = secretsOf(secrets.replySecret ?? secrets.secret ?? '')[0];
+    return {
+      id,
+      channel: account.channel,
+      kind: 'webhook',
+      account,
+      publish:
+        replyUrl && signWith
+          ? (reply) =>
+              publishToWebhook({ accountId: id, url: replyUrl, secret: signWith, ...(deps.fetch ? { fetch: deps.fetch } : {}) }, reply)
+          : null,
+      textLimit: async () => textLimitOf(account.channel, account),
+      listener: () => null,
+      verify: (raw, headers) => verifyDelivery(secretsOf(secrets.secret ?? ''), raw, headers),
+      warnings: async () => [],
+    };
+  },
 };
 
 export class Connectors {
@@ -83,6 +108,11 @@ export class Connectors {
   /** The connected accounts of the current pack. */
   accounts(): AccountSpec[] {
     return this.packs.current().accounts.filter(isConnected);
+  }
+
+  /** The connected account `id` as written in the pack (no credentials read). */
+  account(id: string): AccountSpec | undefined {
+    return this.accounts().find((a) => accountId(a) === id);
   }
 
   /** The connector of account `id`; undefined when no such account is connected. Throws when its credentials are missing. */
@@ -149,7 +179,7 @@ export class ChannelRouter implements ChannelAdapter {
 
   async publish(reply: OutgoingReply): Promise<PublishResult> {
     const connector = this.connectors.forChannel(reply.channel);
-    if (!connector) return { ...(await this.fallback.publish(reply)), via: this.fallback.name };
+    if (!connector?.publish) return { ...(await this.fallback.publish(reply)), via: this.fallback.name };
     return { ...(await connector.publish(reply)), via: `${connector.kind}:${connector.id}` };
   }
 

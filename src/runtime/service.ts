@@ -177,6 +177,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         packs,
         tokens,
         captureRatePerMinute: config.captureRatePerMinute,
+        connectors: new Connectors(packs, opts.connectorDeps),
         logger,
         namespace: config.namespace,
         taskQueue: config.taskQueue,
