@@ -17,6 +17,9 @@ import { publishToBluesky } from './bluesky/publish';
 import { firehoseListener } from './bluesky/firehose';
 import { notificationsListener } from './bluesky/notifications';
 import { publishToWebhook } from './webhook/publish';
+import { MastodonSession } from './mastodon/client';
+import { publishToMastodon } from './mastodon/publish';
+import { mastodonListener } from './mastodon/listener';
 import { secretsOf, verifyDelivery } from './webhook/signature';
 
 export interface Connector {
@@ -46,7 +49,7 @@ export type ConnectorFactory = (account: AccountSpec, secrets: Record<string, st
 
 const SECRET_REF = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/u;
 
-/** Connector constructors by kind; mastodon and webhook register themselves in their modules' index. */
+/** Connector constructors by kind. */
 export const CONNECTOR_KINDS: Partial<Record<Connector['kind'], ConnectorFactory>> = {
   bluesky: (account, secrets, deps) => {
     const spec = account.bluesky!;
@@ -73,6 +76,25 @@ export const CONNECTOR_KINDS: Partial<Record<Connector['kind'], ConnectorFactory
       textLimit: async () => limit,
       listener: () => (capture === 'firehose' ? firehoseListener(session) : notificationsListener(session)),
       warnings: async () => [],
+    };
+  },
+  mastodon: (account, secrets) => {
+    const session = new MastodonSession({
+      id: accountId(account),
+      handle: account.handle,
+      instance: account.mastodon!.instance,
+      token: secrets.token!,
+      ...(account.textLimit !== undefined ? { textLimit: account.textLimit } : {}),
+    });
+    return {
+      id: accountId(account),
+      channel: account.channel,
+      kind: 'mastodon',
+      account,
+      publish: (reply) => publishToMastodon(session, reply),
+      textLimit: () => session.textLimit(),
+      listener: () => mastodonListener(session),
+      warnings: () => session.notificationPolicyWarnings(),
     };
   },
   webhook: (account, secrets, deps) => {
