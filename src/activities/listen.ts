@@ -51,6 +51,11 @@ export function listenActivities(deps: ListenDeps | undefined) {
       const listener = connector?.listener();
       if (!connector || !listener) return { ...progress, disconnected: true };
 
+      const warnings = await connector.warnings().catch(() => []);
+      if (warnings.length > 0) {
+        progress.warnings = warnings;
+        for (const w of warnings) ctx.log.warn(w, { account: input.accountId });
+      }
       const stop = new AbortController();
       const onCancel = () => stop.abort();
       ctx.cancellationSignal.addEventListener('abort', onCancel, { once: true });

@@ -40,6 +40,15 @@ export const ROUTES = {
     },
     problems: ['BadRequest', 'PayloadTooLarge', 'UnsupportedMediaType', 'TooManyRequests'],
   },
+  listChannels: {
+    method: 'get',
+    path: '/v1/channels',
+    summary:
+      'The connected accounts and their listeners: status, cursor, last post seen, lag, last error, counts, and warnings (a Mastodon notification policy that filters mentions).',
+    auth: 'bearer',
+    responses: { 200: { description: 'The connected accounts.', json: 'ChannelList' } },
+    problems: ['Unauthorized'],
+  },
   channelWebhook: {
     method: 'post',
     path: '/v1/channels/webhook/{source}',

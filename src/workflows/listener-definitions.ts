@@ -44,6 +44,8 @@ export interface ListenProgress {
   lastPost?: LastPost;
   /** The platform asked us to wait: why and until when. */
   waiting?: { reason: string; until: string };
+  /** What may keep posts from Hearken, found when connecting (a Mastodon notification policy that filters mentions). */
+  warnings?: string[];
   /** The account is no longer connected in the pack: the listener stops. */
   disconnected?: boolean;
 }

@@ -15,6 +15,7 @@ import { mastodonMockAvailable, startMastodonMock, type MastodonMock, type MockU
 import { eventually, getJson, postJson, startTestService, type TestService } from '../helpers/service';
 import { startTestServer, temporalAvailable, tempDir } from '../helpers/temporal';
 import { bearer, writeTokensFile, type TestUser } from '../helpers/tokens';
+import { MastodonSession } from '../../src/channels/mastodon/client';
 
 const run = temporalAvailable() && mastodonMockAvailable() ? describe : describe.skip;
 const DECISIONS = path.resolve(import.meta.dirname, '../fixtures/packs/decisions');
@@ -192,5 +193,41 @@ steps:
       id: brandUser.id,
     });
     expect(state.posts.some((p: { id: string }) => p.id === ack!.id)).toBe(false);
+  });
+
+  it('GET /v1/channels shows the listener: listening, its cursor, the last post, its lag and counts', async () => {
+    expect((await getJson(`${svc.url}/v1/channels`)).status).toBe(401);
+    // Heartbeats are throttled: the round in progress shows up within a few seconds.
+    const ch = await eventually(async () => {
+      const res = await getJson(`${svc.url}/v1/channels`, bearer(carla));
+      expect(res.status).toBe(200);
+      const c = res.body.channels[0];
+      return c?.listener?.totals?.brandReplies >= 1 ? c : null;
+    }, 20_000);
+    expect(ch).toMatchObject({
+      id: 'mastodon',
+      channel: 'mastodon',
+      handle: 'brand@mock.test',
+      kind: 'mastodon',
+      textLimit: { max: 500, unit: 'characters' },
+      warnings: [],
+      listener: { workflowId: 'listener:mastodon', status: 'listening', lastError: null },
+    });
+    expect(ch.listener.cursor).toMatch(/^\d+:\d+$/);
+    expect(ch.listener.totals.captured).toBeGreaterThanOrEqual(5);
+    expect(ch.listener.totals.brandReplies).toBeGreaterThanOrEqual(1);
+    expect(ch.listener.lagMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('warns when the account’s notification policy (Mastodon 4.3+) filters mentions', async () => {
+    const session = new MastodonSession({ id: 'm', handle: 'brand@mock.test', instance: mock.url, token: brandUser.token });
+    expect(await session.notificationPolicyWarnings()).toEqual([]);
+    await fetch(`${mock.url}/api/v2/notifications/policy`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${brandUser.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ for_not_following: 'filter' }),
+    });
+    const [warning] = await session.notificationPolicyWarnings();
+    expect(warning).toMatch(/brand@mock\.test: its notification policy filters or drops mentions \(for_not_following: filter\)/);
   });
 });

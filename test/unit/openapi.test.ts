@@ -136,6 +136,7 @@ describe('the OpenAPI document', () => {
         'GET /healthz',
         'POST /v1/posts',
         'POST /v1/channels/webhook/{source}',
+        'GET /v1/channels',
         'GET /v1/interactions',
         'GET /v1/interactions/{id}',
         'GET /v1/customers/{channel}/{authorId}',

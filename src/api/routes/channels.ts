@@ -1,4 +1,5 @@
-// Channels: POST /v1/channels/webhook/{source} captures a post delivered by a
+// Channels: GET /v1/channels lists the connected accounts and their
+// listeners (channels-status.ts); POST /v1/channels/webhook/{source} captures a post delivered by a
 // signed webhook (the body is read raw, app.ts, because the signature is over
 // the exact bytes), then goes the way of POST /v1/posts.
 import type { Post } from '../../shared/post';
@@ -9,9 +10,13 @@ import { HttpProblem } from '../http/problem';
 import type { RouteHandlers } from '../http/mount';
 import { validateBody } from '../http/validate';
 import { isObject } from '../../util/is-object';
+import { channelStatus } from './channels-status';
 
-export function channelHandlers(deps: AppDeps): Pick<RouteHandlers, 'channelWebhook'> {
+export function channelHandlers(deps: AppDeps): Pick<RouteHandlers, 'channelWebhook' | 'listChannels'> {
   return {
+    listChannels: async (_req, res) => {
+      res.json(await channelStatus(deps.client, deps.connectors));
+    },
     channelWebhook: async (req, res) => {
       const source = req.params.source;
       const account = deps.connectors.account(source);

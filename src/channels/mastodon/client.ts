@@ -56,7 +56,8 @@ export class MastodonSession {
     }).catch(() => null);
     if (!res?.ok) return [];
     const policy = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    const filtered = ['for_not_following', 'for_not_followers', 'for_new_accounts', 'for_private_mentions', 'for_limited_accounts'].filter(
+    // for_limited_accounts (moderated accounts) is left out: filtering those is the instance's moderation.
+    const filtered = ['for_not_following', 'for_not_followers', 'for_new_accounts', 'for_private_mentions'].filter(
       (k) => typeof policy[k] === 'string' && policy[k] !== 'accept',
     );
     return filtered.length === 0
