@@ -20,6 +20,7 @@ import { workflowUiLink } from '../client/ui-links';
 import type { Config } from '../runtime/config';
 import { classifierFromSettings, refineTriage } from '../triage/classifier';
 import { listenActivities, type ListenDeps } from './listen';
+import { replyWindowFor } from '../channels/reply-window';
 
 export interface PackSource {
   current(): PolicyPack;
@@ -93,6 +94,8 @@ export function createActivities(deps: ActivityDeps) {
       const rules = triageFor(pack, input.post, { reachThresholds: settings?.reachThresholds });
       const triage = await refineTriage(input.post, rules, classifier);
       const result = planFor(pack, compiled, input.post, triage);
+      const replyWindow = replyWindowFor(pack.accounts, input.post.channel);
+      if (replyWindow) result.plan.replyWindow = replyWindow;
       end({ policy: result.plan.policy.id });
       return result;
     },

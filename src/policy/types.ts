@@ -83,9 +83,17 @@ export interface AccountSpec {
   handle: string;
   /** The longest reply, in the channel's unit; default: the channel's (src/channels/text-limit.ts). */
   textLimit?: number;
+  /** A reply is accepted only within this long after the customer's message (Meta's 24 hours). */
+  replyWindow?: ReplyWindowSpec;
   bluesky?: BlueskyConnectSpec;
   mastodon?: MastodonConnectSpec;
   webhook?: WebhookConnectSpec;
+}
+
+export interface ReplyWindowSpec {
+  within: string;
+  escalateBefore?: string;
+  applies?: 'direct' | 'all';
 }
 
 /** Credentials are `${ENV}` references, kept as written: the worker reads the variable when it connects. */

@@ -66,6 +66,12 @@ export interface Plan {
   /** Deadlines fixed at capture (firstResponse, resolution), ISO 8601 UTC. */
   deadlines: Partial<Record<'firstResponse' | 'resolution', string>>;
   steps: Step[];
+  /**
+   * The channel's reply window (accounts.yaml `replyWindow`), when the post
+   * has one: a reply is accepted only within `ms` of the customer's latest
+   * message, and the team is told `escalateBeforeMs` before it closes.
+   */
+  replyWindow?: { ms: number; escalateBeforeMs: number; source: string; applies: 'direct' | 'all' };
   /** Language chosen for templates. */
   language: string;
   teams: Record<string, { calendar?: string; webhook?: string }>;

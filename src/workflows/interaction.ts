@@ -32,6 +32,7 @@ import {
   type InteractionResult,
 } from './definitions';
 import { assessPost, RunContext } from './run-context';
+import { startReplyWindow } from './reply-window';
 import { runSteps } from './steps';
 
 export async function interaction(input: InteractionInput): Promise<InteractionResult> {
@@ -141,6 +142,7 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
       ctx.customerRepliedAt = Date.now();
       ctx.record('post.customer-reply', { postId: post.id });
       startNextResponse(ctx, post, scope);
+      startReplyWindow(ctx, post, scope);
     }
   }
 
@@ -179,6 +181,7 @@ async function runPlan(ctx: RunContext, plan: Plan, post: Post): Promise<void> {
       'resolution',
     );
   }
+  startReplyWindow(ctx, post);
   await runSteps(ctx, plan.steps, 'steps');
   if (ctx.state.status !== 'ignored') {
     // Every step the policy asked for is done: the interaction is resolved.

@@ -56,7 +56,7 @@ export async function publishOrHandOver(
 }
 
 /** The team that owns an interaction: the first its steps name, else its onBreach's, else the pack's first. */
-function owningTeam(plan: Plan): string | null {
+export function owningTeam(plan: Plan): string | null {
   const named = (steps: Step[]): string | undefined => {
     for (const s of steps) {
       if (s.kind === 'escalate' || s.kind === 'notify') return s.team;

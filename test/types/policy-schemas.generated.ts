@@ -297,6 +297,23 @@ export interface HearkenAccounts {
        */
       replySecret?: string;
     };
+    /**
+     * The platform accepts a reply only within this long after the customer's message (Meta: 24 hours for messages). Each interaction runs it as its own timer beside the commitments and escalates before it closes.
+     */
+    replyWindow?: {
+      /**
+       * How long after the customer's latest message a reply is accepted, like 24h.
+       */
+      within: string;
+      /**
+       * How long before the window closes the team is told when no reply has gone out (default 1h).
+       */
+      escalateBefore?: string;
+      /**
+       * direct (default): only direct messages have the window; all: every post.
+       */
+      applies?: 'direct' | 'all';
+    };
   }[];
   /**
    * The brand itself.
