@@ -7,15 +7,19 @@ import type { AddressInfo } from 'node:net';
 
 export interface LossyProxy {
   url: string;
-  /** Drops the response of the next request `match` accepts, after the upstream answered it. */
-  dropNextResponse(match: (req: http.IncomingMessage) => boolean): Promise<void>;
+  /**
+   * Drops the response of the next request `match` accepts, after the
+   * upstream answered it; resolves once the upstream answered. With `holdUntil`,
+   * the client's connection stays open (no answer) until that promise settles.
+   */
+  dropNextResponse(match: (req: http.IncomingMessage) => boolean, holdUntil?: Promise<unknown>): Promise<void>;
   /** How many responses were dropped so far. */
   dropped(): number;
   close(): Promise<void>;
 }
 
 export async function startLossyProxy(target: string): Promise<LossyProxy> {
-  let drop: { match: (req: http.IncomingMessage) => boolean; done: () => void } | null = null;
+  let drop: { match: (req: http.IncomingMessage) => boolean; done: () => void; hold?: Promise<unknown> } | null = null;
   let dropped = 0;
   const server = http.createServer((req, res) => {
     const up = http.request(
@@ -44,7 +48,7 @@ export async function startLossyProxy(target: string): Promise<LossyProxy> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    dropNextResponse: (match) => new Promise<void>((done) => (drop = { match, done })),
+    dropNextResponse: (match, hold) => new Promise<void>((done) => (drop = { match, done, ...(hold ? { hold } : {}) })),
     dropped: () => dropped,
     close: () =>
       new Promise<void>((resolve) => {

@@ -10,6 +10,7 @@ import type { DevServer } from '../../src/runtime/temporal/dev-server';
 import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 import { listenerStateQuery, listenerWorkflowId } from '../../src/workflows/listener-definitions';
 import { mastodonMockAvailable, startMastodonMock, type MastodonMock } from '../helpers/mastodon';
+import { startLossyProxy, type LossyProxy } from '../helpers/lossy-proxy';
 import { spawnHearken, type Child } from '../helpers/processes';
 import { eventually, getJson, startTestService, type TestService } from '../helpers/service';
 import { startTestServer, temporalAvailable, tempDir } from '../helpers/temporal';
@@ -22,10 +23,16 @@ run('a listener whose worker is killed', () => {
   let server: DevServer | undefined;
   let api: TestService | undefined;
   let mock: MastodonMock | undefined;
+  let proxy: LossyProxy | undefined;
+  // Set by the first test, used by the second.
+  let env: Record<string, string> = {};
+  let posted: (text: string) => Promise<{ id: string }>;
+  let repliesTo: (id: string) => Promise<Array<{ id: string }>>;
 
   afterAll(async () => {
     await Promise.all(children.map((c) => c.kill('SIGKILL')));
     await api?.stop();
+    await proxy?.close();
     await mock?.close();
     await server?.stop();
   });
@@ -36,11 +43,12 @@ run('a listener whose worker is killed', () => {
     const aliceUser = await mock.user('alice');
     const brand = createRestAPIClient({ url: mock.url, accessToken: brandUser.token });
     const alice = createRestAPIClient({ url: mock.url, accessToken: aliceUser.token });
+    proxy = await startLossyProxy(mock.url);
     const pack = tempDir('crash-pack');
     fs.cpSync(DECISIONS, pack, { recursive: true });
     fs.writeFileSync(
       path.join(pack, 'accounts.yaml'),
-      `accounts:\n  - channel: mastodon\n    handle: brand@mock.test\n    mastodon: { instance: "${mock.url}", token: "\${HEARKEN_TEST_MASTO_TOKEN}" }\n`,
+      `accounts:\n  - channel: mastodon\n    handle: brand@mock.test\n    mastodon: { instance: "${proxy.url}", token: "\${HEARKEN_TEST_MASTO_TOKEN}" }\n`,
     );
     fs.writeFileSync(
       path.join(pack, 'addressed.policy.yaml'),
@@ -56,7 +64,7 @@ run('a listener whose worker is killed', () => {
       worker: false,
       taskQueue,
     });
-    const env = {
+    env = {
       TEMPORAL_ADDRESS: server.address,
       HEARKEN_DATA_DIR: dataDir,
       HEARKEN_POLICIES_DIR: pack,
@@ -64,8 +72,9 @@ run('a listener whose worker is killed', () => {
       PORT: '0',
       HEARKEN_TEST_MASTO_TOKEN: brandUser.token,
     };
-    const repliesTo = async (id: string) =>
+    repliesTo = async (id: string) =>
       (await brand.v1.accounts.$select(brandUser.id).statuses.list({ limit: 40 })).filter((s) => s.inReplyToId === id);
+    posted = (text) => alice.v1.statuses.create({ status: text, visibility: 'public' });
     const answered = (id: string) =>
       eventually(
         async () => {
@@ -107,4 +116,32 @@ run('a listener whose worker is killed', () => {
     const listener = await api.client.workflow.getHandle(listenerWorkflowId('mastodon')).query(listenerStateQuery);
     expect(listener.status).toBe('listening');
   }, 180_000);
+
+  it('a worker SIGKILLed while the platform creates its reply (the answer never reaches it): the next worker publishes nothing twice', async () => {
+    let killed!: () => void;
+    const whenKilled = new Promise<void>((r) => (killed = r));
+    const reached = proxy!.dropNextResponse((req) => req.method === 'POST' && (req.url ?? '').startsWith('/api/v1/statuses'), whenKilled);
+    const m = await posted('@brand one more question');
+    await reached; // the instance created the reply; its answer is held
+    expect(await repliesTo(m.id)).toHaveLength(1);
+    const running = children[children.length - 1]!;
+    await running.kill('SIGKILL');
+    killed();
+    const t0 = Date.now();
+    const next = spawnHearken('src/runtime/worker-main.ts', env);
+    children.push(next);
+    await next.waitFor('Hearken is running');
+    const state = await eventually(
+      async () => {
+        const s = (await getJson(`${api!.url}/v1/interactions/mastodon:${m.id}`)).body;
+        return s?.replies?.length === 1 ? s : null;
+      },
+      90_000,
+      'the reply recorded after the publish was retried',
+    );
+    console.log(`publish retried and recorded ${Date.now() - t0} ms after the new worker started`);
+    const replies = await repliesTo(m.id);
+    expect(replies).toHaveLength(1);
+    expect(state.replies[0].messageId).toBe(replies[0]!.id);
+  }, 150_000);
 });
