@@ -64,8 +64,11 @@ async function newerThan(session: BlueskySession, mark: { at: string; uri: strin
       ...(page ? { cursor: page } : {}),
     });
     let reachedMark = false;
+    const markAt = Date.parse(mark.at);
     for (const n of res.data.notifications) {
-      const older = n.indexedAt < mark.at || (n.indexedAt === mark.at && (n.uri === mark.uri || mark.uri === ''));
+      // Instants, not strings: "…02.500Z" sorts before "…02Z" as text.
+      const at = Date.parse(n.indexedAt);
+      const older = at < markAt || (at === markAt && (n.uri === mark.uri || mark.uri === ''));
       if (older) {
         reachedMark = true;
         break;
