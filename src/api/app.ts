@@ -25,6 +25,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders());
   // Before body parsing, so a flood of captures costs no JSON parsing.
   app.use('/v1/posts', captureRateLimit(deps.captureRatePerMinute));
+  app.use('/v1/channels/webhook', captureRateLimit(deps.captureRatePerMinute));
   // Webhook signatures are over the exact bytes: that route reads the body raw (the JSON parser then skips it).
   app.use('/v1/channels/webhook', express.raw({ limit: '64kb', type: () => true }));
   app.use(express.json({ limit: '64kb', type: ['application/json', 'application/*+json'] }));

@@ -67,7 +67,7 @@ export const ROUTES = {
       202: { description: 'Captured; the interaction runs.', json: 'AddPostResult' },
       200: { description: 'Delivered before: nothing new happens.', json: 'AddPostResult' },
     },
-    problems: ['BadRequest', 'BadSignature', 'NotFound', 'PayloadTooLarge', 'UnprocessableContent'],
+    problems: ['BadRequest', 'BadSignature', 'NotFound', 'PayloadTooLarge', 'UnprocessableContent', 'TooManyRequests', 'Unavailable'],
   },
   listInteractions: {
     method: 'get',

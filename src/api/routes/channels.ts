@@ -20,7 +20,14 @@ export function channelHandlers(deps: AppDeps): Pick<RouteHandlers, 'channelWebh
     channelWebhook: async (req, res) => {
       const source = req.params.source;
       const account = deps.connectors.account(source);
-      const connector = account?.webhook ? deps.connectors.forAccount(source) : undefined;
+      if (!account?.webhook) throw new HttpProblem(404, 'Not Found', `no webhook source "${source}" in accounts.yaml`);
+      let connector;
+      try {
+        connector = deps.connectors.forAccount(source);
+      } catch (err) {
+        // Its secret is not set on this host: the operator's to fix; the sender retries.
+        throw new HttpProblem(503, 'Source not connected', (err as Error).message);
+      }
       if (!connector?.verify) throw new HttpProblem(404, 'Not Found', `no webhook source "${source}" in accounts.yaml`);
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const why = connector.verify(raw, req.headers);
