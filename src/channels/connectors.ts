@@ -143,6 +143,14 @@ export class Connectors {
     return account ? this.build(account) : undefined;
   }
 
+  /** The longest reply `channel` takes: its connected account's (the instance's for Mastodon), else the account's or channel's default. */
+  async textLimitFor(channel: string): Promise<TextLimit | null> {
+    const connector = this.forChannel(channel);
+    if (connector) return connector.textLimit();
+    const account = this.packs.current().accounts.find((a) => a.channel === channel && a.textLimit !== undefined);
+    return textLimitOf(channel, account) ?? CHANNEL_TEXT_LIMITS[channel] ?? null;
+  }
+
   /** The connector that answers on `channel`: its first connected account. */
   forChannel(channel: string): Connector | undefined {
     const account = this.accounts().find((a) => a.channel === channel);
@@ -196,7 +204,6 @@ export class ChannelRouter implements ChannelAdapter {
   constructor(
     private readonly connectors: Connectors,
     private readonly fallback: ChannelAdapter,
-    private readonly packs: { current(): PolicyPack },
   ) {}
 
   async publish(reply: OutgoingReply): Promise<PublishResult> {
@@ -205,10 +212,7 @@ export class ChannelRouter implements ChannelAdapter {
     return { ...(await connector.publish(reply)), via: `${connector.kind}:${connector.id}` };
   }
 
-  async textLimit(channel: string): Promise<TextLimit | null> {
-    const connector = this.connectors.forChannel(channel);
-    if (connector) return connector.textLimit();
-    const account = this.packs.current().accounts.find((a) => a.channel === channel && a.textLimit !== undefined);
-    return textLimitOf(channel, account) ?? CHANNEL_TEXT_LIMITS[channel] ?? null;
+  textLimit(channel: string): Promise<TextLimit | null> {
+    return this.connectors.textLimitFor(channel);
   }
 }

@@ -119,7 +119,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         ...(config.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.maxCachedWorkflows } : {}),
         deps: {
           packs,
-          channel: new ChannelRouter(connectors, opts.channel ?? new OutboxChannel(config.dataDir), packs),
+          channel: new ChannelRouter(connectors, opts.channel ?? new OutboxChannel(config.dataDir)),
           notifier: new Notifier(config.dataDir),
           listening: {
             connectors,

@@ -180,6 +180,8 @@ steps:
     await new Promise((r) => setTimeout(r, 1000));
     expect(await repliesTo(mention.uri)).toHaveLength(1);
     expect(s.replies).toHaveLength(1);
+    // The firehose carried the reply while its publish was still being retried: an echo, not a post of the thread.
+    expect((await interaction(mention.id)).body.posts).toHaveLength(1);
   });
 
   it('a replay of the firehose from the start (a redelivery of every post) captures nothing twice and sends no second reply', async () => {

@@ -9,6 +9,9 @@ import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 import { jsonLines } from '../helpers/files';
 import { eventually, getJson, postJson, startTestService, type TestService } from '../helpers/service';
 import { startTestServer, temporalAvailable, tempDir } from '../helpers/temporal';
+import { bearer, writeTokensFile, type TestUser } from '../helpers/tokens';
+
+const carla: TestUser = { name: 'carla', token: 'tok-carla', teams: { 'customer-care': 'agent' } };
 
 const run = temporalAvailable() ? describe : describe.skip;
 const DECISIONS = path.resolve(import.meta.dirname, '../fixtures/packs/decisions');
@@ -31,7 +34,14 @@ run('replies over the channel limit', () => {
     en: "Hi {{author.name}}, we have fixed your bill."
 `,
     );
-    svc = await startTestService({ temporalAddress: server.address, workflowBundle: bundle, policiesDir: pack });
+    const data = tempDir('limits-data');
+    svc = await startTestService({
+      temporalAddress: server.address,
+      workflowBundle: bundle,
+      policiesDir: pack,
+      dataDir: data,
+      tokensFile: writeTokensFile(data, [carla]),
+    });
   });
 
   afterAll(async () => {
@@ -65,5 +75,16 @@ run('replies over the channel limit', () => {
     });
     expect(notes.find((x) => x.kind === 'reply-too-long')).toMatchObject({ team: 'customer-care' });
     expect(jsonLines(svc.config.dataDir, 'outbox.jsonl').filter((x) => x.interactionId === 'twitter:long-1')).toHaveLength(0);
+  });
+
+  it('an approval whose reply is over the limit is refused with 422 naming the field; a short one is published', async () => {
+    const decide = (reply: string) =>
+      postJson(`${svc.url}/v1/escalations/twitter:long-1/decision`, { decision: 'approve', reply }, bearer(carla));
+    const tooLong = await decide('x'.repeat(281));
+    expect(tooLong.status).toBe(422);
+    expect(tooLong.body.errors).toEqual([{ field: 'reply', message: 'is 281 characters long; twitter allows 280 characters' }]);
+    const ok = await decide('We fixed your bill.');
+    expect(ok.status).toBe(200);
+    expect(ok.body.reply.text).toBe('We fixed your bill.');
   });
 });

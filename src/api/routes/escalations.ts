@@ -9,6 +9,7 @@ import { metrics } from '../../runtime/metrics';
 import { roleIn, type User } from '../auth';
 import { workflowUiLink } from '../../client/ui-links';
 import type { AppDeps } from '../deps';
+import { refuseTooLongReply } from './reply-length';
 import type { RouteHandlers } from '../http/mount';
 import { HttpProblem } from '../http/problem';
 import type { Escalation } from '../types.generated';
@@ -104,6 +105,7 @@ function decideEscalation(deps: AppDeps): RouteHandlers['decideEscalation'] {
     if (!role) throw new HttpProblem(403, 'Forbidden', `${user.name} is not in team ${pending.team}`);
     if (body.decision === 'reassign' && role !== 'lead')
       throw new HttpProblem(403, 'Forbidden', `reassigning needs the lead role in team ${pending.team}`);
+    if (body.decision === 'approve' && body.reply) await refuseTooLongReply(deps.connectors, state, body.reply);
     const decider: Decider = { name: user.name, role };
     const result = await handle.executeUpdate(decideUpdate, { args: [{ ...body, decider, forTeam: pending.team }], updateId });
     metrics.decisions.inc({ decision: result.decision });
