@@ -15,6 +15,8 @@ import { CHANNEL_TEXT_LIMITS, type TextLimit } from './text-limit';
 import { BlueskySession } from './bluesky/session';
 import { publishToBluesky } from './bluesky/publish';
 import { firehoseListener } from './bluesky/firehose';
+import { blueskyAddresses } from './bluesky/publish';
+import { mastodonAddresses } from './mastodon/publish';
 import { notificationsListener } from './bluesky/notifications';
 import { publishToWebhook } from './webhook/publish';
 import { MastodonSession } from './mastodon/client';
@@ -30,6 +32,8 @@ export interface Connector {
   /** Null when the account's replies go to the fallback (a webhook account without replyUrl). */
   publish: ((reply: OutgoingReply) => Promise<PublishResult>) | null;
   textLimit(): Promise<TextLimit | null>;
+  /** Whether the post `postId` was addressed to this account (or is its own): picks the account to answer with when a channel has several. */
+  addresses?(postId: string): Promise<boolean>;
   /** Null for accounts that are pushed to (webhooks). */
   listener(): ChannelListener | null;
   /** Webhook accounts: whether an inbound delivery's signature verifies (null) or why not. */
@@ -73,6 +77,7 @@ export const CONNECTOR_KINDS: Partial<Record<Connector['kind'], ConnectorFactory
       kind: 'bluesky',
       account,
       publish: (reply) => publishToBluesky(session, reply),
+      addresses: (postId) => blueskyAddresses(session, postId),
       textLimit: async () => limit,
       listener: () => (capture === 'firehose' ? firehoseListener(session) : notificationsListener(session)),
       warnings: async () => [],
@@ -92,6 +97,7 @@ export const CONNECTOR_KINDS: Partial<Record<Connector['kind'], ConnectorFactory
       kind: 'mastodon',
       account,
       publish: (reply) => publishToMastodon(session, reply),
+      addresses: (postId) => mastodonAddresses(session, postId),
       textLimit: () => session.textLimit(),
       listener: () => mastodonListener(session),
       warnings: () => session.notificationPolicyWarnings(),
@@ -157,6 +163,22 @@ export class Connectors {
     return account ? this.build(account) : undefined;
   }
 
+  /**
+   * The connector that answers post `postId` on `channel`: with one
+   * connected account there, that one; with several, the one the post was
+   * addressed to (asked of each platform), else the first.
+   */
+  async forPost(channel: string, postId: string): Promise<Connector | undefined> {
+    const candidates = this.accounts()
+      .filter((a) => a.channel === channel)
+      .map((a) => this.build(a));
+    if (candidates.length <= 1) return candidates[0];
+    for (const c of candidates) {
+      if (await c.addresses?.(postId).catch(() => false)) return c;
+    }
+    return candidates[0];
+  }
+
   private build(account: AccountSpec): Connector {
     const id = accountId(account);
     const kind = (['bluesky', 'mastodon', 'webhook'] as const).find((k) => account[k] !== undefined)!;
@@ -207,7 +229,7 @@ export class ChannelRouter implements ChannelAdapter {
   ) {}
 
   async publish(reply: OutgoingReply): Promise<PublishResult> {
-    const connector = this.connectors.forChannel(reply.channel);
+    const connector = await this.connectors.forPost(reply.channel, reply.inReplyTo);
     if (!connector?.publish) return { ...(await this.fallback.publish(reply)), via: this.fallback.name };
     return { ...(await connector.publish(reply)), via: `${connector.kind}:${connector.id}` };
   }

@@ -28,6 +28,7 @@ run('Mastodon: listen and answer against mastodon-mock', () => {
   let proxy: LossyProxy;
   let svc: TestService;
   let brandUser: MockUser;
+  let supportUser: MockUser;
   let brand: mastodon.rest.Client;
   let alice: mastodon.rest.Client;
   const timings: Record<string, number> = {};
@@ -49,6 +50,10 @@ run('Mastodon: listen and answer against mastodon-mock', () => {
   - channel: mastodon
     handle: brand@mock.test
     mastodon: { instance: "${proxy.url}", token: "\${HEARKEN_TEST_MASTO_TOKEN}" }
+  - id: support
+    channel: mastodon
+    handle: support@mock.test
+    mastodon: { instance: "${mock.url}", token: "\${HEARKEN_TEST_MASTO_SUPPORT_TOKEN}" }
 brand:
   names: [Brand]
 `,
@@ -64,6 +69,8 @@ steps:
 `,
     );
     process.env.HEARKEN_TEST_MASTO_TOKEN = brandUser.token;
+    supportUser = await mock.user('support');
+    process.env.HEARKEN_TEST_MASTO_SUPPORT_TOKEN = supportUser.token;
     const data = tempDir('masto-data');
     svc = await startTestService({
       temporalAddress: server.address,
@@ -83,6 +90,7 @@ steps:
     await mock?.close();
     await server?.stop();
     delete process.env.HEARKEN_TEST_MASTO_TOKEN;
+    delete process.env.HEARKEN_TEST_MASTO_SUPPORT_TOKEN;
   });
 
   const repliesTo = async (statusId: string) => {
@@ -229,5 +237,18 @@ steps:
     });
     const [warning] = await session.notificationPolicyWarnings();
     expect(warning).toMatch(/brand@mock\.test: its notification policy filters or drops mentions \(for_not_following: filter\)/);
+  });
+
+  it('with two connected accounts on the channel, a post addressed to the second is answered by the second', async () => {
+    const support = createRestAPIClient({ url: mock.url, accessToken: supportUser.token });
+    const mention = await alice.v1.statuses.create({ status: '@support my router blinks red', visibility: 'public' });
+    const reply = await eventually(async () => {
+      const mine = await support.v1.accounts.$select(supportUser.id).statuses.list({ limit: 20 });
+      return mine.find((s) => s.inReplyToId === mention.id) ?? null;
+    }, 20_000);
+    expect(reply.account.acct).toBe('support');
+    expect(await repliesTo(mention.id)).toHaveLength(0);
+    const state = (await interaction(mention.id)).body;
+    expect(state.replies[0]).toMatchObject({ messageId: reply.id, channel: 'mastodon:support' });
   });
 });

@@ -9,6 +9,7 @@ import { RichText, type AppBskyFeedPost } from '@atproto/api';
 import { ApplicationFailure } from '@temporalio/common';
 import type { OutgoingReply, PublishResult } from '../channel';
 import { parsePostId, postIdOf, POST_COLLECTION, replyRkey, uriOf } from './ids';
+import { whyHeard } from './normalize';
 import type { BlueskySession } from './session';
 
 type StrongRef = { uri: string; cid: string };
@@ -98,4 +99,14 @@ async function fetchPost(
     });
   }
   return { uri: p.uri, cid: p.cid, value: p.record as AppBskyFeedPost.Main };
+}
+
+/** Whether the post mentions, replies to or quotes this session's account, or is its own. */
+export async function blueskyAddresses(session: BlueskySession, postId: string): Promise<boolean> {
+  const ref = parsePostId(postId);
+  if (!ref) return false;
+  const me = await session.did();
+  if (ref.did === me) return true;
+  const post = await fetchPost(session, ref);
+  return whyHeard(post.value, ref.did, me) !== null;
 }

@@ -60,3 +60,9 @@ function withMention(text: string, acct: string, myAcct: string): string {
   const mentioned = new RegExp(`(^|\\s)@${local.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')}(@|\\b)`, 'iu').test(text);
   return mentioned ? text : `@${acct} ${text}`;
 }
+
+/** Whether the status mentions or replies to this session's account, or is its own (a status of another instance is not found here). */
+export async function mastodonAddresses(session: MastodonSession, statusId: string): Promise<boolean> {
+  const [status, me] = await Promise.all([session.rest.v1.statuses.$select(statusId).fetch(), session.self()]);
+  return status.account.id === me.id || status.inReplyToAccountId === me.id || status.mentions.some((m) => m.id === me.id);
+}
