@@ -2,8 +2,10 @@
 // `addPost` update (update-with-start from the API); each is triaged and
 // matched by an activity, the winning plan's steps and commitment clocks run
 // here. A later post either takes over (higher-priority policy) or counts as
-// the customer's reply. A finished interaction stays open `idleCloseMs` for
-// more posts of its thread, then closes.
+// the customer's reply. A post by one of our own accounts is the brand
+// answering outside Hearken; a third party's post is recorded only. A
+// finished interaction stays open `idleCloseMs` for more posts of its
+// thread, then closes.
 import {
   ApplicationFailure,
   CancellationScope,
@@ -11,11 +13,12 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { postKey, type Post } from '../shared/post';
+import { postKey, type Author, type Post } from '../shared/post';
 import { ErrorType } from '../shared/errors';
 import type { Plan } from '../shared/plan';
 import { SA } from '../shared/search-attributes';
@@ -31,6 +34,7 @@ import {
   type InteractionInput,
   type InteractionResult,
 } from './definitions';
+import { PATCH } from './patches';
 import { assessPost, RunContext } from './run-context';
 import { runSteps } from './steps';
 
@@ -77,6 +81,7 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
     ctx.state.candidates = plan.candidates;
     ctx.state.deadlines = { ...plan.deadlines };
     ctx.resolved = false;
+    ctx.unanswered = false;
     upsertSearchAttributes([{ key: SA.policy, value: plan.policy.id }]);
     ctx.record('policy.selected', {
       postId: post.id,
@@ -120,13 +125,19 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
     const post = await nextPost();
     if (post === 'idle') break;
     if (post === 'continue') {
-      await condition(allHandlersFinished);
+      await condition(() => allHandlersFinished() && ctx.notifying === 0);
       ctx.record('run.continuing-as-new', { historyLength: workflowInfo().historyLength, waitingPosts: inbox.length });
       return continueAsNew<typeof interaction>({ ...input, carried: carry(ctx, known, inbox, input.carried?.runs ?? 0) });
     }
-    const { triage, plan } = await assessPost({ interactionId: input.interactionId, post });
+    const { triage, plan, fromUs } = await assessPost({ interactionId: input.interactionId, post });
     ctx.record('post.triaged', { postId: post.id, triage });
     ctx.record('policy.evaluated', { postId: post.id, candidates: plan.candidates, winner: plan.policy.id, version: plan.policy.version });
+    const role = authorRole(ctx, post, fromUs === true);
+    if (role !== 'customer' && patched(PATCH.threadAuthors)) {
+      if (role === 'brand') brandPost(ctx, post);
+      else thirdPartyPost(ctx, post);
+      continue;
+    }
     if (!ctx.active) {
       ctx.state.triage = triage;
       adopt(plan, post);
@@ -144,9 +155,10 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
     }
   }
 
-  ctx.setStatus('closed');
+  // An unanswered interaction keeps its status when it closes: lists still find it.
+  if (!ctx.unanswered) ctx.setStatus('closed');
   ctx.record('interaction.closed', {});
-  await condition(allHandlersFinished);
+  await condition(() => allHandlersFinished() && ctx.notifying === 0);
   return {
     status: ctx.state.status,
     policy: ctx.state.policy?.id ?? null,
@@ -180,6 +192,8 @@ async function runPlan(ctx: RunContext, plan: Plan, post: Post): Promise<void> {
     );
   }
   await runSteps(ctx, plan.steps, 'steps');
+  // Nobody answered: not resolved, whatever steps came after the escalation.
+  if (ctx.unanswered) return;
   if (ctx.state.status !== 'ignored') {
     // Every step the policy asked for is done: the interaction is resolved.
     ctx.resolved = true;
@@ -201,6 +215,63 @@ function startNextResponse(ctx: RunContext, post: Post, scope: CancellationScope
     }),
     'nextResponse',
   );
+}
+
+/**
+ * Who wrote a post, as far as the thread's commitments go: one of our
+ * accounts (`fromUs`, from the pack), the customer (the author of the post
+ * whose plan runs; anyone while the thread is only being listened to), or a
+ * third party. A policy may count third parties as the customer.
+ */
+function authorRole(ctx: RunContext, post: Post, fromUs: boolean): 'customer' | 'brand' | 'third-party' {
+  if (fromUs) return 'brand';
+  const active = ctx.active;
+  if (!active || active.plan.steps.some((s) => s.kind === 'ignore')) return 'customer';
+  if (sameAuthor(post.author, active.post.author)) return 'customer';
+  return active.plan.thirdPartyPosts === 'asCustomer' ? 'customer' : 'third-party';
+}
+
+function sameAuthor(a: Author, b: Author): boolean {
+  if (a.id !== undefined && b.id !== undefined) return a.id === b.id;
+  if (a.handle !== undefined && b.handle !== undefined) return bareHandle(a.handle) === bareHandle(b.handle);
+  // Nothing to tell them apart by: the benefit of the doubt goes to the customer.
+  return true;
+}
+
+function bareHandle(h: string): string {
+  return h.trim().replace(/^@/u, '').toLowerCase();
+}
+
+/**
+ * The brand answered in the thread outside Hearken: a reply to the
+ * customer's latest post, which meets firstResponse and nextResponse clocks
+ * (not resolution). It selects no policy and takes nothing over.
+ */
+function brandPost(ctx: RunContext, post: Post): void {
+  ctx.state.postRoles = { ...ctx.state.postRoles, [post.id]: 'brand' };
+  if (!ctx.active) {
+    ctx.record('post.brand', { postId: post.id, author: post.author.handle ?? post.author.id ?? null });
+    return;
+  }
+  const answered = ctx.lastPost();
+  ctx.state.replies.push({
+    stepPath: 'outside-hearken',
+    kind: 'brandPost',
+    postId: answered.id,
+    text: post.text,
+    messageId: post.id,
+    channel: post.channel,
+    idempotencyKey: postKey(post),
+    publishedAt: new Date(Date.parse(post.createdAt)).toISOString(),
+  });
+  ctx.record('post.brand-reply', { postId: post.id, inReplyTo: answered.id, author: post.author.handle ?? post.author.id ?? null });
+  ctx.refreshSummary();
+}
+
+/** Someone else joined the thread: recorded; no clock, not the customer's reply. */
+function thirdPartyPost(ctx: RunContext, post: Post): void {
+  ctx.state.postRoles = { ...ctx.state.postRoles, [post.id]: 'third-party' };
+  ctx.record('post.third-party', { postId: post.id, author: post.author.handle ?? post.author.id ?? null });
 }
 
 function validatePost(post: Post): void {

@@ -3,10 +3,11 @@
 // `hearken policy explain` shows is what the service would do.
 import type { Post } from '../../shared/post';
 import { triagePost } from '../../triage/triage';
+import { sameAccount } from '../../triage/addressing';
 import { buildFacts } from './match';
 import { buildPlan } from './plan';
 import { selectPolicy, type CompiledPolicy } from './select';
-import type { PolicyPack } from '../types';
+import type { AccountSpec, PolicyPack } from '../types';
 import type { Plan } from '../../shared/plan';
 import type { Triage } from '../../shared/triage';
 
@@ -26,4 +27,11 @@ export function assess(pack: PolicyPack, compiled: readonly CompiledPolicy[], po
   const { policy, candidates } = selectPolicy(compiled, buildFacts(post, triage));
   const plan = buildPlan(pack, policy, candidates, post, triage);
   return { triage, plan };
+}
+
+/** Whether `post` was written by one of our accounts (accounts.yaml) on its channel. */
+export function fromOurAccount(accounts: readonly AccountSpec[], post: Post): boolean {
+  const handle = post.author.handle;
+  if (!handle) return false;
+  return accounts.some((a) => a.channel === post.channel && sameAccount(handle, a.handle, handle));
 }
