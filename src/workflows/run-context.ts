@@ -206,6 +206,9 @@ export class RunContext {
       const p = posts[i]!;
       if (!postRoles?.[p.id]) return p;
     }
+    // A long thread keeps its latest 100 posts over a continue-as-new: they
+    // may all be others'. The post that selected the plan is the customer's.
+    if (this.active) return this.active.post;
     throw new Error('no customer post yet');
   }
 

@@ -212,6 +212,19 @@ run('trust: nothing altered, nothing stalled, nothing leaked, nobody misattribut
     expect(outbox(id)).toEqual([]);
   }, 30_000);
 
+  it("a policy with thirdPartyPosts: asCustomer counts a third party's post as the customer's reply", async () => {
+    const id = await capture('x1', '@sprintcare refund for my family plan');
+    await waitStatus(id, 'awaiting-decision');
+    await capture('x2', '@sprintcare same for me', { threadId: 'x1', inReplyTo: 'x1', author: { id: 'bob-1', handle: 'bob' } });
+    const events = await waitFor('the reply counted', async () => {
+      const evs = await timeline(id);
+      return evs.some((e) => e.type === 'post.customer-reply') ? evs : null;
+    });
+    expect(events.find((e) => e.type === 'post.customer-reply')).toMatchObject({ postId: 'x2' });
+    expect(events.some((e) => e.type === 'post.third-party')).toBe(false);
+    await decide(id, { decision: 'reject' });
+  });
+
   it('a commitment about to breach warns the team first (warnAt 50% of a 4 s first response)', async () => {
     const id = await capture('k1', '@sprintcare warnme about my plan');
     const warning = await waitFor('the warning', async () => notes(id).find((n) => n.kind === 'warning'), 10_000);
