@@ -18,7 +18,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { postKey, type Author, type Post } from '../shared/post';
+import { postKey, type Post } from '../shared/post';
 import { ErrorType } from '../shared/errors';
 import type { Plan } from '../shared/plan';
 import { SA } from '../shared/search-attributes';
@@ -37,6 +37,7 @@ import {
 import { PATCH } from './patches';
 import { assessPost, RunContext } from './run-context';
 import { runSteps } from './steps';
+import { authorRole, brandPost, thirdPartyPost } from './thread-authors';
 
 export async function interaction(input: InteractionInput): Promise<InteractionResult> {
   const ctx = new RunContext(input.interactionId, runSteps);
@@ -215,63 +216,6 @@ function startNextResponse(ctx: RunContext, post: Post, scope: CancellationScope
     }),
     'nextResponse',
   );
-}
-
-/**
- * Who wrote a post, as far as the thread's commitments go: one of our
- * accounts (`fromUs`, from the pack), the customer (the author of the post
- * whose plan runs; anyone while the thread is only being listened to), or a
- * third party. A policy may count third parties as the customer.
- */
-function authorRole(ctx: RunContext, post: Post, fromUs: boolean): 'customer' | 'brand' | 'third-party' {
-  if (fromUs) return 'brand';
-  const active = ctx.active;
-  if (!active || active.plan.steps.some((s) => s.kind === 'ignore')) return 'customer';
-  if (sameAuthor(post.author, active.post.author)) return 'customer';
-  return active.plan.thirdPartyPosts === 'asCustomer' ? 'customer' : 'third-party';
-}
-
-function sameAuthor(a: Author, b: Author): boolean {
-  if (a.id !== undefined && b.id !== undefined) return a.id === b.id;
-  if (a.handle !== undefined && b.handle !== undefined) return bareHandle(a.handle) === bareHandle(b.handle);
-  // Nothing to tell them apart by: the benefit of the doubt goes to the customer.
-  return true;
-}
-
-function bareHandle(h: string): string {
-  return h.trim().replace(/^@/u, '').toLowerCase();
-}
-
-/**
- * The brand answered in the thread outside Hearken: a reply to the
- * customer's latest post, which meets firstResponse and nextResponse clocks
- * (not resolution). It selects no policy and takes nothing over.
- */
-function brandPost(ctx: RunContext, post: Post): void {
-  ctx.state.postRoles = { ...ctx.state.postRoles, [post.id]: 'brand' };
-  if (!ctx.active) {
-    ctx.record('post.brand', { postId: post.id, author: post.author.handle ?? post.author.id ?? null });
-    return;
-  }
-  const answered = ctx.lastPost();
-  ctx.state.replies.push({
-    stepPath: 'outside-hearken',
-    kind: 'brandPost',
-    postId: answered.id,
-    text: post.text,
-    messageId: post.id,
-    channel: post.channel,
-    idempotencyKey: postKey(post),
-    publishedAt: new Date(Date.parse(post.createdAt)).toISOString(),
-  });
-  ctx.record('post.brand-reply', { postId: post.id, inReplyTo: answered.id, author: post.author.handle ?? post.author.id ?? null });
-  ctx.refreshSummary();
-}
-
-/** Someone else joined the thread: recorded; no clock, not the customer's reply. */
-function thirdPartyPost(ctx: RunContext, post: Post): void {
-  ctx.state.postRoles = { ...ctx.state.postRoles, [post.id]: 'third-party' };
-  ctx.record('post.third-party', { postId: post.id, author: post.author.handle ?? post.author.id ?? null });
 }
 
 function validatePost(post: Post): void {

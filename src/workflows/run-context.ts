@@ -1,17 +1,8 @@
 // The state of one interaction run and the effects every part of the
 // workflow shares: recording the timeline, publishing, notifying, deadlines.
 // Deterministic: time is the workflow's clock, effects are activities.
-import {
-  ActivityFailure,
-  CancellationScope,
-  isCancellation,
-  patched,
-  proxyActivities,
-  proxyLocalActivities,
-  upsertMemo,
-  upsertSearchAttributes,
-} from '@temporalio/workflow';
-import type { Activities, NotifyInput, NotifyOutput } from '../activities';
+import { isCancellation, proxyActivities, proxyLocalActivities, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Activities } from '../activities';
 import { ErrorType } from '../shared/errors';
 import type { Post } from '../shared/post';
 import type { Duration, Plan, Step } from '../shared/plan';
@@ -26,7 +17,7 @@ import type {
   ReplyRecord,
   TimelineEvent,
 } from './definitions';
-import { PATCH } from './patches';
+import { notify } from './notifications';
 
 const { assessPost } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -43,14 +34,6 @@ const { publishReply } = proxyActivities<Activities>({
     maximumInterval: '5 minutes',
     nonRetryableErrorTypes: [ErrorType.EmptyReply, ErrorType.TemplateError],
   },
-});
-
-// Bounded: the activity itself gives a failing webhook up after
-// NOTIFY_WEBHOOK_ATTEMPTS and writes the notification to the file instead;
-// the attempts after that only retry the file. Nothing waits on it.
-const { notifyTeam } = proxyActivities<Activities>({
-  startToCloseTimeout: '15 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 6 },
 });
 
 const { computeDeadline } = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds' });
@@ -252,62 +235,8 @@ export class RunContext {
     return reply;
   }
 
-  /**
-   * Tells a team. The notification runs beside whatever called it: it never
-   * delays a decision, a reminder, a timeout chain or the next step. Its
-   * outcome goes to the timeline when it arrives. The activity looks the
-   * team's webhook up itself: no secret passes through the workflow.
-   */
-  async notify(team: string, kind: string, message: string, path: string): Promise<void> {
-    const input: NotifyInput = { interactionId: this.interactionId, team, kind, message, idempotencyKey: this.idempotencyKey(path) };
-    if (patched(PATCH.notifyBeside)) {
-      this.notifyBeside(input);
-      return;
-    }
-    // Recorded before the patch: the caller waited for the notification.
-    const out = await notifyTeam(input);
-    this.record('notification.sent', { team, kind, message, via: out.via, idempotencyKey: input.idempotencyKey });
-  }
-
-  private notifyBeside(input: NotifyInput): void {
-    const { team, kind, message, idempotencyKey } = input;
-    this.notifying++;
-    // Not cancellable: a takeover voids the plan, not what was already said.
-    void CancellationScope.nonCancellable(() => notifyTeam(input))
-      .then(
-        (out: NotifyOutput) => {
-          if (out.webhookError !== undefined) {
-            this.record('notification.failed', {
-              team,
-              kind,
-              idempotencyKey,
-              error: out.webhookError,
-              attempts: out.attempts,
-              fallback: 'file',
-            });
-          }
-          this.record('notification.sent', {
-            team,
-            kind,
-            message,
-            via: out.via,
-            idempotencyKey,
-            ...(out.webhookError ? { fallback: true } : {}),
-          });
-        },
-        (err: unknown) => {
-          const cause = err instanceof ActivityFailure ? err.cause : err;
-          this.record('notification.failed', {
-            team,
-            kind,
-            idempotencyKey,
-            error: cause instanceof Error ? cause.message : String(cause),
-            lost: true,
-          });
-        },
-      )
-      .finally(() => {
-        this.notifying--;
-      });
+  /** Tells a team, beside the caller: nothing waits for it (notifications.ts). */
+  notify(team: string, kind: string, message: string, path: string): Promise<void> {
+    return notify(this, team, kind, message, path);
   }
 }
