@@ -1,9 +1,10 @@
 // Generated from schemas/api.schema.json, post and decision by scripts/generate-schema-types.ts: do not edit.
 // Regenerate: node --import tsx scripts/generate-schema-types.ts
 /**
- * Where an interaction stands.
+ * Where an interaction stands. `unanswered`: an escalation chain ended with nobody deciding.
  */
-export type InteractionStatus = 'triaging' | 'ignored' | 'responding' | 'awaiting-decision' | 'following-up' | 'resolved' | 'closed';
+export type InteractionStatus =
+  'triaging' | 'ignored' | 'responding' | 'awaiting-decision' | 'following-up' | 'resolved' | 'unanswered' | 'closed';
 
 /**
  * Every schema of the OpenAPI document, by its component name.
@@ -324,6 +325,10 @@ export interface CommitmentRecord {
    * Positive: met this many ms early; negative: met late.
    */
   marginMs?: number;
+  /**
+   * When the team was warned that this commitment was about to breach (`warnAt`), if it was (ISO 8601).
+   */
+  warnedAt?: string;
 }
 /**
  * A reply published on the channel.
@@ -334,9 +339,9 @@ export interface ReplyRecord {
    */
   stepPath: string;
   /**
-   * What kind of reply.
+   * What kind of reply: what Hearken published, or `brandPost` (one of our accounts answered in the thread outside Hearken).
    */
-  kind: 'interimReply' | 'reply' | 'followUp' | 'periodicUpdate' | 'approvedReply';
+  kind: 'interimReply' | 'reply' | 'followUp' | 'periodicUpdate' | 'approvedReply' | 'brandPost';
   /**
    * The customer post it answers.
    */
@@ -541,6 +546,12 @@ export interface InteractionState {
      * The audit timeline.
      */
     history: string;
+  };
+  /**
+   * Posts of the thread not written by the customer, by post key: `brand` (one of our accounts answered outside Hearken) or `third-party`.
+   */
+  postRoles?: {
+    [k: string]: 'brand' | 'third-party';
   };
 }
 /**

@@ -7,6 +7,10 @@ export const ErrorType = {
   EscalationMoved: 'EscalationMoved',
   InvalidDecision: 'InvalidDecision',
   PackInvalid: 'PackInvalid',
+  /** A policy template that does not render (an unclosed `{{`): retrying cannot help. */
+  TemplateError: 'TemplateError',
+  /** A team webhook that did not accept a notification (the message never contains the URL). */
+  WebhookFailed: 'WebhookFailed',
 } as const;
 
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];

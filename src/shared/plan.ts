@@ -66,9 +66,25 @@ export interface Plan {
   /** Deadlines fixed at capture (firstResponse, resolution), ISO 8601 UTC. */
   deadlines: Partial<Record<'firstResponse' | 'resolution', string>>;
   steps: Step[];
+  /**
+   * Share of each commitment's duration after which the team is warned
+   * (0.8 for `warnAt: 80%`); unset: no warning before a breach.
+   */
+  warnAt?: number;
+  /**
+   * `asCustomer`: posts of third parties in the thread count like the
+   * customer's own (nextResponse, `unless: customerReplied`). Unset: they
+   * are recorded only.
+   */
+  thirdPartyPosts?: 'asCustomer';
   /** Language chosen for templates. */
   language: string;
-  teams: Record<string, { calendar?: string; webhook?: string }>;
+  /**
+   * The pack's teams, for checking a reassignment. Never their webhooks:
+   * those are secrets, and the plan is stored in the workflow's history. The
+   * notify activity looks a team's webhook up when it sends.
+   */
+  teams: Record<string, { calendar?: string }>;
   /** Text of the `periodic-update` template, if the pack has one (else the first interim reply's). */
   periodicUpdateText: string | null;
 }

@@ -10,8 +10,9 @@ import type { AppDeps } from '../deps';
 import type { RouteHandlers } from '../http/mount';
 import { HttpProblem, type FieldError } from '../http/problem';
 import type { InteractionList, InteractionListItem } from '../types.generated';
+import { INTERACTION_STATUSES } from '../../workflows/definitions';
 
-const STATUSES = ['triaging', 'ignored', 'responding', 'awaiting-decision', 'following-up', 'resolved', 'closed'];
+const STATUSES: readonly string[] = INTERACTION_STATUSES;
 // Values end up inside a visibility query: allow only what ids are made of.
 const SAFE = /^[^'"\\\s\p{Cc}]{1,300}$/u;
 const POLICY = /^[a-z0-9][a-z0-9-]{0,99}$/u;
