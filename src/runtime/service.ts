@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createApp } from '../api/app';
-import { ensureTokensFile, TokenStore } from '../api/auth';
+import { ensureTokensFile, isLoopbackHost, LastUsedLog, lastUsedFileFor, TokenStore } from '../api/auth';
 import { Notifier } from '../channels/notifier';
 import { OutboxChannel } from '../channels/outbox';
 import type { ChannelAdapter } from '../channels/channel';
@@ -146,10 +146,22 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         else logger.error({ error: event.error.message }, 'tokens file invalid; keeping the previous users');
       });
       stack.push(async () => tokens.close());
+      let lastUsedFailed = false;
+      const lastUsed = new LastUsedLog(lastUsedFileFor(tokens.file ?? tokensFile), {
+        onError: (err) => {
+          // Once: a read-only folder would say it every minute.
+          if (!lastUsedFailed) logger.warn({ error: err.message }, 'cannot record when tokens were last used');
+          lastUsedFailed = true;
+        },
+      });
+      stack.push(() => lastUsed.close());
       const app = createApp({
         client,
         packs,
         tokens,
+        loopbackOnly: isLoopbackHost(config.host),
+        authFailureLimit: config.authFailureLimit,
+        lastUsed,
         captureRatePerMinute: config.captureRatePerMinute,
         logger,
         namespace: config.namespace,
