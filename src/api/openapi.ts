@@ -78,7 +78,8 @@ function operation(operationId: string, route: RouteSpec): Json {
   ];
   const responses: Json = {};
   for (const [status, response] of Object.entries(route.responses)) responses[status] = successResponse(response);
-  for (const name of new Set([...route.problems, ...AUTH_PROBLEMS[route.auth]])) responses[String(PROBLEMS[name].status)] = problemRef(name);
+  for (const name of new Set([...route.problems, ...AUTH_PROBLEMS[route.auth]]))
+    responses[String(PROBLEMS[name].status)] = problemRef(name);
   const scheme = AUTH_SCHEMES[route.auth];
   return {
     operationId,

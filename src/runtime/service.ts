@@ -40,6 +40,8 @@ export interface RunningService {
   client: Client;
   /** Set when this start created the tokens file: the one time its token is shown. */
   createdToken: { file: string; name: string; token: string } | null;
+  /** Whether capture took no token at start (loopback, no ingest token yet); null without the API. */
+  captureWithoutToken: boolean | null;
   /** Rejects when a part died beyond repair (the embedded dev server could not be restarted). */
   failed: Promise<never>;
   stop(): Promise<void>;
@@ -133,6 +135,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
 
     let apiUrl: string | null = null;
     let createdToken: RunningService['createdToken'] = null;
+    let captureWithoutToken: boolean | null = null;
     if (opts.api) {
       let tokensFile = config.tokensFile;
       if (!tokensFile) {
@@ -155,11 +158,13 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         },
       });
       stack.push(() => lastUsed.close());
+      const loopbackOnly = isLoopbackHost(config.host);
+      captureWithoutToken = loopbackOnly && !tokens.hasIngestTokens();
       const app = createApp({
         client,
         packs,
         tokens,
-        loopbackOnly: isLoopbackHost(config.host),
+        loopbackOnly,
         authFailureLimit: config.authFailureLimit,
         lastUsed,
         captureRatePerMinute: config.captureRatePerMinute,
@@ -179,7 +184,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       apiUrl = `http://${config.host}:${port}`;
       stack.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     }
-    return { temporalAddress: address, uiBaseUrl, apiUrl, packs, client, createdToken, failed, stop };
+    return { temporalAddress: address, uiBaseUrl, apiUrl, packs, client, createdToken, captureWithoutToken, failed, stop };
   } catch (err) {
     await stop();
     throw err;
