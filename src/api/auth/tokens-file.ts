@@ -101,7 +101,8 @@ export class TokensFileError extends Error {
 export type TokensReloadEvent = { ok: true; users: number } | { ok: false; error: Error };
 
 export class TokenStore {
-  private entries: StoredEntry[];
+  /** People's and connectors' tokens. */
+  private users: StoredEntry[];
   private failure: Error | null = null;
   private watcher: FSWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -110,15 +111,15 @@ export class TokenStore {
 
   private constructor(
     readonly file: string | null,
-    entries: StoredEntry[],
+    users: StoredEntry[],
   ) {
-    this.entries = entries;
+    this.users = users;
   }
 
   /** Reads and checks `file`; throws TokensFileError naming every problem. */
   static async load(file: string): Promise<TokenStore> {
     const abs = path.resolve(file);
-    return new TokenStore(abs, await readEntries(abs));
+    return new TokenStore(abs, await readUsers(abs));
   }
 
   /** For tests and embedders: users (and connectors) given directly, checked like a file. */
@@ -132,17 +133,17 @@ export class TokenStore {
 
   /** How many tokens are loaded, people's and connectors' (no names: callers log this). */
   get size(): number {
-    return this.entries.length;
+    return this.users.length;
   }
 
   /** Whether any connector has an ingest token (then capture always needs one). */
   hasIngestTokens(): boolean {
-    return this.entries.some((e) => e.kind === 'ingest');
+    return this.users.some((e) => e.kind === 'ingest');
   }
 
   /** Every token, without the tokens. */
   list(): TokenInfo[] {
-    return this.entries.map((e) => ({
+    return this.users.map((e) => ({
       kind: e.kind,
       name: e.name,
       teams: e.kind === 'user' ? { ...e.teams } : null,
@@ -160,7 +161,7 @@ export class TokenStore {
     const presented = crypto.createHash('sha256').update(match[1]!, 'utf8').digest();
     // No early exit: every hash is compared, whatever matched before it.
     let found: StoredEntry | null = null;
-    for (const entry of this.entries) {
+    for (const entry of this.users) {
       const equal = crypto.timingSafeEqual(presented, entry.hash);
       if (equal && found === null) found = entry;
     }
@@ -188,7 +189,7 @@ export class TokenStore {
     if (file === null) return Promise.resolve();
     const run = this.queue.then(async () => {
       try {
-        this.entries = await readEntries(file);
+        this.users = await readUsers(file);
         this.failure = null;
       } catch (err) {
         this.failure = err as Error;
@@ -208,7 +209,7 @@ export class TokenStore {
     const file = this.file;
     const trigger = (): void => {
       this.reload().then(
-        () => onReload?.({ ok: true, users: this.entries.length }),
+        () => onReload?.({ ok: true, users: this.users.length }),
         (err: unknown) => onReload?.({ ok: false, error: err as Error }),
       );
     };
@@ -283,7 +284,7 @@ export async function ensureTokensFile(dataDir: string): Promise<{ file: string;
   return { file, created: { name, token } };
 }
 
-async function readEntries(file: string): Promise<StoredEntry[]> {
+async function readUsers(file: string): Promise<StoredEntry[]> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
