@@ -15,6 +15,7 @@ import { parse } from 'yaml';
 import type { Post } from '../src/shared/post';
 import type { Triage } from '../src/shared/triage';
 import { triagePost, type TriageContext } from '../src/triage/triage';
+import { parseCsv, parseCsvRecords } from './lib/csv';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = path.resolve(process.env.HEARKEN_EVAL_DATA ?? path.join(ROOT, '..', 'shared', 'data'));
@@ -23,44 +24,8 @@ const MAX_TEXT = 10_000; // schemas/post.schema.json
 // ---------------------------------------------------------------------------
 // Reading the files
 
-/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += c;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      field = '';
-      if (row.length > 1 || row[0] !== '') rows.push(row);
-      row = [];
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
-
 function readCsv(file: string): Array<Record<string, string>> {
-  const [header, ...rows] = parseCsv(readFileSync(path.join(DATA, file), 'utf8'));
-  if (!header) return [];
-  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
+  return parseCsvRecords(readFileSync(path.join(DATA, file), 'utf8'));
 }
 
 interface Example<L> {

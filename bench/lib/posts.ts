@@ -19,6 +19,8 @@ import type { Post } from '../../src/shared/post';
 import { assess } from '../../src/policy/engine/assess';
 import type { CompiledPolicy } from '../../src/policy/engine/select';
 import type { PolicyPack } from '../../src/policy/types';
+import { parseCsv } from '../../scripts/lib/csv';
+import { escapeRegex } from '../../src/util/escape-regex';
 
 export const TWCS_FILE = path.resolve(import.meta.dirname, '../../../shared/data/twcs-sample.csv');
 
@@ -181,42 +183,6 @@ const GENERATED: Candidate[] = [
     '@sprintcare got a text from "Sprint" asking for my PIN at sprint-verify-account.example, phishing?',
   ].map((text) => ({ text, author: { id: 'gen-security', handle: 'lee', name: 'Lee' }, source: 'generated' as const })),
 ];
-
-/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c !== '"') field += c;
-      else if (text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else if (c !== '\r') field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[\\^$.*+?()[\]{}|/]/gu, '\\$&');
-}
 
 /** A tiny seeded PRNG, so every run draws the same mix. */
 export function mulberry32(seed: number): () => number {

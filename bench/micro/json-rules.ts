@@ -4,6 +4,7 @@
 // (JSON_RULES_ENGINE_GAPS, printed with the results).
 import { Engine, type NestedCondition, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
 import type { Condition, PolicySpec } from '../../src/policy/types';
+import { escapeRegex } from '../../src/util/escape-regex';
 
 /**
  * What json-rules-engine cannot say on its own, and what the translation
@@ -164,8 +165,4 @@ function translateField(key: string, matcher: unknown): NestedCondition {
 function wholeWords(terms: string[]): string {
   const alternatives = terms.map((t) => t.normalize('NFC').trim().split(/\s+/u).map(escapeRegex).join('\\s+'));
   return `(?<!${WORD})(?:${alternatives.join('|')})(?!${WORD})`;
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 }

@@ -6,6 +6,7 @@ import type { Post } from '../shared/post';
 import { assess, type Assessment } from '../policy/engine/assess';
 import { renderTemplate } from '../policy/engine/render';
 import type { Plan, Step } from '../shared/plan';
+import { isObject } from '../util/is-object';
 import {
   CliError,
   EXIT,
@@ -42,7 +43,7 @@ async function readPost(file: string, now: string | undefined): Promise<Post> {
   const parsed = parseJson(await readInput(file));
   if (!parsed.ok) throw new CliError(formatJsonProblem(name, parsed));
   const value = parsed.value;
-  if (now !== undefined && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+  if (now !== undefined && isObject(value)) {
     (value as { createdAt?: string }).createdAt = now;
   }
   const problems = postProblems(value);

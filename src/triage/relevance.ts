@@ -18,6 +18,7 @@
 // with German inflection ("der Deutschen Bahn").
 import type { AccountSpec } from '../policy/types';
 import type { BrandTopic } from './context';
+import { escapeRegex } from '../util/escape-regex';
 
 export type BrandHitKind = 'handle' | 'name' | 'phrase' | 'hyphen' | 'compound';
 
@@ -44,10 +45,6 @@ interface CompiledBrand {
 }
 
 const cache = new WeakMap<readonly string[], WeakMap<readonly AccountSpec[], CompiledBrand>>();
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
-}
 
 function compileBrand(names: readonly string[], accounts: readonly AccountSpec[]): CompiledBrand {
   let byAccounts = cache.get(names);

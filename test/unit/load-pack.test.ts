@@ -182,6 +182,23 @@ describe('a broken pack names file, line and column', () => {
     await expectOnlyError('praise.policy.yaml', 8, 20, /^when\.text\.matches: pattern may backtrack catastrophically/);
   });
 
+  it('quadratic regex (recheck rejects polynomial backtracking too)', async () => {
+    editPack(dir, 'praise.policy.yaml', 'intent: praise', 'intent: praise\n  text: { matches: "\\\\d+-\\\\d+" }');
+    await expectOnlyError(
+      'praise.policy.yaml',
+      8,
+      20,
+      /^when\.text\.matches: pattern may backtrack catastrophically \(recheck finds quadratic time/,
+    );
+  });
+
+  it('a safe regex loads', async () => {
+    editPack(dir, 'praise.policy.yaml', 'intent: praise', 'intent: praise\n  text: { matches: "\\\\bbill(ed|ing)?\\\\b" }');
+    const result = await loadPack(dir);
+    if (!result.ok) throw new Error(result.errors.map(formatPackError).join('\n'));
+    expect(result.pack.policies.find((p) => p.id === 'praise')?.when).toMatchObject({ text: { matches: '\\bbill(ed|ing)?\\b' } });
+  });
+
   it('business duration in a policy without a calendar', async () => {
     editPack(dir, 'opinion-leader.policy.yaml', 'decideWithin: 30m\n      remindAt', 'decideWithin: 30m business\n      remindAt');
     await expectOnlyError(

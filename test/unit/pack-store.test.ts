@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PackLoadError, PackStore, type ReloadEvent } from '../../src/policy/pack/pack-store';
 import { loadPack } from '../../src/policy/pack/load-pack';
@@ -35,13 +35,13 @@ describe('PackStore', () => {
     expect(store.lastError()).toBeNull();
 
     editPack(dir, 'question.policy.yaml', 'decideWithin: 1h business', 'decideWithin: soon');
-    expect(await store.reload()).toBe(false);
+    expect((await store.reload()).ok).toBe(false);
     expect(store.current()).toBe(good);
     expect(store.lastError()?.errors[0]?.message).toContain('"soon" is not a duration');
     expect(Date.parse(store.lastError()!.at)).not.toBeNaN();
 
     editPack(dir, 'question.policy.yaml', 'decideWithin: soon', 'decideWithin: 45m business');
-    expect(await store.reload()).toBe(true);
+    expect((await store.reload()).ok).toBe(true);
     expect(store.lastError()).toBeNull();
     expect(store.current().version.id).not.toBe(good.version.id);
     expect(store.current().policies.find((p) => p.id === 'question')?.steps[1]).toMatchObject({
@@ -63,6 +63,37 @@ describe('PackStore', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ ok: true });
     expect(store.current().policies.find((p) => p.id === 'praise')?.priority).toBe(31);
+  });
+
+  it("when watching, an editor's save by rename (a temporary file renamed over the policy) is picked up", async () => {
+    store = await PackStore.open(dir);
+    const events: ReloadEvent[] = [];
+    store.watch((event) => events.push(event));
+    const file = path.join(dir, 'praise.policy.yaml');
+    writeFileSync(`${file}.tmp-4711`, readFileSync(file, 'utf8').replace('priority: 30', 'priority: 33'));
+    renameSync(`${file}.tmp-4711`, file);
+    await vi.waitFor(() => expect(store!.current().policies.find((p) => p.id === 'praise')?.priority).toBe(33), { timeout: 5_000 });
+    expect(events.every((e) => e.ok)).toBe(true);
+  });
+
+  it('when watching, a policies folder deleted and created again is reported missing, then loaded and watched again', async () => {
+    store = await PackStore.open(dir);
+    const events: ReloadEvent[] = [];
+    store.watch((event) => events.push(event));
+    rmSync(dir, { recursive: true });
+    await vi.waitFor(() => expect(events.at(-1)).toMatchObject({ ok: false }), { timeout: 5_000 });
+    expect(store.current().policies.find((p) => p.id === 'praise')?.priority).toBe(30);
+
+    // The new folder appears at once, as a deploy or a branch switch swaps it in.
+    const staging = copyDefaultPack();
+    editPack(staging, 'praise.policy.yaml', 'priority: 30', 'priority: 34');
+    renameSync(staging, dir);
+    await vi.waitFor(() => expect(store!.current().policies.find((p) => p.id === 'praise')?.priority).toBe(34), { timeout: 5_000 });
+    expect(store.lastError()).toBeNull();
+
+    // Edits inside the new folder are seen too: the watch moved to it.
+    editPack(dir, 'praise.policy.yaml', 'priority: 34', 'priority: 35');
+    await vi.waitFor(() => expect(store!.current().policies.find((p) => p.id === 'praise')?.priority).toBe(35), { timeout: 5_000 });
   });
 
   it('SIGHUP reloads too (an edit made before watching began is only seen through it)', async () => {

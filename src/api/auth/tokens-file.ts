@@ -5,9 +5,10 @@
 // entry's hash in constant time, so neither the match nor its position leaks
 // through timing. Tokens themselves never reach a log line or an error message.
 import crypto from 'node:crypto';
-import { watch as watchDir, type FSWatcher } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { watchPath, type PathWatch } from '../../runtime/watch-path';
+import { escapePointer } from '../../policy/pack/json-pointer';
 import { describeAjvError, validateSchema } from '../../policy/pack/schemas';
 import { parseYaml, positionOf, type PositionedMessage } from '../../policy/pack/yaml-positions';
 import { ALL_TEAMS, type Role } from './roles';
@@ -72,7 +73,6 @@ interface StoredEntry {
 
 export const TOKENS_FILE_NAME = 'tokens.yaml';
 const MAX_FILE_BYTES = 1024 * 1024;
-const DEBOUNCE_MS = 200;
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 
 export function hashToken(token: string): string {
@@ -103,10 +103,7 @@ export type TokensReloadEvent = { ok: true; users: number } | { ok: false; error
 export class TokenStore {
   /** People's and connectors' tokens. */
   private users: StoredEntry[];
-  private failure: Error | null = null;
-  private watcher: FSWatcher | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private onSighup: (() => void) | null = null;
+  private watching: PathWatch | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -129,11 +126,6 @@ export class TokenStore {
     errors.push(...duplicates(data).map((d) => d.message));
     if (errors.length > 0) throw new Error(`invalid users:\n${errors.join('\n')}`);
     return new TokenStore(null, toStored(data));
-  }
-
-  /** How many tokens are loaded, people's and connectors' (no names: callers log this). */
-  get size(): number {
-    return this.users.length;
   }
 
   /** Whether any connector has an ingest token (then capture always needs one). */
@@ -178,61 +170,35 @@ export class TokenStore {
     return who.kind === 'user' ? who.user : null;
   }
 
-  /** The last failed reload since the last good one, or null. */
-  lastError(): Error | null {
-    return this.failure;
-  }
-
   /** Reads the file again; a bad file rejects with TokensFileError and the previous tokens stay. */
   reload(): Promise<void> {
     const file = this.file;
     if (file === null) return Promise.resolve();
     const run = this.queue.then(async () => {
-      try {
-        this.users = await readUsers(file);
-        this.failure = null;
-      } catch (err) {
-        this.failure = err as Error;
-        throw err;
-      }
+      this.users = await readUsers(file);
     });
     this.queue = run.catch(() => undefined);
     return run;
   }
 
   /**
-   * Reloads when the file changes (its folder is watched: editors replace
-   * files by renaming) and on SIGHUP. `onReload` hears about each attempt.
+   * Reloads when the file changes, is replaced (editors save by renaming) or
+   * its folder is recreated, and on SIGHUP. `onReload` hears about each attempt.
    */
   watch(onReload?: (event: TokensReloadEvent) => void): void {
-    if (this.watcher || this.file === null) return;
-    const file = this.file;
+    if (this.watching || this.file === null) return;
     const trigger = (): void => {
       this.reload().then(
         () => onReload?.({ ok: true, users: this.users.length }),
         (err: unknown) => onReload?.({ ok: false, error: err as Error }),
       );
     };
-    this.watcher = watchDir(path.dirname(file), (_event, name) => {
-      if (name !== null && name !== path.basename(file)) return;
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        trigger();
-      }, DEBOUNCE_MS);
-    });
-    this.watcher.on('error', () => undefined);
-    this.onSighup = trigger;
-    process.on('SIGHUP', this.onSighup);
+    this.watching = watchPath(this.file, trigger, { signal: 'SIGHUP' });
   }
 
   close(): void {
-    this.watcher?.close();
-    this.watcher = null;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.onSighup) process.off('SIGHUP', this.onSighup);
-    this.onSighup = null;
+    this.watching?.close();
+    this.watching = null;
   }
 }
 
@@ -367,8 +333,4 @@ function toStored(data: TokensData): StoredEntry[] {
     };
   };
   return [...data.users.map((u) => stored('user', u, u.teams)), ...(data.ingest ?? []).map((c) => stored('ingest', c, {}))];
-}
-
-function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }

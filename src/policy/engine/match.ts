@@ -7,6 +7,8 @@ import type { Post } from '../../shared/post';
 import type { Condition, Scalar } from '../types';
 import type { Triage } from '../../shared/triage';
 import { checkRegex, MATCH_FLAGS } from '../pack/regex-safety';
+import { escapeRegex } from '../../util/escape-regex';
+import { isObject } from '../../util/is-object';
 
 /** What conditions read: the post's fields and the triage's, by dotted path. */
 export type Facts = Record<string, unknown>;
@@ -65,7 +67,7 @@ interface Compiled<T> {
 const LOGIC_KEYS = new Set(['any', 'all', 'not']);
 
 function compileNode(cond: unknown, path: ConditionPath): Compiled<Predicate> {
-  if (!isPlainObject(cond)) throw new MatchError('expected a mapping of conditions', path);
+  if (!isObject(cond)) throw new MatchError('expected a mapping of conditions', path);
   const parts = Object.entries(cond).map(([key, value]) => compileTerm(key, value, [...path, key]));
   // The terms are pure, so their order does not change the outcome.
   parts.sort((a, b) => a.cost - b.cost);
@@ -163,7 +165,7 @@ const MATCHER_KEYS = ['equals', 'below', 'above', 'atLeast', 'atMost', 'contains
 function compileMatcher(matcher: unknown, path: ConditionPath): Compiled<ValueTest> {
   if (isScalar(matcher)) return { test: equalsTest(matcher), cost: 1 };
   if (Array.isArray(matcher)) return { test: oneOfTest(matcher, path), cost: 1 };
-  if (!isPlainObject(matcher)) throw new MatchError('expected a value, a list of values or a matcher', path);
+  if (!isObject(matcher)) throw new MatchError('expected a value, a list of values or a matcher', path);
 
   const parts: Array<Compiled<ValueTest>> = [];
   for (const [op, arg] of Object.entries(matcher)) {
@@ -321,36 +323,8 @@ function matchesTest(source: unknown, path: ConditionPath): ValueTest {
   };
 }
 
-function escapeRegex(text: string): string {
-  // Only syntax characters: with the `u` flag, escaping anything else (`\-`) is an error.
-  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
-}
-
-// ---------------------------------------------------------------------------
-// Explain (for `hearken policy explain`; not on the hot path)
-
-export interface ExplainedTerm {
-  /** A field path, or `any` / `all` / `not`. */
-  key: string;
-  held: boolean;
-  /** The fact the field resolved to (absent for any / all / not). */
-  actual?: unknown;
-}
-
-/** Evaluates each top-level term of `cond` on its own, to show which held. */
-export function explainCondition(cond: Condition, facts: Facts): ExplainedTerm[] {
-  return Object.entries(cond).map(([key, value]) => {
-    const held = compileTerm(key, value, [key]).test(facts);
-    return LOGIC_KEYS.has(key) ? { key, held } : { key, held, actual: compilePath(key, [key])(facts) };
-  });
-}
-
 // ---------------------------------------------------------------------------
 
 function isScalar(value: unknown): value is Scalar {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -12,10 +12,12 @@ import Mustache from 'mustache';
 import { closest, describeAjvError, instancePathLabel, validateSchema, type SchemaName } from './schemas';
 import { parseYaml, positionOf, type ParsedYaml, type PositionOptions } from './yaml-positions';
 import { packVersion } from './pack-version';
+import { escapePointer } from './json-pointer';
+import { isObject } from '../../util/is-object';
 import { DurationError, parseDuration, parsePercent } from '../engine/duration';
 import { CalendarError, normalizeCalendar } from '../engine/calendar';
 import { compileCondition, MatchError } from '../engine/match';
-import { checkRegex, MATCH_FLAGS } from './regex-safety';
+import { checkRegex, checkRegexes, MATCH_FLAGS, type RegexVerdict } from './regex-safety';
 import type { AccountSpec, CalendarSpec, Condition, PolicyPack, PolicySpec, StepSpec, TeamSpec } from '../types';
 import type { Calendar } from '../../shared/plan';
 import { namedSecret } from '../../runtime/config';
@@ -110,7 +112,11 @@ export async function loadPack(dir: string): Promise<LoadResult> {
       message: 'missing file: a pack needs accounts.yaml (our accounts per channel)',
     });
   }
-  const pack = assemble(abs, files, report);
+  // recheck is the one slow check (up to REGEX_CHECK_TIMEOUT_MS a pattern):
+  // every pattern of the pack is checked at once, off the event loop, and
+  // the synchronous checks below read the verdicts.
+  const regexVerdicts = await checkRegexes(matchPatterns(files.values()), MATCH_FLAGS);
+  const pack = assemble(abs, files, report, regexVerdicts);
   if (report.errors.length > 0) return { ok: false, errors: sortErrors(report.errors) };
 
   const versioned = [...files.values()].filter((f) => !f.name.endsWith(CASES_SUFFIX));
@@ -216,7 +222,10 @@ interface RefSets {
 
 type Assembled = Omit<PolicyPack, 'version'>;
 
-function assemble(dir: string, files: Map<string, SourceFile>, report: Report): Assembled {
+/** recheck's verdict on each `matches` pattern of the pack, by pattern. */
+type RegexVerdicts = ReadonlyMap<string, RegexVerdict>;
+
+function assemble(dir: string, files: Map<string, SourceFile>, report: Report, regexVerdicts: RegexVerdicts): Assembled {
   const accountsFile = files.get('accounts.yaml');
   const accountsData = accountsFile?.data as { accounts: AccountSpec[]; brand?: { names?: string[] } } | undefined;
   if (accountsFile && accountsData) checkAccounts(accountsFile, accountsData.accounts, report);
@@ -233,8 +242,7 @@ function assemble(dir: string, files: Map<string, SourceFile>, report: Report): 
   const teams = buildTeams(files.get('teams.yaml'), refs, report);
   const policies = checkPolicies(
     [...files.values()].filter((f) => f.name.endsWith(POLICY_SUFFIX)),
-    refs,
-    report,
+    { refs, report, regexVerdicts },
   );
   checkCaseFiles(files, report);
 
@@ -372,7 +380,15 @@ interface Placed {
   spec: PolicySpec;
 }
 
-function checkPolicies(files: SourceFile[], refs: RefSets, report: Report): PolicySpec[] {
+/** What every policy's checks share. */
+interface PolicyChecks {
+  refs: RefSets;
+  report: Report;
+  regexVerdicts: RegexVerdicts;
+}
+
+function checkPolicies(files: SourceFile[], checks: PolicyChecks): PolicySpec[] {
+  const { report } = checks;
   const placed: Placed[] = files.flatMap((file) => (file.data === undefined ? [] : [{ file, spec: file.data as PolicySpec }]));
   // File names are unique, so two policies share an id only when one of
   // them does not match its file name: that one is at fault, and says so.
@@ -401,7 +417,7 @@ function checkPolicies(files: SourceFile[], refs: RefSets, report: Report): Poli
       );
     } else byPriority.set(spec.priority, p);
 
-    checkPolicy(p, refs, report);
+    checkPolicy(p, checks);
   }
   return placed.map((p) => p.spec).sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : 1));
 }
@@ -415,8 +431,8 @@ function where(p: Placed, pointer: string): string {
   return `${p.file.display}:${line}:${col}`;
 }
 
-function checkPolicy({ file, spec }: Placed, refs: RefSets, report: Report): void {
-  const ctx: PolicyContext = { file, spec, refs, report };
+function checkPolicy({ file, spec }: Placed, checks: PolicyChecks): void {
+  const ctx: PolicyContext = { file, spec, ...checks };
   if (spec.calendar !== undefined) checkRef(ctx, '/calendar', 'calendar', spec.calendar);
   for (const name of COMMITMENT_NAMES) {
     const text = spec.commitments?.[name];
@@ -427,11 +443,9 @@ function checkPolicy({ file, spec }: Placed, refs: RefSets, report: Report): voi
   if (spec.when !== undefined) checkWhen(ctx, spec.when);
 }
 
-interface PolicyContext {
+interface PolicyContext extends PolicyChecks {
   file: SourceFile;
   spec: PolicySpec;
-  refs: RefSets;
-  report: Report;
 }
 
 const REF_FILES = { team: 'teams.yaml', calendar: 'calendars.yaml', template: 'templates.yaml' } as const;
@@ -507,7 +521,8 @@ function checkPercent(ctx: PolicyContext, pointer: string, text: string): void {
 function checkWhen(ctx: PolicyContext, when: Condition): void {
   let regexProblems = 0;
   walkMatchers(when, '/when', (pointer, source) => {
-    const problem = checkRegex(source, MATCH_FLAGS);
+    const verdict = ctx.regexVerdicts.get(source);
+    const problem = verdict === undefined ? checkRegex(source, MATCH_FLAGS) : verdict;
     if (problem !== null) {
       regexProblems++;
       ctx.report.error(ctx.file, pointer, `${instancePathLabel(pointer)}: ${problem}`);
@@ -521,6 +536,16 @@ function checkWhen(ctx: PolicyContext, when: Condition): void {
     const pointer = `/${err.path.map((s) => escapePointer(String(s))).join('/')}`;
     ctx.report.error(ctx.file, pointer, `${instancePathLabel(pointer)}: ${err.detail}`);
   }
+}
+
+/** The `matches` patterns of every policy file that passed its schema. */
+function matchPatterns(files: Iterable<SourceFile>): string[] {
+  const sources: string[] = [];
+  for (const file of files) {
+    if (!file.name.endsWith(POLICY_SUFFIX) || file.data === undefined) continue;
+    walkMatchers((file.data as PolicySpec).when, '/when', (_pointer, source) => sources.push(source));
+  }
+  return sources;
 }
 
 /** Calls `visit` for each `matches` pattern in a condition tree. */
@@ -551,14 +576,6 @@ function checkCaseFiles(files: Map<string, SourceFile>, report: Report): void {
 }
 
 // ---------------------------------------------------------------------------
-
-function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Relative to the working directory when below it: short, and clickable in terminals and CI logs. */
 function displayName(full: string): string {

@@ -1,8 +1,8 @@
 // The pack a running service works with. A bad edit must never take the
 // service down or half-apply: the last good pack stays in force, and the
 // failed load is kept so GET /v1/policies can show what is wrong.
-import { watch as watchDir, type FSWatcher } from 'node:fs';
 import path from 'node:path';
+import { watchPath, type PathWatch } from '../../runtime/watch-path';
 import { ErrorType } from '../../shared/errors';
 import { formatPackError, loadPack, type PackError } from './load-pack';
 import { compilePolicies, type CompiledPolicy } from '../engine/select';
@@ -26,19 +26,14 @@ export type ReloadEvent = { ok: true; pack: PolicyPack; previous: PackVersion } 
 interface Loaded {
   pack: PolicyPack;
   compiled: CompiledPolicy[];
-  warnings: PackError[];
 }
-
-const DEBOUNCE_MS = 200;
 
 export class PackStore {
   private loaded: Loaded;
   private failure: { at: string; errors: PackError[] } | null = null;
   /** Reloads run one at a time, so an older load never overwrites a newer one. */
   private queue: Promise<unknown> = Promise.resolve();
-  private watcher: FSWatcher | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private onSighup: (() => void) | null = null;
+  private watching: PathWatch | null = null;
 
   private constructor(
     readonly dir: string,
@@ -64,23 +59,13 @@ export class PackStore {
     return this.loaded.compiled;
   }
 
-  /** Warnings of the current pack (an unset webhook variable, a stray file). */
-  warnings(): PackError[] {
-    return this.loaded.warnings;
-  }
-
   /** The last failed load since the last good one, or null. */
   lastError(): { at: string; errors: PackError[] } | null {
     return this.failure;
   }
 
-  /** Loads the folder again; true when it was good (and is now current), false when the old pack stays. */
-  async reload(): Promise<boolean> {
-    const event = await this.reloadEvent();
-    return event.ok;
-  }
-
-  private reloadEvent(): Promise<ReloadEvent> {
+  /** Loads the folder again; a good pack becomes current, a bad one is kept as lastError() and the old pack stays. */
+  reload(): Promise<ReloadEvent> {
     const run = this.queue.then(async (): Promise<ReloadEvent> => {
       const result = await tryLoad(this.dir);
       if (!result.ok) {
@@ -98,13 +83,14 @@ export class PackStore {
 
   /**
    * Reloads when files in the folder change (debounced: editors and git
-   * write several files in a burst) and on SIGHUP. `onChange` hears about
-   * a new version and about failed loads; an unchanged reload stays quiet.
+   * write several files in a burst), when the folder is replaced, and on
+   * SIGHUP. `onChange` hears about a new version and about failed loads; an
+   * unchanged reload stays quiet.
    */
   watch(onChange?: (event: ReloadEvent) => void): void {
-    if (this.watcher) return;
+    if (this.watching) return;
     const trigger = (): void => {
-      void this.reloadEvent().then(
+      void this.reload().then(
         (event) => {
           if (!event.ok || event.pack.version.id !== event.previous.id) onChange?.(event);
         },
@@ -116,28 +102,13 @@ export class PackStore {
         },
       );
     };
-    const debounced = (): void => {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        trigger();
-      }, DEBOUNCE_MS);
-    };
-    this.watcher = watchDir(this.dir, debounced);
-    // The folder may vanish (a branch switch); the next SIGHUP or close() handles it.
-    this.watcher.on('error', () => undefined);
-    this.onSighup = trigger;
-    process.on('SIGHUP', this.onSighup);
+    this.watching = watchPath(this.dir, trigger, { signal: 'SIGHUP' });
   }
 
   /** Stops watching; waits for a reload in flight. */
   async close(): Promise<void> {
-    this.watcher?.close();
-    this.watcher = null;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.onSighup) process.off('SIGHUP', this.onSighup);
-    this.onSighup = null;
+    this.watching?.close();
+    this.watching = null;
     await this.queue;
   }
 }
@@ -147,5 +118,5 @@ async function tryLoad(dir: string): Promise<{ ok: true; loaded: Loaded } | { ok
   if (!result.ok) return result;
   // The loader already compiled every condition; this builds the closures
   // the selector runs, once per pack rather than once per post.
-  return { ok: true, loaded: { pack: result.pack, compiled: compilePolicies(result.pack.policies), warnings: result.warnings } };
+  return { ok: true, loaded: { pack: result.pack, compiled: compilePolicies(result.pack.policies) } };
 }

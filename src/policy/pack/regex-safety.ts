@@ -1,252 +1,162 @@
-// A small, conservative guard against regular expressions that can take
-// exponential time (ReDoS). Pack authors write `matches:` patterns, and the
-// worker runs them on every post: one `(a+)+` would stall triage for minutes
-// on a crafted post. This is a heuristic, not a proof (a maintained library
-// such as safe-regex2 or recheck would be more thorough); it errs on the side
-// of rejecting, and its messages say how to rewrite the pattern.
+// Pack authors write `matches:` patterns and the worker runs them on every
+// post, so a pattern that backtracks catastrophically on a crafted post would
+// stall triage (ReDoS). recheck (makenowjust-labs/recheck) decides that for
+// JavaScript's own regex semantics, by automata theory or, where that does
+// not apply, by fuzzing. It replaced a hand-written heuristic that missed
+// quadratic patterns and rejected harmless ones (an unanchored `(a+)+`).
 //
-// Two shapes are rejected when they sit under a repeating quantifier
-// (`*`, `+`, `{n,}`, or `{n,m}` with m > 10):
-//   - a nested unbounded quantifier: (a+)+  (.*)*  (\w+\s?)*
-//   - alternatives that can start with the same character: (a|aa)*  (\d|\w)+
+// What is rejected, each with a message a pack author can act on:
+// - what recheck finds vulnerable: exponential, and polynomial too, since a
+//   quadratic pattern cost 0.1-0.4 s on one 10,000-character post (the
+//   longest a post may be) when measured;
+// - what recheck cannot decide within REGEX_CHECK_TIMEOUT_MS, or cannot
+//   analyse at all. This fails closed: a pack loads with every pattern shown
+//   safe or not at all (a running service keeps its last good pack). The
+//   timeout bounds each pattern, so a load never waits forever: at most the
+//   timeout for each pattern not yet checked.
+// Verdicts are kept per pattern for the life of the process, so a reload
+// checks only new patterns; a timeout is not kept (a busy moment may have
+// caused it), so the next load tries again.
+//
+// recheck is loaded on first use (its 2.9 MB bundle takes ~0.3 s to parse),
+// so a pack without `matches` never loads it. Its default backend is a
+// native binary run as a child process (unref'd; ~170 MB resident) that
+// stays for the life of the process once started; RECHECK_BACKEND (read by
+// recheck) can pick another.
+import { createRequire } from 'node:module';
+import type * as Recheck from 'recheck';
+import type { Diagnostics } from 'recheck';
 
 /** Flags the policy matcher compiles `matches` patterns with. */
 export const MATCH_FLAGS = 'iu';
 
-/** A bounded repeat above this count is treated like an unbounded one. */
-const MAX_SAFE_REPEAT = 10;
+/** How long recheck may take over one pattern before the pattern counts as unsafe. */
+export const REGEX_CHECK_TIMEOUT_MS = 10_000;
 
-// Characters used to approximate "which characters can an atom start with":
-// printable ASCII plus whitespace and a few non-ASCII letters, digits and
-// symbols. Two atoms overlap when some probe matches both.
-const PROBES: string[] = [
-  '\t',
-  '\n',
-  '\u00a0',
-  '\u2003',
-  ...Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)),
-  'ä',
-  'Ä',
-  'ß',
-  'é',
-  'ж',
-  'Ж',
-  '中',
-  'ع',
-  '٣',
-  '€',
-  '😀',
-];
+/** A problem to report, or null when the pattern compiles and is safe. */
+export type RegexVerdict = string | null;
 
-type FirstSet = boolean[];
-const ANY: FirstSet = PROBES.map(() => true);
+const MAX_REMEMBERED = 10_000;
+const remembered = new Map<string, RegexVerdict>();
+let recheck: typeof Recheck | null = null;
 
-interface Alternative {
-  /** Characters the alternative can start with; null while only zero-width atoms were seen. */
-  first: FirstSet | null;
-  /** It contains an unbounded (or more than MAX_SAFE_REPEAT) quantifier somewhere. */
-  unbounded: boolean;
-}
-
-interface Parsed {
-  alternatives: Alternative[];
-  end: number;
+/**
+ * Checks the patterns of a pack at once, without blocking the event loop
+ * (recheck works in its own process): the pack loader's entry point. Every
+ * verdict it can keep is then at hand for checkRegex.
+ */
+export async function checkRegexes(
+  sources: Iterable<string>,
+  flags: string = MATCH_FLAGS,
+  options: { timeoutMs?: number } = {},
+): Promise<Map<string, RegexVerdict>> {
+  const timeoutMs = options.timeoutMs ?? REGEX_CHECK_TIMEOUT_MS;
+  const unique = [...new Set(sources)];
+  const verdicts = await Promise.all(
+    unique.map(async (source): Promise<RegexVerdict> => {
+      const known = knownVerdict(source, flags);
+      if (known !== undefined) return known;
+      let diagnostics: Diagnostics;
+      try {
+        diagnostics = await lib().check(source, flags, { timeout: timeoutMs });
+      } catch (err) {
+        return notChecked(err);
+      }
+      return settle(source, flags, diagnostics, timeoutMs);
+    }),
+  );
+  return new Map(unique.map((source, i) => [source, verdicts[i]!]));
 }
 
 /**
- * Returns null when `source` compiles (with `flags`) and looks safe, else a
- * message saying what is wrong.
+ * The verdict on one pattern, synchronously: the condition compiler's entry
+ * point. After checkRegexes it is a lookup; otherwise (a condition compiled
+ * without loading a pack: tests, tools) it blocks on recheck's checkSync.
  */
-export function checkRegex(source: string, flags: string = MATCH_FLAGS): string | null {
+export function checkRegex(source: string, flags: string = MATCH_FLAGS): RegexVerdict {
+  const known = knownVerdict(source, flags);
+  if (known !== undefined) return known;
+  let diagnostics: Diagnostics;
+  try {
+    diagnostics = lib().checkSync(source, flags, { timeout: REGEX_CHECK_TIMEOUT_MS });
+  } catch (err) {
+    return notChecked(err);
+  }
+  return settle(source, flags, diagnostics, REGEX_CHECK_TIMEOUT_MS);
+}
+
+/** A compile error, a remembered verdict, or undefined when recheck has to be asked. */
+function knownVerdict(source: string, flags: string): RegexVerdict | undefined {
   try {
     new RegExp(source, flags);
   } catch (err) {
     return (err as Error).message; // "Invalid regular expression: /(/iu: Unterminated group"
   }
-  try {
-    new Checker(source, flags).alternation(0, 0);
-    return null;
-  } catch (err) {
-    if (err instanceof UnsafePattern) return err.message;
-    throw err;
+  return remembered.get(key(source, flags));
+}
+
+function settle(source: string, flags: string, d: Diagnostics, timeoutMs: number): RegexVerdict {
+  const { verdict, lasting } = describe(source, d, timeoutMs);
+  if (lasting) {
+    // Patterns come from pack files, so this is only reached by a process
+    // that loads very many packs; forgetting costs a re-check, nothing more.
+    if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+    remembered.set(key(source, flags), verdict);
+  }
+  return verdict;
+}
+
+/** recheck's diagnostics as a sentence; `lasting` when checking again would say the same. */
+function describe(source: string, d: Diagnostics, timeoutMs: number): { verdict: RegexVerdict; lasting: boolean } {
+  switch (d.status) {
+    case 'safe':
+      return { verdict: null, lasting: true };
+    case 'vulnerable': {
+      const { complexity } = d;
+      const growth =
+        complexity.type === 'exponential'
+          ? 'exponential time'
+          : complexity.degree === 2
+            ? 'quadratic time'
+            : complexity.degree === 3
+              ? 'cubic time'
+              : `polynomial time of degree ${complexity.degree}`;
+      const hot = [...new Set(d.hotspot.filter((h) => h.temperature === 'heat').map((h) => `"${source.slice(h.start, h.end)}"`))];
+      const where = hot.length > 0 ? `the repetition at ${hot.slice(0, 3).join(', ')} can` : 'a repetition can';
+      return {
+        verdict:
+          `pattern may backtrack catastrophically (recheck finds ${growth}, e.g. on ${d.attack.pattern}): ` +
+          `${where} match the same text in more than one way; rewrite it so that it cannot, or use contains`,
+        lasting: true,
+      };
+    }
+    case 'unknown': {
+      const { error } = d;
+      if (error.kind === 'timeout' || error.kind === 'cancel') {
+        return {
+          verdict:
+            `pattern could not be shown safe from catastrophic backtracking within ${timeoutMs / 1000} s (recheck timed out); ` +
+            'simplify it, split it into several conditions, or use contains',
+          lasting: false,
+        };
+      }
+      return {
+        verdict: `pattern cannot be checked for catastrophic backtracking (recheck: ${error.message}); rewrite it, or use contains`,
+        lasting: error.kind !== 'unexpected',
+      };
+    }
   }
 }
 
-class UnsafePattern extends Error {}
-
-/** A recursive-descent walk over a pattern that is already known to compile. */
-class Checker {
-  private readonly firstSets = new Map<string, FirstSet>();
-
-  constructor(
-    private readonly src: string,
-    private readonly flags: string,
-  ) {}
-
-  /** Parses alternatives from `pos` up to the closing `)` (or the end at depth 0). */
-  alternation(pos: number, depth: number): Parsed {
-    const alternatives: Alternative[] = [];
-    let current: Alternative = { first: null, unbounded: false };
-    let i = pos;
-    while (i < this.src.length) {
-      const ch = this.src[i];
-      if (ch === ')' && depth > 0) break;
-      if (ch === '|') {
-        alternatives.push(current);
-        current = { first: null, unbounded: false };
-        i++;
-        continue;
-      }
-      const start = i;
-      const atom = this.atom(i, depth);
-      i = atom.end;
-      const q = this.quantifier(i);
-      if (q) {
-        i = q.end;
-        if (q.max > MAX_SAFE_REPEAT) this.checkRepeated(atom, this.src.slice(start, i));
-      }
-      current.unbounded ||= atom.unbounded || (q !== null && q.max > MAX_SAFE_REPEAT);
-      if (current.first === null && !atom.zeroWidth) {
-        // An optional first atom lets the next one start the match too;
-        // rather than chase that, assume it can start with anything.
-        current.first = q && q.min === 0 ? ANY : atom.first;
-      }
-    }
-    alternatives.push(current);
-    return { alternatives, end: i };
-  }
-
-  private checkRepeated(atom: Atom, text: string): void {
-    if (atom.unbounded) {
-      throw new UnsafePattern(
-        `pattern may backtrack catastrophically: nested quantifier in "${text}"; ` +
-          'repeat a plain character class instead (e.g. "[\\w\\s]+")',
-      );
-    }
-    // An empty alternative (`(a|)*`) only matches the empty string, which the
-    // engine refuses to repeat, so it cannot blow up; leave it out.
-    const firsts = (atom.alternatives ?? []).flatMap((a) => (a.first ? [a.first] : []));
-    for (let a = 0; a < firsts.length; a++) {
-      for (let b = a + 1; b < firsts.length; b++) {
-        if (overlaps(firsts[a]!, firsts[b]!)) {
-          throw new UnsafePattern(
-            `pattern may backtrack catastrophically: alternatives in "${text}" can match ` +
-              'the same text; make them mutually exclusive or drop the repetition',
-          );
-        }
-      }
-    }
-  }
-
-  private atom(i: number, depth: number): Atom {
-    const ch = this.src[i];
-    if (ch === '(') return this.group(i, depth);
-    if (ch === '^' || ch === '$') return { end: i + 1, first: ANY, unbounded: false, zeroWidth: true };
-    let end: number;
-    if (ch === '[') end = this.classEnd(i);
-    else if (ch === '\\') {
-      end = this.escapeEnd(i);
-      const kind = this.src[i + 1];
-      if (kind === 'b' || kind === 'B') return { end, first: ANY, unbounded: false, zeroWidth: true };
-    } else end = i + 1 + (this.src.codePointAt(i)! > 0xffff ? 1 : 0);
-    return { end, first: this.firstSet(this.src.slice(i, end)), unbounded: false, zeroWidth: false };
-  }
-
-  private group(i: number, depth: number): Atom {
-    let inner = i + 1;
-    let zeroWidth = false;
-    if (this.src[inner] === '?') {
-      const rest = this.src.slice(inner, inner + 3);
-      if (rest.startsWith('?=') || rest.startsWith('?!')) {
-        zeroWidth = true;
-        inner += 2;
-      } else if (rest === '?<=' || rest === '?<!') {
-        zeroWidth = true;
-        inner += 3;
-      } else if (rest.startsWith('?:')) inner += 2;
-      else if (rest.startsWith('?<')) inner = this.src.indexOf('>', inner) + 1; // named group
-    }
-    const parsed = this.alternation(inner, depth + 1);
-    const firsts = parsed.alternatives.map((a) => a.first ?? ANY);
-    return {
-      end: parsed.end + 1, // past ')'
-      first: firsts.reduce(union),
-      unbounded: parsed.alternatives.some((a) => a.unbounded),
-      zeroWidth,
-      alternatives: parsed.alternatives,
-    };
-  }
-
-  private classEnd(i: number): number {
-    let j = i + 1;
-    if (this.src[j] === '^') j++;
-    if (this.src[j] === ']') j++; // never in u-mode, but harmless
-    while (j < this.src.length && this.src[j] !== ']') j += this.src[j] === '\\' ? 2 : 1;
-    return j + 1;
-  }
-
-  private escapeEnd(i: number): number {
-    const kind = this.src[i + 1] ?? '';
-    const after = i + 2;
-    if ('pPu'.includes(kind) && this.src[after] === '{') return this.src.indexOf('}', after) + 1;
-    if (kind === 'u') return after + 4;
-    if (kind === 'x') return after + 2;
-    if (kind === 'c') return after + 1;
-    if (kind === 'k') return this.src.indexOf('>', after) + 1;
-    if (/[1-9]/.test(kind)) {
-      let j = after;
-      while (/[0-9]/.test(this.src[j] ?? '')) j++;
-      return j;
-    }
-    return after;
-  }
-
-  private quantifier(i: number): { min: number; max: number; end: number } | null {
-    const ch = this.src[i];
-    let q: { min: number; max: number; end: number } | null = null;
-    if (ch === '*') q = { min: 0, max: Infinity, end: i + 1 };
-    else if (ch === '+') q = { min: 1, max: Infinity, end: i + 1 };
-    else if (ch === '?') q = { min: 0, max: 1, end: i + 1 };
-    else if (ch === '{') {
-      const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(i));
-      if (m) {
-        const min = Number(m[1]);
-        const max = m[2] === undefined ? min : m[3] ? Number(m[3]) : Infinity;
-        q = { min, max, end: i + m[0].length };
-      }
-    }
-    if (q && this.src[q.end] === '?') q.end++; // lazy: backtracks just as much
-    return q;
-  }
-
-  /** Which probes the atom can match as its first character (cached per atom text). */
-  private firstSet(atomSource: string): FirstSet {
-    let set = this.firstSets.get(atomSource);
-    if (!set) {
-      try {
-        const re = new RegExp(`^(?:${atomSource})`, this.flags);
-        set = PROBES.map((p) => re.test(p));
-      } catch {
-        set = ANY; // e.g. a back-reference, meaningless on its own
-      }
-      this.firstSets.set(atomSource, set);
-    }
-    return set;
-  }
+function notChecked(err: unknown): RegexVerdict {
+  return `pattern could not be checked for catastrophic backtracking (${(err as Error).message}); try again, or use contains`;
 }
 
-interface Atom {
-  end: number;
-  first: FirstSet;
-  unbounded: boolean;
-  zeroWidth: boolean;
-  alternatives?: Alternative[];
+function lib(): typeof Recheck {
+  recheck ??= createRequire(import.meta.url)('recheck') as typeof Recheck;
+  return recheck;
 }
 
-function union(a: FirstSet, b: FirstSet): FirstSet {
-  return a.map((x, i) => x || b[i] === true);
-}
-
-function overlaps(a: FirstSet, b: FirstSet): boolean {
-  return a.some((x, i) => x && b[i] === true);
+function key(source: string, flags: string): string {
+  return `${flags}:${source}`; // flags never hold ':'
 }

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { isObject } from '../../util/is-object';
+import { pointerSegments } from './json-pointer';
 
 export const SCHEMA_DIR = fileURLToPath(new URL('../../../schemas/', import.meta.url));
 export const SCHEMA_BASE = 'https://hearken.dev/schemas/';
@@ -61,12 +63,6 @@ export function validatorFor(name: SchemaName): ValidateFunction {
  */
 export function schemaSource(name: SchemaName): Record<string, unknown> {
   return structuredClone(validatorFor(name).schema) as Record<string, unknown>;
-}
-
-/** Validates `data`; raw ajv errors (pass them through collapseAjvErrors before describing them). */
-export function validateWith(name: SchemaName, data: unknown): { ok: true } | { ok: false; errors: ErrorObject[] } {
-  const validate = validatorFor(name);
-  return validate(data) ? { ok: true } : { ok: false, errors: validate.errors ?? [] };
 }
 
 /** Validates `data`; the errors come back collapsed (one per problem), ready for describeAjvError. */
@@ -148,15 +144,6 @@ export function instancePathLabel(at: string | Pick<ErrorObject, 'instancePath'>
   return pointerSegments(typeof at === 'string' ? at : at.instancePath)
     .map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`))
     .join('');
-}
-
-/** JSON pointer → unescaped segments. */
-export function pointerSegments(instancePath: string): string[] {
-  if (instancePath === '') return [];
-  return instancePath
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -322,8 +309,4 @@ export function showValue(value: unknown): string {
 
 function lengthOf(value: unknown): number {
   return typeof value === 'string' ? value.length : 0;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

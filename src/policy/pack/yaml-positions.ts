@@ -3,7 +3,7 @@
 // onto its nodes.
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node } from 'yaml';
-import { pointerSegments } from './schemas';
+import { pointerSegments } from './json-pointer';
 
 export interface Position {
   line: number;
