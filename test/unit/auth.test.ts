@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Server } from 'node:http';
@@ -617,6 +618,37 @@ describe('last used, across processes', () => {
     await forgetLastUsed(file, [h(0)]);
     expect((await readLastUsed(file))[h(0)]).toBeUndefined();
   });
+
+  it('separate processes writing the same file lose no update', async () => {
+    const file = path.join(dir, 'tokens.last-used.json');
+    const module = path.resolve(import.meta.dirname, '../../src/api/auth/last-used.ts');
+    // Each process records its own 20 tokens and a shared one, flushing after every use.
+    const script = (n: number) => `
+      import { LastUsedLog } from ${JSON.stringify(module)};
+      import { createHash } from 'node:crypto';
+      const h = (s) => createHash('sha256').update(s).digest('hex');
+      const log = new LastUsedLog(${JSON.stringify(file)});
+      for (let i = 0; i < 20; i++) {
+        log.touch(h('p${n}-' + i), Date.UTC(2026, 0, 1, 0, 0, i));
+        log.touch(h('shared'), Date.UTC(2026, 0, 1, ${n}, 0, i));
+        await log.flush();
+      }
+      await log.close();`;
+    const runs = [1, 2, 3].map(
+      (n) =>
+        new Promise<number | null>((resolve, reject) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(n)], { stdio: 'inherit' });
+          child.on('error', reject);
+          child.on('exit', resolve);
+        }),
+    );
+    expect(await Promise.all(runs)).toEqual([0, 0, 0]);
+    const written = await readLastUsed(file);
+    expect(Object.keys(written)).toHaveLength(61);
+    for (const n of [1, 2, 3])
+      for (let i = 0; i < 20; i++) expect(written[hashToken(`p${n}-${i}`)]).toBe(new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString());
+    expect(written[hashToken('shared')]).toBe(new Date(Date.UTC(2026, 0, 1, 3, 0, 19)).toISOString());
+  }, 60_000);
 
   it('a folder it cannot write keeps the uses for the next try and reports the error', async () => {
     const errors: Error[] = [];
