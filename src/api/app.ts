@@ -3,6 +3,7 @@
 // Routes come only from the route table (route-table.ts), which
 // GET /openapi.json documents.
 import express, { type Express } from 'express';
+import { accessControl } from './auth';
 import type { AppDeps } from './deps';
 import { captureRateLimit, securityHeaders } from './http/limits';
 import { routeTableRouter } from './http/mount';
@@ -39,7 +40,7 @@ export function createApp(deps: AppDeps): Express {
           res.json(openApiDocument());
         },
       },
-      deps.tokens,
+      accessControl(deps),
     ),
   );
   app.use((req, res) => sendProblem(res, new HttpProblem(404, 'Not Found', `no route for ${req.method} ${req.path}`), req.originalUrl));

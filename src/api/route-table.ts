@@ -28,7 +28,7 @@ export const ROUTES = {
     method: 'post',
     path: '/v1/posts',
     summary: 'Capture a normalized post; it opens or joins the interaction of its thread.',
-    auth: 'none',
+    auth: 'ingest',
     body: { schema: 'post', invalidStatus: 400 },
     responses: {
       202: { description: 'Captured; the interaction runs.', json: 'AddPostResult' },
@@ -40,7 +40,7 @@ export const ROUTES = {
     method: 'get',
     path: '/v1/interactions',
     summary: 'List interactions (from Temporal visibility).',
-    auth: 'none',
+    auth: 'read',
     query: {
       customer: { description: 'Customer: <channel>:<author id or handle>.', schema: { type: 'string', maxLength: 400 } },
       status: { description: 'Interaction status.', schema: STATUS_REF },
@@ -61,7 +61,7 @@ export const ROUTES = {
     path: '/v1/customers/{channel}/{authorId}',
     summary:
       'The profile of a communication partner: their interactions, counts per policy and outcome, last sentiment, commitments met vs breached.',
-    auth: 'none',
+    auth: 'read',
     responses: { 200: { description: 'The profile.', json: 'CustomerProfile' } },
     problems: ['BadRequest', 'NotFound'],
   },
@@ -69,7 +69,7 @@ export const ROUTES = {
     method: 'get',
     path: '/v1/interactions/{id}',
     summary: 'The state of an interaction.',
-    auth: 'none',
+    auth: 'read',
     responses: { 200: { description: 'State.', json: 'InteractionState' } },
     problems: ['BadRequest', 'NotFound'],
   },
@@ -77,7 +77,7 @@ export const ROUTES = {
     method: 'get',
     path: '/v1/interactions/{id}/history',
     summary: 'The audit timeline, oldest first.',
-    auth: 'none',
+    auth: 'read',
     query: { format: { description: 'ndjson streams one event per line.', schema: { enum: ['json', 'ndjson'] } } },
     responses: { 200: { description: 'The timeline.', json: 'History', ndjson: 'TimelineEvent' } },
     problems: ['BadRequest', 'NotFound'],
@@ -86,7 +86,7 @@ export const ROUTES = {
     method: 'get',
     path: '/v1/escalations',
     summary: "What waits for a decision in the caller's teams, earliest deadline first.",
-    auth: 'bearer',
+    auth: 'read',
     query: {
       team: { description: 'Only this team.', schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 100 } },
       status: { description: 'Only pending is supported.', schema: { enum: ['pending'] } },
@@ -98,7 +98,7 @@ export const ROUTES = {
     method: 'post',
     path: '/v1/escalations/{interactionId}/decision',
     summary: 'Approve, reject or reassign the pending escalation of an interaction.',
-    auth: 'bearer',
+    auth: 'decide',
     rateLimit: 'decision',
     headers: {
       'Idempotency-Key': {
@@ -124,7 +124,7 @@ export const ROUTES = {
     method: 'get',
     path: '/v1/policies',
     summary: 'The loaded pack, its version and the last load error.',
-    auth: 'none',
+    auth: 'read',
     responses: { 200: { description: 'The pack.', json: 'Policies' } },
     problems: [],
   },

@@ -136,7 +136,7 @@ export const SETTINGS = {
     },
   }),
   tokensFile: optional('HEARKEN_TOKENS_FILE', {
-    description: 'bearer tokens for the decision API',
+    description: "bearer tokens: people's (read, decide) and connectors' (capture); edit with `hearken token`, see [Access](#access)",
     expected: 'a file',
     parse: anyText,
   }),
@@ -144,6 +144,12 @@ export const SETTINGS = {
     description: 'posts per minute per client IP on `POST /v1/posts`',
     expected: 'a whole number of posts per minute',
     parse: wholeNumber(0),
+  }),
+  authFailureLimit: withDefault('HEARKEN_AUTH_FAILURE_LIMIT', '20', {
+    description:
+      'wrong, malformed or expired bearer tokens per client IP within 5 minutes; after that, requests from that client that need a token get 429 until the 5 minutes are over',
+    expected: 'a whole number of failed authentications, at least 1',
+    parse: wholeNumber(1),
   }),
   maxHistoryEvents: withDefault('HEARKEN_MAX_HISTORY_EVENTS', '5000', {
     description: 'history length at which a long thread continues as new',

@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createApp } from '../api/app';
-import { ensureTokensFile, TokenStore } from '../api/auth';
+import { ensureTokensFile, isLoopbackHost, LastUsedLog, lastUsedFileFor, TokenStore } from '../api/auth';
 import { Notifier } from '../channels/notifier';
 import { OutboxChannel } from '../channels/outbox';
 import type { ChannelAdapter } from '../channels/channel';
@@ -40,6 +40,8 @@ export interface RunningService {
   client: Client;
   /** Set when this start created the tokens file: the one time its token is shown. */
   createdToken: { file: string; name: string; token: string } | null;
+  /** Whether capture took no token at start (loopback, no ingest token yet); null without the API. */
+  captureWithoutToken: boolean | null;
   /** Rejects when a part died beyond repair (the embedded dev server could not be restarted). */
   failed: Promise<never>;
   stop(): Promise<void>;
@@ -133,6 +135,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
 
     let apiUrl: string | null = null;
     let createdToken: RunningService['createdToken'] = null;
+    let captureWithoutToken: boolean | null = null;
     if (opts.api) {
       let tokensFile = config.tokensFile;
       if (!tokensFile) {
@@ -146,10 +149,24 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         else logger.error({ error: event.error.message }, 'tokens file invalid; keeping the previous users');
       });
       stack.push(async () => tokens.close());
+      let lastUsedFailed = false;
+      const lastUsed = new LastUsedLog(lastUsedFileFor(tokens.file ?? tokensFile), {
+        onError: (err) => {
+          // Once: a read-only folder would say it every minute.
+          if (!lastUsedFailed) logger.warn({ error: err.message }, 'cannot record when tokens were last used');
+          lastUsedFailed = true;
+        },
+      });
+      stack.push(() => lastUsed.close());
+      const loopbackOnly = isLoopbackHost(config.host);
+      captureWithoutToken = loopbackOnly && !tokens.hasIngestTokens();
       const app = createApp({
         client,
         packs,
         tokens,
+        loopbackOnly,
+        authFailureLimit: config.authFailureLimit,
+        lastUsed,
         captureRatePerMinute: config.captureRatePerMinute,
         logger,
         namespace: config.namespace,
@@ -167,7 +184,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       apiUrl = `http://${config.host}:${port}`;
       stack.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     }
-    return { temporalAddress: address, uiBaseUrl, apiUrl, packs, client, createdToken, failed, stop };
+    return { temporalAddress: address, uiBaseUrl, apiUrl, packs, client, createdToken, captureWithoutToken, failed, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -10,6 +10,7 @@ import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 import { decideUpdate } from '../../src/workflows/definitions';
 import { eventually, getJson, postJson, startTestService, type TestService } from '../helpers/service';
 import { startTestServer, temporalAvailable } from '../helpers/temporal';
+import { bearer, TEST_VIEWER } from '../helpers/tokens';
 
 const REPLAY_PACK = path.resolve(import.meta.dirname, '../fixtures/packs/replay');
 const BASIC_PACK = path.resolve(import.meta.dirname, '../fixtures/packs/basic');
@@ -201,7 +202,7 @@ run('audit', () => {
   });
 
   it('the history streams as NDJSON for archives', async () => {
-    const res = await fetch(`${svc.url}/v1/interactions/twitter:a-ignore/history?format=ndjson`);
+    const res = await fetch(`${svc.url}/v1/interactions/twitter:a-ignore/history?format=ndjson`, { headers: bearer(TEST_VIEWER) });
     expect(res.headers.get('content-type')).toMatch(/application\/x-ndjson/);
     const lines = (await res.text())
       .trim()

@@ -76,7 +76,7 @@ run('escalation decisions over HTTP', () => {
     expect(none.headers.get('content-type')).toMatch(/problem\+json/);
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect((await decide('twitter:x', { ...carla, token: 'wrong' }, { decision: 'reject' })).status).toBe(401);
-    expect((await getJson(`${svc.url}/v1/escalations`)).status).toBe(401);
+    expect((await getJson(`${svc.url}/v1/escalations`, {})).status).toBe(401);
   });
 
   it('lists what waits for a team, earliest deadline first, with the post, triage, draft and links', async () => {

@@ -32,6 +32,7 @@ describe('configuration from the environment', () => {
       idleCloseMs: 86_400_000,
       tokensFile: undefined,
       captureRatePerMinute: 6000,
+      authFailureLimit: 20,
       maxHistoryEvents: 5000,
       maxCachedWorkflows: undefined,
       reachThresholds: { medium: 1000, high: 10_000 },

@@ -6,7 +6,7 @@ import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { Decider, DecisionResult, EscalationMemo, InteractionState } from '../../workflows/definitions';
 import { decideUpdate, stateQuery } from '../../workflows/definitions';
 import { metrics } from '../../runtime/metrics';
-import { roleIn, type User } from '../auth';
+import { decisionRole, roleIn, type User } from '../auth';
 import { workflowUiLink } from '../../client/ui-links';
 import type { AppDeps } from '../deps';
 import type { RouteHandlers } from '../http/mount';
@@ -42,7 +42,7 @@ function listEscalations(deps: AppDeps): RouteHandlers['listEscalations'] {
     for await (const wf of deps.client.workflow.list({ query })) {
       const memo = wf.memo?.escalation as EscalationMemo | undefined;
       if (!memo) continue;
-      // Agents see their own teams' queues; leads of '*' see all.
+      // Each role sees its own teams' queues (a viewer too); '*' sees all.
       if (!roleIn(user, memo.team)) continue;
       escalations.push({
         interactionId: wf.workflowId,
@@ -100,10 +100,7 @@ function decideEscalation(deps: AppDeps): RouteHandlers['decideEscalation'] {
     }
     const pending = state.escalations.find((e) => e.status === 'pending');
     if (!pending) throw new HttpProblem(409, 'Conflict', 'nothing is waiting for a decision');
-    const role = roleIn(user, pending.team);
-    if (!role) throw new HttpProblem(403, 'Forbidden', `${user.name} is not in team ${pending.team}`);
-    if (body.decision === 'reassign' && role !== 'lead')
-      throw new HttpProblem(403, 'Forbidden', `reassigning needs the lead role in team ${pending.team}`);
+    const role = decisionRole(user, pending.team, body.decision);
     const decider: Decider = { name: user.name, role };
     const result = await handle.executeUpdate(decideUpdate, { args: [{ ...body, decider, forTeam: pending.team }], updateId });
     metrics.decisions.inc({ decision: result.decision });
