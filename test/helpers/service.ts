@@ -25,6 +25,7 @@ export async function startTestService(opts: {
   tokensFile?: string;
   captureRatePerMinute?: number;
   maxHistoryEvents?: number;
+  dedupDays?: number;
 }): Promise<TestService> {
   const config = loadConfig({
     TEMPORAL_ADDRESS: opts.temporalAddress,
@@ -37,6 +38,7 @@ export async function startTestService(opts: {
     ...(opts.tokensFile ? { HEARKEN_TOKENS_FILE: opts.tokensFile } : {}),
     ...(opts.maxHistoryEvents !== undefined ? { HEARKEN_MAX_HISTORY_EVENTS: String(opts.maxHistoryEvents) } : {}),
     ...(opts.captureRatePerMinute !== undefined ? { HEARKEN_CAPTURE_RATE_LIMIT: String(opts.captureRatePerMinute) } : {}),
+    ...(opts.dedupDays !== undefined ? { HEARKEN_DEDUP_DAYS: String(opts.dedupDays) } : {}),
   });
   const service = await startService({
     config,
