@@ -44,8 +44,7 @@ const TOKEN = 'tok-openapi-test-lead';
 /** The app with no Temporal behind it: enough for routing, auth and body validation. */
 function testApp() {
   const deps = {
-    // Every request runs under a Temporal deadline (src/api/http/deadline.ts); none reaches Temporal here.
-    client: { withDeadline: (_deadline: number, fn: () => Promise<unknown>) => fn() },
+    client: {},
     packs: {},
     tokens: TokenStore.fromUsers([{ name: 'lead', tokenSha256: hashToken(TOKEN), teams: { '*': 'lead' } }]),
     logger: createLogger('silent'),
@@ -53,9 +52,6 @@ function testApp() {
     taskQueue: 'q',
     idleCloseMs: 1,
     captureRatePerMinute: 10,
-    captureTimeoutMs: 4000,
-    temporalTimeoutMs: 10_000,
-    dedupMs: 0,
   };
   return createApp(deps as unknown as AppDeps);
 }
