@@ -78,6 +78,108 @@ run('Temporal unreachable', () => {
     expect(replies(s, id)).toHaveLength(1);
   };
 
+  // First, while this file's only app serves /metrics: every app built re-registers the process-wide gauges.
+  it('with the dev server frozen (SIGSTOP): capture 503 with Retry-After within 5 s, reads 503, probes answer; SIGCONT recovers', async () => {
+    expect((await postJson(`${svc.url}/v1/posts`, post('o-before'))).status).toBe(202);
+    await processedOnce(svc, 'o-before');
+    expect((await getJson(`${svc.url}/healthz`)).status).toBe(200);
+
+    const pid = devServerPid(dataDir);
+    process.kill(pid, 'SIGSTOP');
+    let resumedAt = 0;
+    try {
+      const [capture, state, history, list, customer, health, metrics] = await Promise.all([
+        timed(() => postJson(`${svc.url}/v1/posts`, post('o-frozen'))),
+        timed(() => getJson(`${svc.url}/v1/interactions/twitter:o-before`)),
+        timed(() => getJson(`${svc.url}/v1/interactions/twitter:o-before/history`)),
+        timed(() => getJson(`${svc.url}/v1/interactions?customer=twitter:outage-u1`)),
+        timed(() => getJson(`${svc.url}/v1/customers/twitter/outage-u1`)),
+        timed(() => getJson(`${svc.url}/healthz`)),
+        timed(async () => {
+          const res = await fetch(`${svc.url}/metrics`);
+          return { status: res.status, text: await res.text() };
+        }),
+      ]);
+      expect(capture.status).toBe(503);
+      expect(capture.headers.get('retry-after')).toBe('5');
+      expect(capture.ms).toBeLessThan(5_000);
+      for (const [what, read] of Object.entries({ state, history, list, customer })) {
+        expect(read.status, what).toBe(503);
+        expect(read.headers.get('retry-after'), what).toBe('5');
+        // HEARKEN_TEMPORAL_TIMEOUT_MS (10 s) and a little.
+        expect(read.ms, what).toBeLessThan(11_000);
+      }
+      expect(health.status).toBe(503);
+      expect(health.body.checks.temporal.status).toBe('unreachable');
+      expect(health.ms).toBeLessThan(3_000);
+      // The last visibility gauges (none yet), after at most the probe deadline.
+      expect(metrics.status).toBe(200);
+      expect(metrics.text).toContain('# TYPE hearken_interactions gauge');
+      expect(metrics.ms).toBeLessThan(3_000);
+      Object.assign(measured, {
+        frozenCaptureMs: capture.ms,
+        frozenReadMs: Math.max(state.ms, history.ms, list.ms, customer.ms),
+        frozenHealthzMs: health.ms,
+        frozenMetricsMs: metrics.ms,
+      });
+    } finally {
+      process.kill(pid, 'SIGCONT');
+      resumedAt = Date.now();
+    }
+    const retry = await eventually(
+      async () => {
+        const res = await postJson(`${svc.url}/v1/posts`, post('o-frozen'));
+        return res.status < 300 ? res : null;
+      },
+      60_000,
+      'capture after SIGCONT',
+      250,
+    );
+    measured.recoveredAfterSigcontMs = Date.now() - resumedAt;
+    expect([200, 202]).toContain(retry.status);
+    await processedOnce(svc, 'o-frozen');
+    expect((await getJson(`${svc.url}/v1/interactions/twitter:o-before`)).status).toBe(200);
+    await eventually(async () => (await getJson(`${svc.url}/healthz`)).status === 200, 30_000, 'healthz 200 again');
+  }, 180_000);
+
+  it('with the dev server stopped: capture 503 within 5 s, /healthz 503; started again on its data, Hearken recovers without a restart', async () => {
+    await server.stop();
+    const [capture, state, health] = await Promise.all([
+      timed(() => postJson(`${svc.url}/v1/posts`, post('o-down'))),
+      timed(() => getJson(`${svc.url}/v1/interactions/twitter:o-before`)),
+      timed(() => getJson(`${svc.url}/healthz`)),
+    ]);
+    expect(capture.status).toBe(503);
+    expect(capture.headers.get('retry-after')).toBe('5');
+    expect(capture.ms).toBeLessThan(5_000);
+    expect(state.status).toBe(503);
+    expect(health.status).toBe(503);
+    expect(health.body.checks.temporal.status).toBe('unreachable');
+    expect(health.body.checks.worker.status).toBe('unknown');
+    Object.assign(measured, { downCaptureMs: capture.ms, downReadMs: state.ms, downHealthzMs: health.ms });
+
+    // Down a while, so the client's reconnect backoff has grown.
+    await new Promise((r) => setTimeout(r, 15_000));
+    server = await startTestServer(dataDir, { port });
+    const restartedAt = Date.now();
+    const retry = await eventually(
+      async () => {
+        const res = await postJson(`${svc.url}/v1/posts`, post('o-down'));
+        return res.status < 300 ? res : null;
+      },
+      90_000,
+      'capture after the restart',
+      250,
+    );
+    measured.recoveredAfterRestartMs = Date.now() - restartedAt;
+    expect([200, 202]).toContain(retry.status);
+    await processedOnce(svc, 'o-down');
+    // The interaction from before the outage is still there.
+    const before = await getJson(`${svc.url}/v1/interactions/twitter:o-before`);
+    expect(before.status).toBe(200);
+    expect(before.body.posts).toHaveLength(1);
+    await eventually(async () => (await getJson(`${svc.url}/healthz`)).status === 200, 60_000, 'healthz 200 again');
+  }, 240_000);
   it('with no worker polling, /healthz says so (503) and capture answers 503 in time; a worker arrives, the retry is one post', async () => {
     const taskQueue = `outage-noworker-${Date.now()}`;
     const api = await startTestService({
@@ -144,104 +246,4 @@ run('Temporal unreachable', () => {
       await s.stop();
     }
   }, 60_000);
-
-  it('with the dev server frozen (SIGSTOP): capture 503 with Retry-After within 5 s, reads 503, probes answer; SIGCONT recovers', async () => {
-    expect((await postJson(`${svc.url}/v1/posts`, post('o-before'))).status).toBe(202);
-    await processedOnce(svc, 'o-before');
-    expect((await getJson(`${svc.url}/healthz`)).status).toBe(200);
-
-    const pid = devServerPid(dataDir);
-    process.kill(pid, 'SIGSTOP');
-    let resumedAt = 0;
-    try {
-      const [capture, state, history, list, customer, health, metrics] = await Promise.all([
-        timed(() => postJson(`${svc.url}/v1/posts`, post('o-frozen'))),
-        timed(() => getJson(`${svc.url}/v1/interactions/twitter:o-before`)),
-        timed(() => getJson(`${svc.url}/v1/interactions/twitter:o-before/history`)),
-        timed(() => getJson(`${svc.url}/v1/interactions?customer=twitter:outage-u1`)),
-        timed(() => getJson(`${svc.url}/v1/customers/twitter/outage-u1`)),
-        timed(() => getJson(`${svc.url}/healthz`)),
-        timed(async () => {
-          const res = await fetch(`${svc.url}/metrics`);
-          return { status: res.status, text: await res.text() };
-        }),
-      ]);
-      expect(capture.status).toBe(503);
-      expect(capture.headers.get('retry-after')).toBe('5');
-      expect(capture.ms).toBeLessThan(5_000);
-      for (const [what, read] of Object.entries({ state, history, list, customer })) {
-        expect(read.status, what).toBe(503);
-        expect(read.headers.get('retry-after'), what).toBe('5');
-        // HEARKEN_TEMPORAL_TIMEOUT_MS (10 s) and a little.
-        expect(read.ms, what).toBeLessThan(11_000);
-      }
-      expect(health.status).toBe(503);
-      expect(health.body.checks.temporal.status).toBe('unreachable');
-      expect(health.ms).toBeLessThan(3_000);
-      expect(metrics.status).toBe(200);
-      expect(metrics.ms).toBeLessThan(3_000);
-      Object.assign(measured, {
-        frozenCaptureMs: capture.ms,
-        frozenReadMs: Math.max(state.ms, history.ms, list.ms, customer.ms),
-        frozenHealthzMs: health.ms,
-        frozenMetricsMs: metrics.ms,
-      });
-    } finally {
-      process.kill(pid, 'SIGCONT');
-      resumedAt = Date.now();
-    }
-    const retry = await eventually(
-      async () => {
-        const res = await postJson(`${svc.url}/v1/posts`, post('o-frozen'));
-        return res.status < 300 ? res : null;
-      },
-      60_000,
-      'capture after SIGCONT',
-      250,
-    );
-    measured.recoveredAfterSigcontMs = Date.now() - resumedAt;
-    expect([200, 202]).toContain(retry.status);
-    await processedOnce(svc, 'o-frozen');
-    expect((await getJson(`${svc.url}/v1/interactions/twitter:o-before`)).status).toBe(200);
-    await eventually(async () => (await getJson(`${svc.url}/healthz`)).status === 200, 30_000, 'healthz 200 again');
-  }, 180_000);
-
-  it('with the dev server stopped: capture 503 within 5 s, /healthz 503; started again on its data, Hearken recovers without a restart', async () => {
-    await server.stop();
-    const [capture, state, health] = await Promise.all([
-      timed(() => postJson(`${svc.url}/v1/posts`, post('o-down'))),
-      timed(() => getJson(`${svc.url}/v1/interactions/twitter:o-before`)),
-      timed(() => getJson(`${svc.url}/healthz`)),
-    ]);
-    expect(capture.status).toBe(503);
-    expect(capture.headers.get('retry-after')).toBe('5');
-    expect(capture.ms).toBeLessThan(5_000);
-    expect(state.status).toBe(503);
-    expect(health.status).toBe(503);
-    expect(health.body.checks.temporal.status).toBe('unreachable');
-    expect(health.body.checks.worker.status).toBe('unknown');
-    Object.assign(measured, { downCaptureMs: capture.ms, downReadMs: state.ms, downHealthzMs: health.ms });
-
-    // Down a while, so the client's reconnect backoff has grown.
-    await new Promise((r) => setTimeout(r, 15_000));
-    server = await startTestServer(dataDir, { port });
-    const restartedAt = Date.now();
-    const retry = await eventually(
-      async () => {
-        const res = await postJson(`${svc.url}/v1/posts`, post('o-down'));
-        return res.status < 300 ? res : null;
-      },
-      90_000,
-      'capture after the restart',
-      250,
-    );
-    measured.recoveredAfterRestartMs = Date.now() - restartedAt;
-    expect([200, 202]).toContain(retry.status);
-    await processedOnce(svc, 'o-down');
-    // The interaction from before the outage is still there.
-    const before = await getJson(`${svc.url}/v1/interactions/twitter:o-before`);
-    expect(before.status).toBe(200);
-    expect(before.body.posts).toHaveLength(1);
-    await eventually(async () => (await getJson(`${svc.url}/healthz`)).status === 200, 60_000, 'healthz 200 again');
-  }, 240_000);
 });
