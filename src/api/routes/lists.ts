@@ -2,7 +2,9 @@
 // newest first and paginated, and a customer's profile. No second database.
 // One row per interaction: the runs an interaction continued as new from are
 // left out (the run they continued into carries on), and a thread that
-// closed and was reopened by a new post is listed once, by its newest run.
+// closed and was reopened by a new post is listed once per page, by its
+// newest run (visibility cannot group; the customer profile reads all pages
+// and counts it once).
 import { createHash } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
