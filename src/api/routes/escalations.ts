@@ -8,6 +8,7 @@ import { decideUpdate, stateQuery } from '../../workflows/definitions';
 import { metrics } from '../../runtime/metrics';
 import { decisionRole, roleIn, type User } from '../auth';
 import { workflowUiLink } from '../../client/ui-links';
+import { and, vq } from '../../client/visibility-query';
 import type { AppDeps } from '../deps';
 import type { RouteHandlers } from '../http/mount';
 import { HttpProblem } from '../http/problem';
@@ -35,8 +36,7 @@ function listEscalations(deps: AppDeps): RouteHandlers['listEscalations'] {
         { field: 'team', message: 'must be a team id (lower-case, digits, dashes)' },
       ]);
     const user: User = res.locals.user;
-    let query = `HearkenStatus = 'awaiting-decision'`;
-    if (team) query += ` AND HearkenTeam = '${team}'`;
+    const query = and(vq`HearkenStatus = 'awaiting-decision'`, team !== undefined && vq`HearkenTeam = ${team}`).text;
     const now = Date.now();
     const escalations: Escalation[] = [];
     for await (const wf of deps.client.workflow.list({ query })) {
