@@ -23,7 +23,16 @@ import { FULL, SHORT, type ChaosSizes } from './config';
 import { Capturer, startLoad, type Sent } from './lib/capture';
 import { chaosReport, writeChaosResults, type ChaosResults, type ScenarioResult, type StalledGroup } from './lib/report';
 import { startChaosStack, type ChaosStack } from './lib/stack';
-import { countDuplicateLines, duplicatePublishes, inspectAll, judge, pollers, readOutbox, type Inspection } from './lib/verdict';
+import {
+  countDuplicateLines,
+  duplicatePublishes,
+  inspectAll,
+  judge,
+  pollers,
+  readOutbox,
+  waitForDrain,
+  type Inspection,
+} from './lib/verdict';
 import { SCENARIOS, type Scenario, type ScenarioContext } from './scenarios';
 
 const RESULTS_DIR = path.resolve(import.meta.dirname, '../results');
@@ -87,7 +96,13 @@ async function main(): Promise<number> {
           `stalled ${r.result.stalled}, 5xx ${r.result.http5xx} (503: ${r.result.http503}, no answer ${r.result.noAnswer}, refused ${r.result.connectionErrors}) in ${r.result.timing.totalS} s`,
       );
     }
-    log(`final sweep: every acknowledged post of the run (${allAcked.length})`);
+    log(`final sweep: every acknowledged post of the run (${allAcked.length}), once the task queue has drained`);
+    await waitForDrain(stack.client, stack.taskQueue, {
+      since: Date.now(),
+      windowMs: sizes.windowMs,
+      until: Date.now() + sizes.verdictCapMs,
+      log,
+    });
     const sweep = await inspectAll(
       stack.client,
       allAcked.map((a) => a.interactionId),
@@ -235,6 +250,7 @@ async function runScenario(s: Scenario, env: RunEnv): Promise<{ result: Scenario
       preloadS: Math.round((faultAt - start) / 100) / 10,
       faultToRecoveryS: Math.round((recoveredAt - faultAt) / 100) / 10,
       verdictAfterRecoveryS: Math.round(verdict.verdictAfterRecoveryMs / 100) / 10,
+      backlogDrainedAfterRecoveryS: verdict.backlogDrainedAfterMs === null ? null : Math.round(verdict.backlogDrainedAfterMs / 100) / 10,
       totalS: at(),
     },
     events,

@@ -44,7 +44,14 @@ export interface ScenarioResult {
   /** This scenario's acknowledged interactions when the fault was injected, and all of the run's. */
   inFlightAtFault: number;
   openInteractionsAtFault: number;
-  timing: { preloadS: number; faultToRecoveryS: number; verdictAfterRecoveryS: number; totalS: number };
+  timing: {
+    preloadS: number;
+    faultToRecoveryS: number;
+    /** When the task queue's backlog was first seen empty after recovery (null: not seen empty within the verdict). */
+    backlogDrainedAfterRecoveryS: number | null;
+    verdictAfterRecoveryS: number;
+    totalS: number;
+  };
   events: Array<{ atS: number; what: string }>;
   channelFaults?: { before: number; after: number; afterKeys: number; afterKeysOnceInOutbox: number; afterKeysMissingFromOutbox: number };
   webhook?: { calls: number; answered500: number; interactions: number };

@@ -285,7 +285,40 @@ export interface Verdict {
   failingBeside: { count: number; examples: string[] };
   /** When the verdict was reached, ms after recovery. */
   verdictAfterRecoveryMs: number;
+  /** When the task queue's backlog was empty, ms after recovery (null: not within the cap, or unknown). */
+  backlogDrainedAfterMs: number | null;
+  /** [ms after recovery, approximate backlog] every 5 s while waiting for it to drain. */
   backlogSamples: Array<[number, number | null]>;
+}
+
+/**
+ * Waits while the task queue has a backlog that still changes: falling (being
+ * worked off) or rising (still being fed — e.g. by captures the API goes on
+ * with after their callers gave up). Stops when it is empty, when it has not
+ * moved for `windowMs` (nothing consumes it: the inspection will say why), or
+ * at `until`.
+ */
+export async function waitForDrain(
+  client: Client,
+  taskQueue: string,
+  opts: { since: number; windowMs: number; until: number; log: (l: string) => void },
+): Promise<{ drainedAfterMs: number | null; samples: Array<[number, number | null]> }> {
+  const samples: Array<[number, number | null]> = [];
+  let last: number | null = null;
+  let movedAt = Date.now();
+  for (;;) {
+    const n = await backlog(client, taskQueue);
+    samples.push([Date.now() - opts.since, n]);
+    if (n === null) return { drainedAfterMs: null, samples };
+    if (n === 0) return { drainedAfterMs: Date.now() - opts.since, samples };
+    if (Date.now() > opts.until) return { drainedAfterMs: null, samples };
+    if (last === null || Math.abs(n - last) > Math.max(1, last * 0.01)) {
+      last = n;
+      movedAt = Date.now();
+    } else if (Date.now() - movedAt > opts.windowMs) return { drainedAfterMs: null, samples };
+    if (samples.length % 6 === 1) opts.log(`  task-queue backlog ${n}: waiting while it drains`);
+    await sleep(5_000);
+  }
 }
 
 /**
@@ -303,20 +336,7 @@ export async function judge(
   opts: { recoveredAt: number; windowMs: number; firstLookMs: number; freshMs: number; capMs: number; log: (l: string) => void },
 ): Promise<Verdict> {
   const cap = opts.recoveredAt + opts.capMs;
-  const backlogSamples: Array<[number, number | null]> = [];
-  let best = Number.POSITIVE_INFINITY;
-  let bestAt = Date.now();
-  for (;;) {
-    const n = await backlog(client, taskQueue);
-    backlogSamples.push([Date.now() - opts.recoveredAt, n]);
-    if (n === null || n === 0 || Date.now() > cap) break;
-    if (n < best) {
-      best = n;
-      bestAt = Date.now();
-    } else if (Date.now() - bestAt > opts.windowMs) break; // not draining: let the inspection say why
-    if (backlogSamples.length % 6 === 1) opts.log(`  backlog ${n} tasks, draining`);
-    await sleep(5_000);
-  }
+  const drain = await waitForDrain(client, taskQueue, { since: opts.recoveredAt, windowMs: opts.windowMs, until: cap, log: opts.log });
   const wait = opts.recoveredAt + opts.firstLookMs - Date.now();
   if (wait > 0) await sleep(wait);
 
@@ -351,6 +371,7 @@ export async function judge(
     takenUnacknowledged: taken,
     failingBeside: { count: beside.length, examples: beside.slice(0, 5).map((i) => `${i.interactionId}: ${i.background}`) },
     verdictAfterRecoveryMs: Date.now() - opts.recoveredAt,
-    backlogSamples,
+    backlogDrainedAfterMs: drain.drainedAfterMs,
+    backlogSamples: drain.samples,
   };
 }
