@@ -79,11 +79,26 @@ async function main(): Promise<number> {
   const loadBefore = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const loadSampler = sampleLoad();
   const stack = await startChaosStack({ log, logDir });
+  // Ctrl-C or a CI cancel: stop every child (the API would outlive us) and the server.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`chaos: ${signal}, stopping the stack`);
+      void stack.stop().finally(() => process.exit(130));
+    });
+  }
   const machine = describeMachine(stack.cli, stack.dir, undefined);
   machine.loadAtStart = loadBefore;
   const results: ScenarioResult[] = [];
   const allAcked: Sent[] = [];
-  let finalSweep: ChaosResults['finalSweep'] = { checked: 0, lost: 0, notAtRest: 0, reasons: [] };
+  let finalSweep: ChaosResults['finalSweep'] = {
+    checked: 0,
+    lost: 0,
+    notAtRest: 0,
+    reasons: [],
+    duplicatePublishes: 0,
+    outboxLines: 0,
+    outboxTornLines: 0,
+  };
   const rand = mulberry32(Date.now() % 2 ** 31);
   try {
     for (const s of scenarios) {
@@ -110,8 +125,12 @@ async function main(): Promise<number> {
     );
     const policyOf = new Map(allAcked.map((a) => [a.interactionId, a.policy]));
     const notAtRest = sweep.filter((i) => i.exists && !i.atRest);
+    const outbox = readOutbox(stack.dataDir);
     finalSweep = {
       checked: sweep.length,
+      duplicatePublishes: countDuplicateLines(outbox.lines, new Set(allAcked.map((a) => a.interactionId))),
+      outboxLines: outbox.lines.length,
+      outboxTornLines: outbox.torn,
       lost: sweep.filter((i) => !i.exists).length,
       notAtRest: notAtRest.length,
       reasons: groupStalled(notAtRest, policyOf),
@@ -165,6 +184,7 @@ async function runScenario(s: Scenario, env: RunEnv): Promise<{ result: Scenario
   const capturer = new Capturer(stack.apiUrl, sizes.requestTimeoutMs);
   const prefix = `chaos-${start.toString(36)}-${s.name}`;
   const faultsBefore = stack.channelFaults.length;
+  const apiLogFrom = fs.existsSync(stack.apiLogFile) ? fs.statSync(stack.apiLogFile).size : 0;
   const hitsBefore = stack.webhook.hits.length;
 
   await s.before?.(base);
@@ -210,6 +230,7 @@ async function runScenario(s: Scenario, env: RunEnv): Promise<{ result: Scenario
 
   await s.after?.(base);
   const notes = await heal(stack);
+  const apiErrors = apiLoggedCaptureErrors(stack.apiLogFile, apiLogFrom);
   for (const n of notes) event(`repair: ${n}`);
 
   const answered = sent.filter((x) => x.outcome !== 'timeout' && x.outcome !== 'connection');
@@ -242,6 +263,7 @@ async function runScenario(s: Scenario, env: RunEnv): Promise<{ result: Scenario
       max: answered.length ? Math.max(...answered.map((x) => x.answeredAt - x.sentAt)) : null,
     },
     takenUnacknowledged: verdict.takenUnacknowledged,
+    apiLogged5xx: apiErrors,
     notAtRestAtWindow: verdict.notAtRestAtWindow,
     failingBeside: verdict.failingBeside,
     inFlightAtFault,
@@ -286,6 +308,39 @@ async function runScenario(s: Scenario, env: RunEnv): Promise<{ result: Scenario
   };
   result.ok = result.lost === 0 && result.duplicatePublishes === 0 && result.stalled === 0 && result.http5xx === 0;
   return { result, sent };
+}
+
+/**
+ * The API's own record of the 5xx it answered on POST /v1/posts since
+ * `from` (its error middleware logs every answer >= 500 as "request failed"):
+ * also those whose caller had already given up, which no client sees.
+ */
+function apiLoggedCaptureErrors(file: string, from: number): ScenarioResult['apiLogged5xx'] {
+  const byError: Record<string, number> = {};
+  let count = 0;
+  if (fs.existsSync(file)) {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      const buf = Buffer.alloc(Math.max(0, size - from));
+      fs.readSync(fd, buf, 0, buf.length, from);
+      for (const line of buf.toString('utf8').split('\n')) {
+        if (!line.includes('"request failed"')) continue;
+        try {
+          const j = JSON.parse(line) as { msg?: string; url?: string; err?: { message?: string } };
+          if (j.msg !== 'request failed' || !j.url?.startsWith('/v1/posts')) continue;
+          count++;
+          const key = (j.err?.message ?? 'unknown').slice(0, 120);
+          byError[key] = (byError[key] ?? 0) + 1;
+        } catch {
+          // not a log line of ours
+        }
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+  return { count, byError };
 }
 
 /** Stalled interactions grouped by reason (numbers blanked), with the policies they ran and a few examples. */

@@ -38,6 +38,11 @@ export interface ScenarioResult {
   answerMs: { ackP50: number | null; ackP99: number | null; max: number | null };
   /** Not acknowledged, yet an interaction exists: a connector's retry gets `duplicate: true`. */
   takenUnacknowledged: number;
+  /**
+   * 5xx answers (500 or 503) to POST /v1/posts in the API's error log — also those sent after the
+   * connector had given up, which `http5xx` cannot see — by error message.
+   */
+  apiLogged5xx?: { count: number; byError: Record<string, number> };
   notAtRestAtWindow: number;
   /** At rest, with an activity failing beside the flow (not stalled: the flow waits on a decision or timer meanwhile). */
   failingBeside: { count: number; examples: string[] };
@@ -80,7 +85,16 @@ export interface ChaosResults {
   logDir: string;
   scenarios: ScenarioResult[];
   /** Every acknowledged post of the run, inspected once more at the end. */
-  finalSweep: { checked: number; lost: number; notAtRest: number; reasons: StalledGroup[] };
+  finalSweep: {
+    checked: number;
+    lost: number;
+    notAtRest: number;
+    reasons: StalledGroup[];
+    /** Over the whole outbox, for every acknowledged post of the run (later timers publish too). */
+    duplicatePublishes?: number;
+    outboxLines?: number;
+    outboxTornLines?: number;
+  };
   failed: boolean;
 }
 
@@ -94,12 +108,12 @@ export function writeChaosResults(r: ChaosResults, dir: string): string {
 
 export function chaosTable(r: ChaosResults): string {
   const head =
-    '| scenario | sent | acknowledged | lost | duplicate publishes | stalled | 5xx (not 503) | 503 | no answer / refused | taken, not acknowledged |';
-  const rule = '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |';
+    '| scenario | sent | acknowledged | lost | duplicate publishes | stalled | 5xx (not 503) | 503 | no answer / refused | taken, not acknowledged | 5xx in the API log |';
+  const rule = '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |';
   const mark = (n: number) => (n > 0 ? `**${n}**` : String(n));
   const rows = r.scenarios.map(
     (s) =>
-      `| ${s.name} | ${s.sent} | ${s.acknowledged} | ${mark(s.lost)} | ${mark(s.duplicatePublishes)} | ${mark(s.stalled)} | ${mark(s.http5xx)} | ${s.http503} | ${s.noAnswer} / ${s.connectionErrors} | ${s.takenUnacknowledged} |`,
+      `| ${s.name} | ${s.sent} | ${s.acknowledged} | ${mark(s.lost)} | ${mark(s.duplicatePublishes)} | ${mark(s.stalled)} | ${mark(s.http5xx)} | ${s.http503} | ${s.noAnswer} / ${s.connectionErrors} | ${s.takenUnacknowledged} | ${s.apiLogged5xx?.count ?? 'n/a'} |`,
   );
   return [head, rule, ...rows].join('\n');
 }
@@ -134,6 +148,9 @@ export function chaosReport(r: ChaosResults): string {
         );
       for (const [k, n] of byStatus) problems.push(`  5xx ${n}× (sampled) ${k}`);
     }
+    for (const [msg, n] of Object.entries(s.apiLogged5xx?.byError ?? {})) {
+      problems.push(`  API logged ${n}× "request failed" on POST /v1/posts: ${msg}`);
+    }
     for (const n of s.notes) problems.push(`  note: ${n}`);
     if (problems.length) out.push(`${s.name}:`, ...problems);
   }
@@ -141,6 +158,7 @@ export function chaosReport(r: ChaosResults): string {
   out.push(
     '',
     `Final sweep of all ${f.checked} acknowledged posts of the run: ${f.lost} lost, ${f.notAtRest} not at rest` +
+      (f.duplicatePublishes !== undefined ? `, ${f.duplicatePublishes} duplicate publishes in ${f.outboxLines} outbox lines` : '') +
       (f.reasons.length ? ` (${f.reasons.map((g) => `${g.count}× ${g.reason}`).join('; ')})` : ''),
   );
   return out.join('\n');

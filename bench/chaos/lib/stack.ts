@@ -32,6 +32,8 @@ export interface ChaosStack {
   dataDir: string;
   /** Where every child's output goes; kept after the run. */
   logDir: string;
+  /** The API's log (pino JSON lines), across its restarts. */
+  apiLogFile: string;
   address: string;
   taskQueue: string;
   cli: string;
@@ -234,6 +236,7 @@ export async function startChaosStack(opts: { log: (l: string) => void; logDir: 
       dir,
       dataDir,
       logDir: opts.logDir,
+      apiLogFile: logFile('api'),
       address,
       taskQueue,
       cli,
