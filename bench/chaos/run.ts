@@ -1,5 +1,5 @@
-// `npm run chaos` (full, ~25 min on a 2-core box) and `npm run chaos -- --short`
-// (CI, a few minutes): faults injected into a running Hearken — worker, API and
+// `npm run chaos` (full, ~21 min on a 2-core box) and `npm run chaos -- --short`
+// (CI, ~4 min on a busy 2-core box): faults injected into a running Hearken — worker, API and
 // Temporal dev server each its own process, on the real dev server — while
 // posts keep arriving through POST /v1/posts, then a verdict per scenario read
 // from Temporal and the outbox: posts sent, acknowledged, lost, duplicate
