@@ -1,7 +1,11 @@
 // Records the event history of every policy path from real runs on a real
 // dev server into test/fixtures/histories/, for the replay guard in npm test.
 // Run after an intentional workflow change (with patched() where needed):
-//   npx tsx scripts/record-histories.ts
+//   npx tsx scripts/record-histories.ts                       every path
+//   npx tsx scripts/record-histories.ts --only a,b            only these paths
+// A recording made before a patch proves that interactions from before it
+// still replay: keep it, and record the new behaviour under a new name
+// with --only.
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -20,6 +24,8 @@ interface PathSpec {
   name: string;
   text: string;
   decide?: { decision: 'approve' | 'reject'; reply?: string };
+  /** Later posts in the thread, in order; without an author, the customer's. */
+  thread?: Array<{ text: string; author?: { id: string; handle: string } }>;
 }
 
 const PATHS: PathSpec[] = [
@@ -29,7 +35,35 @@ const PATHS: PathSpec[] = [
   { name: 'escalate-rejected', text: '@sprintcare my bill again', decide: { decision: 'reject' } },
   // No decision: reminder, timeout chain, follow-up and a resolution breach.
   { name: 'escalate-timed-out-follow-up-breach', text: '@sprintcare bill bill bill' },
+  // Issue 11 (recorded after patches notify-beside-steps, escalation-unanswered, thread-post-authors):
+  // notifications beside the steps, levels up the chain, `unanswered`, the follow-up text withheld.
+  { name: 'escalate-unanswered', text: '@sprintcare bill bill bill, anyone?' },
+  {
+    name: 'escalate-approved-agent-text',
+    text: '@sprintcare my bill is odd',
+    decide: { decision: 'approve', reply: 'Use {{promo}}, {{ as written' },
+  },
+  {
+    name: 'thread-brand-and-third-party',
+    text: '@sprintcare my router is down',
+    thread: [
+      { text: '@jane we are on it', author: { id: 'brand', handle: 'sprintcare' } },
+      { text: '@sprintcare mine too', author: { id: 'bob', handle: 'bob' } },
+      { text: '@sprintcare still down' },
+      { text: '@jane a technician is coming', author: { id: 'brand', handle: 'sprintcare' } },
+    ],
+  },
+  { name: 'commitment-warn-at', text: '@sprintcare warnme please' },
 ];
+
+function selected(): PathSpec[] {
+  const at = process.argv.indexOf('--only');
+  if (at < 0) return PATHS;
+  const names = new Set((process.argv[at + 1] ?? '').split(',').filter(Boolean));
+  const unknown = [...names].filter((n) => !PATHS.some((p) => p.name === n));
+  if (names.size === 0 || unknown.length) throw new Error(`--only takes path names from: ${PATHS.map((p) => p.name).join(', ')}`);
+  return PATHS.filter((p) => names.has(p.name));
+}
 
 async function main(): Promise<void> {
   const [server, bundle] = await Promise.all([startTestServer(), bundleWorkflows()]);
@@ -37,16 +71,30 @@ async function main(): Promise<void> {
   try {
     fs.mkdirSync(OUT, { recursive: true });
     const results = await Promise.allSettled(
-      PATHS.map(async (p, i) => {
+      selected().map(async (p) => {
+        const i = PATHS.indexOf(p);
         const id = `rec-${i}`;
+        const customer = { id: `a${i}`, handle: 'jane', name: 'Jane' };
         const res = await postJson(`${svc.url}/v1/posts`, {
           channel: 'twitter',
           id,
-          author: { id: `a${i}`, handle: 'jane', name: 'Jane' },
+          author: customer,
           text: p.text,
           createdAt: new Date().toISOString(),
         });
         if (res.status !== 202) throw new Error(`capture failed: ${JSON.stringify(res.body)}`);
+        for (const [k, later] of (p.thread ?? []).entries()) {
+          const more = await postJson(`${svc.url}/v1/posts`, {
+            channel: 'twitter',
+            id: `${id}-${k + 1}`,
+            threadId: id,
+            inReplyTo: id,
+            author: later.author ?? customer,
+            text: later.text,
+            createdAt: new Date().toISOString(),
+          });
+          if (more.status !== 202) throw new Error(`capture failed: ${JSON.stringify(more.body)}`);
+        }
         const handle = svc.client.workflow.getHandle(res.body.interactionId);
         if (p.decide) {
           // Wait until the escalation is open, then decide.

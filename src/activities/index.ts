@@ -5,12 +5,12 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ChannelAdapter } from '../channels/channel';
 import { describeLimit, excess, measure } from '../channels/text-limit';
-import type { Notifier } from '../channels/notifier';
+import { WebhookError, type Notifier } from '../channels/notifier';
 import type { Post } from '../shared/post';
 import { addDuration } from '../policy/engine/calendar';
 import { renderTemplate, type RenderVars } from '../policy/engine/render';
 import { metrics } from '../runtime/metrics';
-import { planFor, triageFor } from '../policy/engine/assess';
+import { fromOurAccount, planFor, triageFor } from '../policy/engine/assess';
 import type { CompiledPolicy } from '../policy/engine/select';
 import type { PolicyPack } from '../policy/types';
 import type { Calendar, Duration, Plan } from '../shared/plan';
@@ -50,12 +50,17 @@ export interface AssessInput {
 export interface Assessment {
   triage: Triage;
   plan: Plan;
+  /** The author is one of our accounts (accounts.yaml): the brand itself posted in the thread. */
+  fromUs?: boolean;
 }
 
 export interface PublishInput {
   interactionId: string;
   post: { id: string; channel: string; author: Post['author'] };
+  /** A policy template to render, or with `verbatim` the exact text to publish. */
   text: string;
+  /** A person's own words (an approved reply): published as written, never rendered. */
+  verbatim?: boolean;
   vars: Omit<RenderVars, 'author'>;
   idempotencyKey: string;
 }
@@ -74,8 +79,20 @@ export interface NotifyInput {
   kind: string;
   message: string;
   idempotencyKey: string;
-  webhook?: string;
+  // No webhook here: it is a secret, and activity inputs are stored in the
+  // workflow's history. The activity looks it up in the current pack.
 }
+
+export interface NotifyOutput {
+  via: 'webhook' | 'file';
+  sentAt: string;
+  /** The team's webhook failed NOTIFY_WEBHOOK_ATTEMPTS times; the notification went to the file instead. */
+  webhookError?: string;
+  attempts?: number;
+}
+
+/** Attempts a team webhook gets before its notification falls back to notifications.jsonl. */
+export const NOTIFY_WEBHOOK_ATTEMPTS = 4;
 
 export function createActivities(deps: ActivityDeps) {
   const settings = deps.triage;
@@ -97,16 +114,15 @@ export function createActivities(deps: ActivityDeps) {
       const replyWindow = replyWindowFor(pack.accounts, input.post.channel);
       if (replyWindow) result.plan.replyWindow = replyWindow;
       end({ policy: result.plan.policy.id });
-      return result;
+      return { ...result, fromUs: fromOurAccount(pack.accounts, input.post) };
     },
 
     async publishReply(input: PublishInput): Promise<PublishOutput> {
-      const text = renderTemplate(input.text, { ...input.vars, author: input.post.author }).trim();
-      if (!text) {
+      const text = input.verbatim ? input.text : render(input);
+      if (!text.trim()) {
         throw ApplicationFailure.create({ type: ErrorType.EmptyReply, message: 'the reply text is empty', nonRetryable: true });
       }
       await refuseTooLong(deps.channel, input.post.channel, text);
-      const info = Context.current().info;
       const { reply, duplicate, via } = await deps.channel.publish({
         interactionId: input.interactionId,
         postId: input.post.id,
@@ -114,29 +130,46 @@ export function createActivities(deps: ActivityDeps) {
         inReplyTo: input.post.id,
         text,
         idempotencyKey: input.idempotencyKey,
-        // Recorded in the history when the activity was scheduled: the same on every retry.
-        firstAttemptAt: info.scheduledTimestampMs,
-        attempt: info.attempt,
+        ...attemptOf(),
       });
       metrics.repliesPublished.inc({ channel: input.post.channel, duplicate: String(duplicate) });
       return { messageId: reply.messageId, publishedAt: reply.publishedAt, text: reply.text, channel: via ?? deps.channel.name, duplicate };
     },
 
-    async notifyTeam(input: NotifyInput): Promise<{ via: string; sentAt: string }> {
-      const link = workflowUiLink({ uiBaseUrl: deps.uiBaseUrl, namespace: Context.current().info.namespace }, input.interactionId);
-      const rec = await deps.notifier.send(
-        {
-          interactionId: input.interactionId,
-          team: input.team,
-          kind: input.kind,
-          message: input.message,
-          idempotencyKey: input.idempotencyKey,
-          ...(link ? { link } : {}),
-        },
-        input.webhook,
-      );
+    /**
+     * Tells a team: its webhook (looked up now, in the current pack), else a
+     * line in notifications.jsonl. A webhook that keeps failing is given up
+     * after NOTIFY_WEBHOOK_ATTEMPTS attempts: the notification goes to the
+     * file, and the failure is counted and returned for the timeline.
+     */
+    async notifyTeam(input: NotifyInput): Promise<NotifyOutput> {
+      const { attempt, namespace } = Context.current().info;
+      const link = workflowUiLink({ uiBaseUrl: deps.uiBaseUrl, namespace }, input.interactionId);
+      const note = {
+        interactionId: input.interactionId,
+        team: input.team,
+        kind: input.kind,
+        message: input.message,
+        idempotencyKey: input.idempotencyKey,
+        ...(link ? { link } : {}),
+      };
+      const webhook = deps.packs.current().teams[input.team]?.notify?.webhook;
+      let webhookError: string | undefined;
+      if (webhook) {
+        try {
+          const rec = await deps.notifier.send(note, webhook);
+          metrics.notifications.inc({ team: input.team, kind: input.kind, via: rec.via });
+          return { via: rec.via, sentAt: rec.sentAt };
+        } catch (err) {
+          // The notifier's messages never carry the URL (it may hold a token).
+          webhookError = err instanceof WebhookError ? err.message : `webhook for team ${input.team} failed`;
+          if (attempt < NOTIFY_WEBHOOK_ATTEMPTS) throw ApplicationFailure.create({ type: ErrorType.WebhookFailed, message: webhookError });
+          metrics.notificationFailures.inc({ team: input.team, kind: input.kind });
+        }
+      }
+      const rec = await deps.notifier.send(note, undefined, webhookError);
       metrics.notifications.inc({ team: input.team, kind: input.kind, via: rec.via });
-      return { via: rec.via, sentAt: rec.sentAt };
+      return { via: rec.via, sentAt: rec.sentAt, ...(webhookError !== undefined ? { webhookError, attempts: attempt } : {}) };
     },
 
     /** Business-time arithmetic; a local activity so replay reads the recorded result. */
@@ -144,6 +177,19 @@ export function createActivities(deps: ActivityDeps) {
       return addDuration(input.duration, new Date(input.from), input.calendar).toISOString();
     },
   };
+}
+
+/**
+ * When this publish was first scheduled (recorded in the history: the same on
+ * every retry) and which attempt this is; nothing outside an activity.
+ */
+function attemptOf(): { firstAttemptAt?: number; attempt?: number } {
+  try {
+    const { scheduledTimestampMs, attempt } = Context.current().info;
+    return { firstAttemptAt: scheduledTimestampMs, attempt };
+  } catch {
+    return {};
+  }
 }
 
 /** A reply over its channel's limit is refused, never cut: retrying cannot help, a human must shorten it. */
@@ -161,3 +207,16 @@ async function refuseTooLong(channel: ChannelAdapter, name: string, text: string
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/** A policy template, rendered; one that cannot render fails for good (a retry renders it no better). */
+function render(input: PublishInput): string {
+  try {
+    return renderTemplate(input.text, { ...input.vars, author: input.post.author }).trim();
+  } catch (err) {
+    throw ApplicationFailure.create({
+      type: ErrorType.TemplateError,
+      message: `the reply template does not render: ${err instanceof Error ? err.message : String(err)}`,
+      nonRetryable: true,
+    });
+  }
+}

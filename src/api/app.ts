@@ -3,10 +3,13 @@
 // Routes come only from the route table (route-table.ts), which
 // GET /openapi.json documents.
 import express, { type Express } from 'express';
+import { accessControl } from './auth';
 import type { AppDeps } from './deps';
+import { temporalDeadline } from './http/deadline';
 import { captureRateLimit, securityHeaders } from './http/limits';
 import { routeTableRouter } from './http/mount';
 import { HttpProblem, problemMiddleware, sendProblem } from './http/problem';
+import { strictUtf8 } from './http/utf8';
 import { openApiDocument } from './openapi';
 import { channelHandlers } from './routes/channels';
 import { escalationHandlers } from './routes/escalations';
@@ -28,7 +31,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1/channels/webhook', captureRateLimit(deps.captureRatePerMinute));
   // Webhook signatures are over the exact bytes: that route reads the body raw (the JSON parser then skips it).
   app.use('/v1/channels/webhook', express.raw({ limit: '64kb', type: () => true }));
-  app.use(express.json({ limit: '64kb', type: ['application/json', 'application/*+json'] }));
+  app.use(express.json({ limit: '64kb', type: ['application/json', 'application/*+json'], verify: strictUtf8 }));
+  app.use(temporalDeadline(deps));
   app.use(
     routeTableRouter(
       {
@@ -44,13 +48,15 @@ export function createApp(deps: AppDeps): Express {
           res.json(openApiDocument());
         },
       },
-      deps.tokens,
+      accessControl(deps),
     ),
   );
   app.use((req, res) => sendProblem(res, new HttpProblem(404, 'Not Found', `no route for ${req.method} ${req.path}`), req.originalUrl));
   app.use(
-    problemMiddleware((err, req) => {
-      deps.logger.error({ err, method: req.method, url: req.url }, 'request failed');
+    problemMiddleware((err, req, problem) => {
+      // An outage answers every request with 503: one line each, not a stack trace each.
+      if (problem.status === 503) deps.logger.warn({ method: req.method, url: req.url, detail: problem.detail }, 'Temporal unavailable');
+      else deps.logger.error({ err, method: req.method, url: req.url }, 'request failed');
     }),
   );
   return app;

@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { PackStore } from '../policy/pack/pack-store';
-import type { TokenStore } from './auth';
+import type { LastUsedLog, TokenStore } from './auth';
 import type { Connectors } from '../channels/connectors';
 
 export interface AppDeps {
@@ -15,8 +15,20 @@ export interface AppDeps {
   taskQueue: string;
   idleCloseMs: number;
   maxHistoryEvents: number;
+  /** The API listens on loopback only: capture takes no token while no ingest token exists. Default false. */
+  loopbackOnly?: boolean;
+  /** Failed authentications per client IP within five minutes before 429 (HEARKEN_AUTH_FAILURE_LIMIT). */
+  authFailureLimit?: number;
+  /** Where each token's last use is recorded; none: not recorded. */
+  lastUsed?: LastUsedLog;
   /** Posts per minute per client IP on POST /v1/posts. */
   captureRatePerMinute: number;
+  /** How long POST /v1/posts waits for Temporal before answering 503. */
+  captureTimeoutMs: number;
+  /** How long any other request waits for Temporal before answering 503. */
+  temporalTimeoutMs: number;
+  /** How long after its interaction closed a post captured again is a duplicate. */
+  dedupMs: number;
   /** Connected accounts (webhook sources, listener status). */
   connectors: Connectors;
   /** Temporal UI base URL for deep links, when known. */

@@ -7,7 +7,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SCHEMA_DIR } from '../policy/pack/schemas';
 import { COMPONENT_REF, componentSchemas } from './components';
-import { PROBLEMS, REQUEST_SCHEMAS, type JsonSchema, type ProblemName, type ResponseSpec, type RouteSpec } from './route-spec';
+import {
+  AUTH_PROBLEMS,
+  AUTH_SCHEMES,
+  PROBLEMS,
+  REQUEST_SCHEMAS,
+  type JsonSchema,
+  type ProblemName,
+  type ResponseSpec,
+  type RouteSpec,
+} from './route-spec';
 import { PATH_PARAMS, ROUTES } from './route-table';
 import type { OpenApiDocument } from './types.generated';
 
@@ -33,10 +42,17 @@ export function openApiDocument(): OpenApiDocument {
       schemas: componentSchemas(),
       responses: Object.fromEntries(Object.entries(PROBLEMS).map(([name, p]) => [name, problemResponse(p)])),
       securitySchemes: {
-        bearer: {
+        person: {
           type: 'http',
           scheme: 'bearer',
-          description: 'A token from the tokens file (HEARKEN_TOKENS_FILE); the file stores only its sha256.',
+          description:
+            "A person's token (hearken token add <name> --role viewer|agent|lead|admin): reads customer data; agent, lead and admin also decide their teams' escalations. The tokens file (HEARKEN_TOKENS_FILE) stores only its sha256; an expired token gets 401.",
+        },
+        ingest: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            "A connector's ingest token (hearken token add <name> --role ingest): captures posts and nothing else. While the API listens only on loopback and no ingest token exists, capture takes no token (the local quick start).",
         },
       },
     },
@@ -62,11 +78,14 @@ function operation(operationId: string, route: RouteSpec): Json {
   ];
   const responses: Json = {};
   for (const [status, response] of Object.entries(route.responses)) responses[status] = successResponse(response);
-  for (const name of route.problems) responses[String(PROBLEMS[name].status)] = problemRef(name);
+  for (const name of new Set([...route.problems, ...AUTH_PROBLEMS[route.auth]]))
+    responses[String(PROBLEMS[name].status)] = problemRef(name);
+  const scheme = AUTH_SCHEMES[route.auth];
   return {
     operationId,
     summary: route.summary,
-    ...(route.auth === 'bearer' ? { security: [{ bearer: [] }] } : {}),
+    // An empty list: open, whatever a document-wide default might say.
+    security: scheme ? [{ [scheme]: [] }] : [],
     ...(parameters.length ? { parameters } : {}),
     ...(route.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: ref(REQUEST_SCHEMAS[route.body.schema]) } } } }

@@ -4,6 +4,7 @@
 // never written here: request bodies by their file in schemas/, responses by
 // their component (a $defs entry of schemas/api.schema.json).
 import type { SchemaName } from '../policy/pack/schemas';
+import type { Access } from './auth/access';
 import type { ApiComponents } from './types.generated';
 
 /** Schema files that are request bodies, and their component names in the document. */
@@ -27,7 +28,7 @@ export const PROBLEMS = {
   BadRequest: { status: 400, description: 'Malformed request: bad JSON, a wrong field (each named in errors), a malformed id.' },
   Unauthorized: {
     status: 401,
-    description: 'No or an unknown bearer token.',
+    description: 'No bearer token, or one that is unknown, malformed or expired.',
     headers: { 'WWW-Authenticate': { description: 'Bearer realm="hearken".', schema: { type: 'string' } } },
   },
   BadSignature: {
@@ -35,7 +36,11 @@ export const PROBLEMS = {
     description:
       'The webhook signature did not verify: a header missing, no signature made with a secret of the source, or a timestamp more than 5 minutes off.',
   },
-  Forbidden: { status: 403, description: "Another team's escalation, or reassigning without the lead role." },
+  Forbidden: {
+    status: 403,
+    description:
+      "A token of the wrong kind (an ingest token on a read or decision route, a person's token on capture), a viewer deciding, another team's escalation, or reassigning without the lead role.",
+  },
   NotFound: { status: 404, description: 'No such interaction.' },
   Conflict: { status: 409, description: 'Nothing is pending, or it was decided (or moved) meanwhile.' },
   PayloadTooLarge: { status: 413, description: 'The body is over 64 KB.' },
@@ -43,24 +48,47 @@ export const PROBLEMS = {
   UnprocessableContent: { status: 422, description: 'A well-formed request the API cannot act on; each field named in errors.' },
   TooManyRequests: {
     status: 429,
-    description: 'Rate limited.',
+    description: 'Rate limited: too many requests, or too many failed authentications from this client.',
     headers: {
       'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } },
       RateLimit: { description: 'Remaining quota (IETF RateLimit header fields, draft 8).', schema: { type: 'string' } },
       'RateLimit-Policy': { description: 'The quota policy.', schema: { type: 'string' } },
     },
   },
-  Unavailable: { status: 503, description: 'Temporal is unreachable.' },
+  Unavailable: {
+    status: 503,
+    description:
+      "Temporal did not answer within the request's deadline: unreachable, frozen or overloaded, or no worker took the work " +
+      "(GET /healthz: the body's checks say which part is missing). Retry after Retry-After seconds. A capture answered " +
+      'so was not acknowledged: it may still have been taken, and its retry then answers 200 with duplicate: true.',
+    headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } },
+  },
 } as const satisfies Record<string, { status: number; description: string; headers?: Record<string, ParamSpec> }>;
 export type ProblemName = keyof typeof PROBLEMS;
+
+/** The answers of the gate in front of a route, by its `auth`. */
+export const AUTH_PROBLEMS: Record<Access, readonly ProblemName[]> = {
+  none: [],
+  read: ['Unauthorized', 'Forbidden', 'TooManyRequests'],
+  decide: ['Unauthorized', 'Forbidden', 'TooManyRequests'],
+  ingest: ['Unauthorized', 'Forbidden', 'TooManyRequests'],
+};
+
+/** The security scheme of the document each `auth` requires (none: open). */
+export const AUTH_SCHEMES: Record<Access, 'person' | 'ingest' | null> = { none: null, read: 'person', decide: 'person', ingest: 'ingest' };
 
 export interface RouteSpec {
   method: 'get' | 'post';
   /** An OpenAPI path template, like /v1/interactions/{id}; each {name} is declared in PATH_PARAMS. */
   path: string;
   summary: string;
-  /** bearer: a token from the tokens file; the mount puts requireUser in front of the handler. */
-  auth: 'none' | 'bearer';
+  /**
+   * Who may call it (auth/access.ts): none (open), read (a person's token),
+   * decide (a person's token that decides), ingest (a connector's token).
+   * The mount puts the gate in front of the handler; the document shows the
+   * security scheme and the 401/403/429 answers it implies.
+   */
+  auth: Access;
   /** A per-user limit, after authentication (the capture limit sits in front of body parsing, in app.ts). */
   rateLimit?: 'decision';
   query?: Readonly<Record<string, ParamSpec>>;

@@ -1,9 +1,10 @@
 // Generated from schemas/api.schema.json, post and decision by scripts/generate-schema-types.ts: do not edit.
 // Regenerate: node --import tsx scripts/generate-schema-types.ts
 /**
- * Where an interaction stands.
+ * Where an interaction stands. `unanswered`: an escalation chain ended with nobody deciding.
  */
-export type InteractionStatus = 'triaging' | 'ignored' | 'responding' | 'awaiting-decision' | 'following-up' | 'resolved' | 'closed';
+export type InteractionStatus =
+  'triaging' | 'ignored' | 'responding' | 'awaiting-decision' | 'following-up' | 'resolved' | 'unanswered' | 'closed';
 
 /**
  * Every schema of the OpenAPI document, by its component name.
@@ -13,6 +14,7 @@ export interface ApiComponents {
   Decision: Decision;
   Problem: Problem;
   Health: Health;
+  HealthChecks: HealthChecks;
   AddPostResult: AddPostResult;
   InteractionStatus: InteractionStatus;
   Sentiment: Sentiment;
@@ -147,6 +149,7 @@ export interface Problem {
    * The request path.
    */
   instance?: string;
+  checks?: HealthChecks;
   /**
    * The fields at fault.
    *
@@ -164,13 +167,84 @@ export interface Problem {
   }[];
 }
 /**
- * The API reaches Temporal.
+ * The state of each part Hearken needs, on 200 and on 503 alike.
+ */
+export interface HealthChecks {
+  /**
+   * Whether Temporal answered (describe namespace) within the probe's 2 s.
+   */
+  temporal: {
+    /**
+     * ok, or unreachable.
+     */
+    status: 'ok' | 'unreachable';
+    /**
+     * Temporal namespace.
+     */
+    namespace: string;
+    /**
+     * Why it is unreachable.
+     */
+    detail?: string;
+  };
+  /**
+   * Whether a worker polls the task queue for workflow tasks (Temporal's DescribeTaskQueue, pollers seen within the last 90 s).
+   */
+  worker: {
+    /**
+     * ok; missing (no poller: captures would wait for one); unknown while Temporal is unreachable.
+     */
+    status: 'ok' | 'missing' | 'unknown';
+    /**
+     * The task queue.
+     */
+    taskQueue: string;
+    /**
+     * Workers seen polling within the last 90 s.
+     */
+    pollers: number;
+    /**
+     * Why it is missing or unknown.
+     */
+    detail?: string;
+  };
+  /**
+   * The policy pack this API process loaded.
+   */
+  pack: {
+    /**
+     * ok, or error when the last reload failed (the last good pack stays in force).
+     */
+    status: 'ok' | 'error';
+    /**
+     * Version id of the pack in force.
+     */
+    version: string;
+    /**
+     * The failed reload: when, and its errors as file:line:col lines.
+     */
+    lastError?: {
+      /**
+       * When (ISO 8601).
+       */
+      at: string;
+      /**
+       * One file:line:col: message line each.
+       *
+       * Items: An error.
+       */
+      errors: string[];
+    };
+  };
+}
+/**
+ * Temporal answers and a worker polls the task queue; degraded when the last policy pack reload failed (the last good pack is in force).
  */
 export interface Health {
   /**
-   * Always ok on 200.
+   * ok, or degraded when a part is impaired but Hearken works (a pack that failed to load).
    */
-  status: 'ok';
+  status: 'ok' | 'degraded';
   /**
    * Always reachable on 200.
    */
@@ -183,6 +257,7 @@ export interface Health {
    * Version id of the policy pack in force.
    */
   pack: string;
+  checks: HealthChecks;
 }
 /**
  * Where the post went.
@@ -325,6 +400,10 @@ export interface CommitmentRecord {
    * Positive: met this many ms early; negative: met late.
    */
   marginMs?: number;
+  /**
+   * When the team was warned that this commitment was about to breach (`warnAt`), if it was (ISO 8601).
+   */
+  warnedAt?: string;
 }
 /**
  * A reply published on the channel.
@@ -335,9 +414,9 @@ export interface ReplyRecord {
    */
   stepPath: string;
   /**
-   * What kind of reply.
+   * What kind of reply: what Hearken published, or `brandPost` (one of our accounts answered in the thread outside Hearken).
    */
-  kind: 'interimReply' | 'reply' | 'followUp' | 'periodicUpdate' | 'approvedReply';
+  kind: 'interimReply' | 'reply' | 'followUp' | 'periodicUpdate' | 'approvedReply' | 'brandPost';
   /**
    * The customer post it answers.
    */
@@ -542,6 +621,12 @@ export interface InteractionState {
      * The audit timeline.
      */
     history: string;
+  };
+  /**
+   * Posts of the thread not written by the customer, by post key: `brand` (one of our accounts answered outside Hearken) or `third-party`.
+   */
+  postRoles?: {
+    [k: string]: 'brand' | 'third-party';
   };
 }
 /**

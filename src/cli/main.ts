@@ -18,7 +18,7 @@ function packageVersion(): string {
 
 export function buildProgram(): Command {
   const program = new Command('hearken')
-    .description('Hearken tools: check, explain, test and simulate policy packs; triage posts; export audit trails')
+    .description('Hearken tools: check, explain, test and simulate policy packs; triage posts; export audit trails; manage API tokens')
     .version(packageVersion())
     // Settings made before .command() are inherited by every subcommand.
     .exitOverride()
@@ -86,6 +86,44 @@ export function buildProgram(): Command {
     .action(async (opts: { since: string; out?: string; address?: string }) => {
       const { exportAudit } = await import('./audit-export');
       process.exitCode = await exportAudit(opts);
+    });
+
+  const token = program
+    .command('token')
+    .description("API tokens: people's (viewer, agent, lead, admin per team) and connectors' (ingest); only hashes are stored");
+  const FILE = 'the tokens file (default: $HEARKEN_TOKENS_FILE or $HEARKEN_DATA_DIR/tokens.yaml)';
+  token
+    .command('add')
+    .description('create a token and print it, this once (stdout); only its sha256 is stored')
+    .argument('<name>', "who holds it: a person's name (recorded as the decider) or a connector's")
+    .requiredOption(
+      '--role <role>',
+      'viewer (reads), agent (also approves, rejects), lead (also reassigns), admin, or ingest (captures only)',
+    )
+    .option('--teams <a,b>', 'the teams the role applies to (default: * for every team); not for ingest')
+    .option('--expires <when>', 'from now (30d, 12h, 90m, 2w) or an ISO 8601 instant; after it the token gets 401')
+    .option('--file <file>', FILE)
+    .action(async (name: string, opts: { role: string; teams?: string; expires?: string; file?: string }) => {
+      const { addToken } = await import('./token');
+      process.exitCode = await addToken(name, opts);
+    });
+  token
+    .command('list')
+    .description('name, role, teams, created, expires and last use of every token (never the token)')
+    .option('--json', 'as JSON')
+    .option('--file <file>', FILE)
+    .action(async (opts: { json?: boolean; file?: string }) => {
+      const { listTokens } = await import('./token');
+      process.exitCode = await listTokens(opts);
+    });
+  token
+    .command('revoke')
+    .description('delete a token; running services refuse it within a second')
+    .argument('<name>', 'the name it was added with')
+    .option('--file <file>', FILE)
+    .action(async (name: string, opts: { file?: string }) => {
+      const { revokeToken } = await import('./token');
+      process.exitCode = await revokeToken(name, opts);
     });
 
   const sandbox = program.command('sandbox').description('the local networks of npm run sandbox');

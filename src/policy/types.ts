@@ -58,6 +58,8 @@ export interface CommitmentsSpec {
   nextResponse?: string;
   periodicUpdate?: string;
   resolution?: string;
+  /** Warn a team when this share of a clock's time is gone, like `80%`. */
+  warnAt?: string;
   onBreach?: StepSpec[];
 }
 
@@ -68,6 +70,8 @@ export interface PolicySpec {
   when?: Condition;
   calendar?: string;
   commitments?: CommitmentsSpec;
+  /** `asCustomer`: a third party's post in the thread counts like the customer's own. */
+  thirdPartyPosts?: 'record' | 'asCustomer';
   steps: StepSpec[];
 }
 

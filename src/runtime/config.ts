@@ -136,7 +136,7 @@ export const SETTINGS = {
     },
   }),
   tokensFile: optional('HEARKEN_TOKENS_FILE', {
-    description: 'bearer tokens for the decision API',
+    description: "bearer tokens: people's (read, decide) and connectors' (capture); edit with `hearken token`, see [Access](#access)",
     expected: 'a file',
     parse: anyText,
   }),
@@ -144,6 +144,33 @@ export const SETTINGS = {
     description: 'posts per minute per client IP on `POST /v1/posts`',
     expected: 'a whole number of posts per minute',
     parse: wholeNumber(0),
+  }),
+  authFailureLimit: withDefault('HEARKEN_AUTH_FAILURE_LIMIT', '20', {
+    description:
+      'wrong, malformed or expired bearer tokens per client IP within 5 minutes; after that, requests from that client that need a token get 429 until the 5 minutes are over',
+    expected: 'a whole number of failed authentications, at least 1',
+    parse: wholeNumber(1),
+  }),
+  captureTimeoutMs: withDefault('HEARKEN_CAPTURE_TIMEOUT_MS', '4000', {
+    description: 'how long `POST /v1/posts` waits for Temporal before it answers 503 with `Retry-After` (at most 30000)',
+    // Under 5 s by default: a connector learns of an outage before its own timeout.
+    expected: 'a whole number of milliseconds from 100 to 30000',
+    parse: wholeNumber(100, 30_000),
+  }),
+  temporalTimeoutMs: withDefault('HEARKEN_TEMPORAL_TIMEOUT_MS', '10000', {
+    description:
+      'how long any other API request waits for Temporal before it answers 503 with `Retry-After` (`/healthz` and `/metrics`: at most 2000)',
+    expected: 'a whole number of milliseconds from 100 to 120000',
+    parse: wholeNumber(100, 120_000),
+  }),
+  dedupMs: withDefault('HEARKEN_DEDUP_DAYS', '30', {
+    description:
+      'how long a post stays one post after its interaction closed: the same channel + id captured again is `200 duplicate:true`; the embedded dev server keeps closed interactions this long, see [Duplicates](#duplicates)',
+    expected: 'a whole number of days up to 3650',
+    parse: (text) => {
+      const days = wholeNumber(0, 3650)(text);
+      return days === INVALID ? INVALID : days * 86_400_000;
+    },
   }),
   maxHistoryEvents: withDefault('HEARKEN_MAX_HISTORY_EVENTS', '5000', {
     description: 'history length at which a long thread continues as new',

@@ -51,4 +51,10 @@ export const metrics = {
     labelNames: ['team', 'kind', 'via'] as const,
     registers: [registry],
   }),
+  notificationFailures: new Counter({
+    name: 'hearken_notification_failures_total',
+    help: 'Team webhooks given up after their attempts (the notification went to notifications.jsonl instead), by team and kind',
+    labelNames: ['team', 'kind'] as const,
+    registers: [registry],
+  }),
 };

@@ -15,12 +15,19 @@ export async function runUntilSignal(parts: { worker: boolean; api: boolean }): 
     service.uiBaseUrl ? `  Temporal UI: ${service.uiBaseUrl}` : null,
     `  Policies:    ${config.policiesDir} (version ${service.packs.current().version.id})`,
     `  Data:        ${config.dataDir}`,
+    service.captureWithoutToken === null
+      ? null
+      : `  Capture:     ${
+          service.captureWithoutToken
+            ? 'no token needed on loopback until an ingest token exists (hearken token add <name> --role ingest)'
+            : 'ingest token required'
+        }; reads and decisions need a person's token`,
   ].filter((l): l is string => l !== null);
   if (service.createdToken) {
     const t = service.createdToken;
     lines.push(
       '',
-      `  Created ${t.file} with user "${t.name}" (lead of every team).`,
+      `  Created ${t.file} with user "${t.name}" (admin of every team).`,
       `  Its bearer token is shown this once: ${t.token}`,
       '  Keep it somewhere safe; only its sha256 is stored.',
     );

@@ -4,12 +4,12 @@
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createApp } from '../api/app';
-import { ensureTokensFile, TokenStore } from '../api/auth';
+import { ensureTokensFile, isLoopbackHost, LastUsedLog, lastUsedFileFor, TokenStore } from '../api/auth';
+import { listenApi } from '../api/http/server';
 import { Notifier } from '../channels/notifier';
 import { OutboxChannel } from '../channels/outbox';
 import type { ChannelAdapter } from '../channels/channel';
@@ -23,6 +23,7 @@ import { startDevServer } from './temporal/dev-server';
 import { superviseDevServer } from './temporal/dev-server-supervisor';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { createWorker } from './temporal/worker';
+import { connectApiClient } from './temporal/api-connection';
 import { requireTemporalCli } from './temporal/binaries';
 
 export interface ServiceOptions {
@@ -47,6 +48,8 @@ export interface RunningService {
   client: Client;
   /** Set when this start created the tokens file: the one time its token is shown. */
   createdToken: { file: string; name: string; token: string } | null;
+  /** Whether capture took no token at start (loopback, no ingest token yet); null without the API. */
+  captureWithoutToken: boolean | null;
   /** Rejects when a part died beyond repair (the embedded dev server could not be restarted). */
   failed: Promise<never>;
   stop(): Promise<void>;
@@ -81,6 +84,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
             port: config.devServerPort,
             namespace: config.namespace,
             searchAttributes: SEARCH_ATTRIBUTES,
+            // Closed interactions are what a redelivered post is checked against (src/client/capture.ts).
+            retentionMs: retentionFor(config.dedupMs),
             log: (line) => logger.debug({ temporal: line }),
           }),
         { logger },
@@ -99,9 +104,10 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     });
     stack.push(async () => packs.close());
 
-    const connection = await Connection.connect({ address });
+    const connection = await connectApiClient(address);
     stack.push(() => connection.close());
     const client = new Client({ connection, namespace: config.namespace });
+    if (config.temporalAddress && opts.api) void warnOnShortRetention(client, config, logger);
 
     if (opts.worker) {
       const connectors = new Connectors(packs, opts.connectorDeps);
@@ -124,7 +130,12 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
           listening: {
             connectors,
             client,
-            capture: { taskQueue: config.taskQueue, idleCloseMs: config.idleCloseMs, maxHistoryEvents: config.maxHistoryEvents },
+            capture: {
+              taskQueue: config.taskQueue,
+              idleCloseMs: config.idleCloseMs,
+              maxHistoryEvents: config.maxHistoryEvents,
+              dedupMs: config.dedupMs,
+            },
           },
           triage: config,
           ...(uiBaseUrl ? { uiBaseUrl } : {}),
@@ -159,6 +170,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
 
     let apiUrl: string | null = null;
     let createdToken: RunningService['createdToken'] = null;
+    let captureWithoutToken: boolean | null = null;
     if (opts.api) {
       let tokensFile = config.tokensFile;
       if (!tokensFile) {
@@ -172,12 +184,29 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         else logger.error({ error: event.error.message }, 'tokens file invalid; keeping the previous users');
       });
       stack.push(async () => tokens.close());
+      let lastUsedFailed = false;
+      const lastUsed = new LastUsedLog(lastUsedFileFor(tokens.file ?? tokensFile), {
+        onError: (err) => {
+          // Once: a read-only folder would say it every minute.
+          if (!lastUsedFailed) logger.warn({ error: err.message }, 'cannot record when tokens were last used');
+          lastUsedFailed = true;
+        },
+      });
+      stack.push(() => lastUsed.close());
+      const loopbackOnly = isLoopbackHost(config.host);
+      captureWithoutToken = loopbackOnly && !tokens.hasIngestTokens();
       const app = createApp({
         client,
         packs,
         tokens,
+        loopbackOnly,
+        authFailureLimit: config.authFailureLimit,
+        lastUsed,
         captureRatePerMinute: config.captureRatePerMinute,
         connectors: new Connectors(packs, opts.connectorDeps),
+        captureTimeoutMs: config.captureTimeoutMs,
+        temporalTimeoutMs: config.temporalTimeoutMs,
+        dedupMs: config.dedupMs,
         logger,
         namespace: config.namespace,
         taskQueue: config.taskQueue,
@@ -185,32 +214,40 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         maxHistoryEvents: config.maxHistoryEvents,
         ...(uiBaseUrl ? { uiBaseUrl } : {}),
       });
-      const server: Server = await new Promise((resolve, reject) => {
-        const s = app.listen(config.port, config.host, () => resolve(s));
-        s.once('error', reject);
-      });
-      server.on('clientError', answerBrokenRequest);
+      const server: Server = await listenApi(app, config.port, config.host);
       const { port } = server.address() as AddressInfo;
       apiUrl = `http://${config.host}:${port}`;
       stack.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     }
-    return { temporalAddress: address, uiBaseUrl, apiUrl, packs, client, createdToken, failed, stop };
+    return { temporalAddress: address, uiBaseUrl, apiUrl, packs, client, createdToken, captureWithoutToken, failed, stop };
   } catch (err) {
     await stop();
     throw err;
   }
 }
 
-/** Requests Node cannot even parse (huge headers, broken HTTP) still get problem+json. */
-function answerBrokenRequest(err: NodeJS.ErrnoException, socket: Duplex): void {
-  if (!socket.writable) return;
-  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-  const status = tooLarge ? 431 : 400;
-  const title = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
-  const body = JSON.stringify({ type: 'about:blank', title, status });
-  socket.end(
-    `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
+/** The namespace retention that keeps closed interactions for the dedup period, and a day more. */
+function retentionFor(dedupMs: number): number {
+  return dedupMs + 86_400_000;
+}
+
+/** On a cluster the namespace's retention is the operator's: say so when it is shorter than the dedup period. */
+async function warnOnShortRetention(client: Client, config: Config, logger: Logger): Promise<void> {
+  try {
+    const ns = await client.withDeadline(Date.now() + 10_000, () =>
+      client.workflowService.describeNamespace({ namespace: config.namespace }),
+    );
+    const seconds = Number(ns.config?.workflowExecutionRetentionTtl?.seconds ?? 0);
+    if (seconds * 1000 < config.dedupMs) {
+      logger.warn(
+        { namespace: config.namespace, retentionDays: seconds / 86_400, dedupDays: config.dedupMs / 86_400_000 },
+        'the namespace keeps closed workflows for less than HEARKEN_DEDUP_DAYS: a post redelivered after that is taken as new. ' +
+          'Raise it: temporal operator namespace update --retention <days>d <namespace>',
+      );
+    }
+  } catch (err) {
+    logger.warn({ err }, 'could not read the namespace retention');
+  }
 }
 
 /** Routes the Temporal core's log lines through pino; its info chatter goes to debug. */

@@ -9,6 +9,10 @@ export const ErrorType = {
   PackInvalid: 'PackInvalid',
   /** A rendered reply longer than its channel allows: never cut, handed to a human instead. */
   ReplyTooLong: 'ReplyTooLong',
+  /** A policy template that does not render (an unclosed `{{`): retrying cannot help. */
+  TemplateError: 'TemplateError',
+  /** A team webhook that did not accept a notification (the message never contains the URL). */
+  WebhookFailed: 'WebhookFailed',
 } as const;
 
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];

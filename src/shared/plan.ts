@@ -67,6 +67,17 @@ export interface Plan {
   deadlines: Partial<Record<'firstResponse' | 'resolution', string>>;
   steps: Step[];
   /**
+   * Share of each commitment's duration after which the team is warned
+   * (0.8 for `warnAt: 80%`); unset: no warning before a breach.
+   */
+  warnAt?: number;
+  /**
+   * `asCustomer`: posts of third parties in the thread count like the
+   * customer's own (nextResponse, `unless: customerReplied`). Unset: they
+   * are recorded only.
+   */
+  thirdPartyPosts?: 'asCustomer';
+  /**
    * The channel's reply window (accounts.yaml `replyWindow`), when the post
    * has one: a reply is accepted only within `ms` of the customer's latest
    * message, and the team is told `escalateBeforeMs` before it closes.
@@ -74,7 +85,12 @@ export interface Plan {
   replyWindow?: { ms: number; escalateBeforeMs: number; source: string; applies: 'direct' | 'all' };
   /** Language chosen for templates. */
   language: string;
-  teams: Record<string, { calendar?: string; webhook?: string }>;
+  /**
+   * The pack's teams, for checking a reassignment. Never their webhooks:
+   * those are secrets, and the plan is stored in the workflow's history. The
+   * notify activity looks a team's webhook up when it sends.
+   */
+  teams: Record<string, { calendar?: string }>;
   /** Text of the `periodic-update` template, if the pack has one (else the first interim reply's). */
   periodicUpdateText: string | null;
 }

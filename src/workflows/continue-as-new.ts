@@ -17,6 +17,8 @@ export interface CarriedState {
   active: ActivePlan | null;
   resolved: boolean;
   customerRepliedAt: number | null;
+  /** The active plan's escalation chain ended with nobody deciding (absent before that existed). */
+  unanswered?: boolean;
   /** How many runs came before this one. */
   runs: number;
 }
@@ -33,11 +35,14 @@ export function shouldContinueAsNew(maxHistoryEvents: number | undefined): boole
 export function carry(ctx: RunContext, known: Set<string>, waiting: Post[], runs: number): CarriedState {
   const s = ctx.state;
   const tail = <T>(xs: T[]) => xs.slice(-KEEP);
+  const keptPosts = new Set(tail(s.posts).map((p) => p.id));
+  const postRoles = s.postRoles ? Object.fromEntries(Object.entries(s.postRoles).filter(([id]) => keptPosts.has(id))) : undefined;
   return {
     state: {
       ...s,
       posts: tail(s.posts),
       steps: tail(s.steps),
+      ...(postRoles ? { postRoles } : {}),
       replies: tail(s.replies),
       escalations: tail(s.escalations),
       // Running clocks must survive; settled ones are history.
@@ -55,6 +60,7 @@ export function carry(ctx: RunContext, known: Set<string>, waiting: Post[], runs
     active: ctx.active,
     resolved: ctx.resolved,
     customerRepliedAt: ctx.customerRepliedAt,
+    ...(ctx.unanswered ? { unanswered: true } : {}),
     runs: runs + 1,
   };
 }
@@ -67,6 +73,7 @@ export function restore(ctx: RunContext, carried: CarriedState, known: Set<strin
   ctx.active = carried.active;
   ctx.resolved = carried.resolved;
   ctx.customerRepliedAt = carried.customerRepliedAt;
+  ctx.unanswered = carried.unanswered ?? false;
   ctx.record('run.resumed', { runs: carried.runs, posts: known.size, waitingPosts: carried.waiting.length });
   const scope = new CancellationScope();
   for (const c of ctx.state.commitments.filter((x) => x.status === 'running')) {

@@ -6,7 +6,23 @@ import type { CommitmentName, Plan } from '../shared/plan';
 import type { Triage } from '../shared/triage';
 import type { CarriedState } from './continue-as-new';
 
-export type InteractionStatus = 'triaging' | 'ignored' | 'responding' | 'awaiting-decision' | 'following-up' | 'resolved' | 'closed';
+/**
+ * Every interaction status, in the order an interaction may pass through
+ * them. `unanswered`: an escalation chain ended with nobody deciding; it stays
+ * so when the interaction closes, so such customers can still be found.
+ */
+export const INTERACTION_STATUSES = [
+  'triaging',
+  'ignored',
+  'responding',
+  'awaiting-decision',
+  'following-up',
+  'resolved',
+  'unanswered',
+  'closed',
+] as const;
+
+export type InteractionStatus = (typeof INTERACTION_STATUSES)[number];
 
 export interface InteractionInput {
   interactionId: string;
@@ -77,6 +93,8 @@ export interface CommitmentRecord {
   status: 'running' | 'met' | 'breached' | 'superseded';
   /** Replies published before the clock started: a later one answers it. */
   replyIndex: number;
+  /** When the team was warned that the clock is about to breach (`warnAt`). */
+  warnedAt?: string;
   metAt?: string;
   /** Positive: met this many ms early; negative: met late. */
   marginMs?: number;
@@ -84,7 +102,13 @@ export interface CommitmentRecord {
 
 export interface ReplyRecord {
   stepPath: string;
-  kind: 'interimReply' | 'reply' | 'followUp' | 'periodicUpdate' | 'approvedReply';
+  /**
+   * What Hearken published, or `brandPost`: one of our accounts answered in
+   * the thread outside Hearken (messageId is that post's id, idempotencyKey
+   * its `channel:id`).
+   */
+  kind: 'interimReply' | 'reply' | 'followUp' | 'periodicUpdate' | 'approvedReply' | 'brandPost';
+  /** The customer post this reply answers. */
   postId: string;
   text: string;
   messageId: string;
@@ -96,6 +120,7 @@ export interface ReplyRecord {
 export interface EscalationRecord {
   stepPath: string;
   team: string;
+  /** 1 for a policy's escalate step; each escalate in an onTimeout chain is one more. A reassignment keeps it. */
   level: number;
   openedAt: string;
   deadline: string;
@@ -121,6 +146,11 @@ export interface InteractionState {
   replies: ReplyRecord[];
   escalations: EscalationRecord[];
   ignoredReason?: string;
+  /**
+   * Posts of the thread not written by the customer: `brand` (one of our
+   * accounts) or `third-party`. Replies answer the customer's latest post.
+   */
+  postRoles?: Record<string, 'brand' | 'third-party'>;
   /** Posts and replies of earlier runs no longer listed here (long threads keep the latest 100). */
   counts?: { posts: number; replies: number };
 }
@@ -160,3 +190,10 @@ export const addPostUpdate = defineUpdate<AddPostResult, [Post]>('addPost');
 export const decideUpdate = defineUpdate<DecisionResult, [DecisionInput]>('decide');
 export const stateQuery = defineQuery<InteractionState>('state');
 export const timelineQuery = defineQuery<TimelineEvent[]>('timeline');
+/**
+ * Whether this run has seen the post with this key (`<channel>:<id>`), carried
+ * over continue-as-new. Capture asks a closed run, so a connector's
+ * redelivery after the interaction closed stays one post. A query issues no
+ * command: adding it changes no history, so it needs no patch.
+ */
+export const seenPostQuery = defineQuery<boolean, [string]>('seenPost');

@@ -1,12 +1,15 @@
 // An escalation waits for a human decision (the `decide` update) until its
 // `decideWithin` runs out, reminding the team on the way and sending
-// periodic interim updates to the customer; on timeout its onTimeout chain runs.
-import { ApplicationFailure, isCancellation, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+// periodic interim updates to the customer; on timeout its onTimeout chain
+// runs, one level up. A chain that ends with nobody deciding leaves the
+// customer unanswered, and says so.
+import { ApplicationFailure, isCancellation, patched, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import { ErrorType } from '../shared/errors';
 import type { Step } from '../shared/plan';
 import { SA } from '../shared/search-attributes';
 import { openCommitment, settleCommitment } from './commitments';
 import type { EscalationMemo, EscalationRecord } from './definitions';
+import { PATCH } from './patches';
 import type { RunContext } from './run-context';
 import { waitFor } from './wait';
 
@@ -68,7 +71,13 @@ export async function runEscalation(ctx: RunContext, step: EscalateStep, path: s
       esc.status = 'timed-out';
       ctx.record('escalation.timed-out', { team, level, stepPath: path, deadline: esc.deadline });
       await Promise.all(background);
-      await ctx.runSteps(step.onTimeout, `${path}.onTimeout`);
+      const chainStart = ctx.state.escalations.indexOf(esc);
+      await ctx.runSteps(step.onTimeout, `${path}.onTimeout`, level + 1);
+      // The innermost end of the chain notices first; outer levels find it marked.
+      const chain = ctx.state.escalations.slice(chainStart);
+      if (!ctx.unanswered && !chain.some((e) => e.status === 'approved' || e.status === 'rejected') && patched(PATCH.unanswered)) {
+        await markUnanswered(ctx, chain[chain.length - 1] ?? esc, path);
+      }
       return 'timed-out';
     }
     const d = ctx.takeDecision();
@@ -92,11 +101,14 @@ export async function runEscalation(ctx: RunContext, step: EscalateStep, path: s
       return 'rejected';
     }
     esc.status = 'approved';
-    // The validator guarantees a reply text or a draft for approvals.
-    const text = d.input.reply ?? esc.draftReply;
+    // The validator guarantees a reply text or a draft for approvals. The
+    // decider's own text is published as written; only the draft is a template.
+    const own = d.input.reply?.trim() ? d.input.reply : undefined;
+    const text = own ?? esc.draftReply;
     let reply;
     try {
-      reply = text !== undefined ? await ctx.publish(text, 'approvedReply', `${path}/approved`) : undefined;
+      reply =
+        text !== undefined ? await ctx.publish(text, 'approvedReply', `${path}/approved`, { verbatim: own !== undefined }) : undefined;
     } catch (err) {
       // Cancelled by a takeover, or the channel failed for good: the decider must hear it.
       d.reject(err instanceof Error ? err : new Error(String(err)));
@@ -110,6 +122,25 @@ export async function runEscalation(ctx: RunContext, step: EscalateStep, path: s
     });
     return 'approved';
   }
+}
+
+/**
+ * Nobody decided anywhere along the chain: the interaction is `unanswered`,
+ * flagged as breached, and the last team to hold it is told. The plan's
+ * resolution is not met by its steps finishing, and a follow-up text is
+ * withheld (steps.ts).
+ */
+async function markUnanswered(ctx: RunContext, last: EscalationRecord, path: string): Promise<void> {
+  ctx.unanswered = true;
+  ctx.record('escalation.unanswered', { team: last.team, level: last.level, stepPath: path, deadline: last.deadline });
+  upsertSearchAttributes([{ key: SA.breached, value: true }]);
+  ctx.setStatus('unanswered');
+  await ctx.notify(
+    last.team,
+    'unanswered',
+    `Nobody decided in time: ${ctx.interactionId} has had no answer (the last deadline was ${last.deadline}, team ${last.team}, level ${last.level})`,
+    `${path}/unanswered`,
+  );
 }
 
 /** A higher-priority policy took over: the escalation is void, and so is a decision not yet acted on. */

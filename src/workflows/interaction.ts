@@ -2,8 +2,10 @@
 // `addPost` update (update-with-start from the API); each is triaged and
 // matched by an activity, the winning plan's steps and commitment clocks run
 // here. A later post either takes over (higher-priority policy) or counts as
-// the customer's reply. A finished interaction stays open `idleCloseMs` for
-// more posts of its thread, then closes.
+// the customer's reply. A post by one of our own accounts is the brand
+// answering outside Hearken; a third party's post is recorded only. A
+// finished interaction stays open `idleCloseMs` for more posts of its
+// thread, then closes.
 import {
   ApplicationFailure,
   CancellationScope,
@@ -11,6 +13,7 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -24,6 +27,7 @@ import { carry, restore, shouldContinueAsNew } from './continue-as-new';
 import {
   addPostUpdate,
   decideUpdate,
+  seenPostQuery,
   stateQuery,
   timelineQuery,
   type DecisionInput,
@@ -31,9 +35,11 @@ import {
   type InteractionInput,
   type InteractionResult,
 } from './definitions';
+import { PATCH } from './patches';
 import { assessPost, RunContext } from './run-context';
 import { startReplyWindow } from './reply-window';
 import { runSteps } from './steps';
+import { authorRole, brandPost, thirdPartyPost } from './thread-authors';
 
 export async function interaction(input: InteractionInput): Promise<InteractionResult> {
   const ctx = new RunContext(input.interactionId, runSteps);
@@ -71,6 +77,7 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
   );
   setHandler(stateQuery, () => ctx.state);
   setHandler(timelineQuery, () => ctx.timeline);
+  setHandler(seenPostQuery, (key) => known.has(key));
 
   const adopt = (plan: Plan, post: Post): void => {
     ctx.active = { plan, post };
@@ -78,6 +85,7 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
     ctx.state.candidates = plan.candidates;
     ctx.state.deadlines = { ...plan.deadlines };
     ctx.resolved = false;
+    ctx.unanswered = false;
     upsertSearchAttributes([{ key: SA.policy, value: plan.policy.id }]);
     ctx.record('policy.selected', {
       postId: post.id,
@@ -121,13 +129,19 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
     const post = await nextPost();
     if (post === 'idle') break;
     if (post === 'continue') {
-      await condition(allHandlersFinished);
+      await condition(() => allHandlersFinished() && ctx.notifying === 0);
       ctx.record('run.continuing-as-new', { historyLength: workflowInfo().historyLength, waitingPosts: inbox.length });
       return continueAsNew<typeof interaction>({ ...input, carried: carry(ctx, known, inbox, input.carried?.runs ?? 0) });
     }
-    const { triage, plan } = await assessPost({ interactionId: input.interactionId, post });
+    const { triage, plan, fromUs } = await assessPost({ interactionId: input.interactionId, post });
     ctx.record('post.triaged', { postId: post.id, triage });
     ctx.record('policy.evaluated', { postId: post.id, candidates: plan.candidates, winner: plan.policy.id, version: plan.policy.version });
+    const role = authorRole(ctx, post, fromUs === true);
+    if (role !== 'customer' && patched(PATCH.threadAuthors)) {
+      if (role === 'brand') brandPost(ctx, post);
+      else thirdPartyPost(ctx, post);
+      continue;
+    }
     if (!ctx.active) {
       ctx.state.triage = triage;
       adopt(plan, post);
@@ -146,9 +160,10 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
     }
   }
 
-  ctx.setStatus('closed');
+  // An unanswered interaction keeps its status when it closes: lists still find it.
+  if (!ctx.unanswered) ctx.setStatus('closed');
   ctx.record('interaction.closed', {});
-  await condition(allHandlersFinished);
+  await condition(() => allHandlersFinished() && ctx.notifying === 0);
   return {
     status: ctx.state.status,
     policy: ctx.state.policy?.id ?? null,
@@ -183,6 +198,8 @@ async function runPlan(ctx: RunContext, plan: Plan, post: Post): Promise<void> {
   }
   startReplyWindow(ctx, post);
   await runSteps(ctx, plan.steps, 'steps');
+  // Nobody answered: not resolved, whatever steps came after the escalation.
+  if (ctx.unanswered) return;
   if (ctx.state.status !== 'ignored') {
     // Every step the policy asked for is done: the interaction is resolved.
     ctx.resolved = true;

@@ -8,9 +8,8 @@ import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workfl
 import { ErrorType } from '../shared/errors';
 import type { Plan, Step } from '../shared/plan';
 import type { ReplyRecord } from './definitions';
+import { PATCH } from './patches';
 import type { RunContext } from './run-context';
-
-export const REPLY_TOO_LONG_PATCH = 'reply-too-long-to-human';
 
 interface TooLongDetails {
   channel?: string;
@@ -30,7 +29,7 @@ export async function publishOrHandOver(
     return 'published';
   } catch (err) {
     const cause = err instanceof ActivityFailure ? err.cause : undefined;
-    if (!(cause instanceof ApplicationFailure) || cause.type !== ErrorType.ReplyTooLong || !patched(REPLY_TOO_LONG_PATCH)) throw err;
+    if (!(cause instanceof ApplicationFailure) || cause.type !== ErrorType.ReplyTooLong || !patched(PATCH.replyTooLong)) throw err;
     const d = (cause.details?.[0] ?? {}) as TooLongDetails;
     const team = owningTeam(ctx.plan());
     ctx.record('reply.too-long', {

@@ -8,15 +8,14 @@
 // replay unchanged.
 import { condition, patched, type CancellationScope } from '@temporalio/workflow';
 import type { Post } from '../shared/post';
+import { PATCH } from './patches';
 import { owningTeam } from './reply-too-long';
 import type { RunContext } from './run-context';
-
-export const REPLY_WINDOW_PATCH = 'reply-window';
 
 export function startReplyWindow(ctx: RunContext, post: Post, scope?: CancellationScope | null): void {
   const w = ctx.active?.plan.replyWindow;
   if (!w || (w.applies === 'direct' && !post.direct)) return;
-  if (!patched(REPLY_WINDOW_PATCH)) return;
+  if (!patched(PATCH.replyWindow)) return;
   const work = () => watchReplyWindow(ctx, post, w);
   void ctx.background(scope ? scope.run(work) : work(), 'replyWindow');
 }

@@ -3,6 +3,7 @@
 // Deterministic: time is the workflow's clock, effects are activities.
 import { isCancellation, proxyActivities, proxyLocalActivities, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { ErrorType } from '../shared/errors';
 import type { Post } from '../shared/post';
 import type { Duration, Plan, Step } from '../shared/plan';
 import { SA } from '../shared/search-attributes';
@@ -16,6 +17,7 @@ import type {
   ReplyRecord,
   TimelineEvent,
 } from './definitions';
+import { notify } from './notifications';
 
 const { assessPost } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -24,9 +26,14 @@ const { assessPost } = proxyActivities<Activities>({
 
 // Short attempts: a worker that dies mid-publish is noticed after this long
 // and the retry (idempotent on its key) goes to another worker.
-const { publishReply, notifyTeam } = proxyActivities<Activities>({
+const { publishReply } = proxyActivities<Activities>({
   startToCloseTimeout: '15 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: ['EmptyReply'] },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: [ErrorType.EmptyReply, ErrorType.TemplateError],
+  },
 });
 
 const { computeDeadline } = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds' });
@@ -50,7 +57,7 @@ export interface PendingDecision {
  * construction so escalations (onTimeout) and commitments (onBreach) can run
  * nested steps without importing the interpreter that imports them.
  */
-export type StepRunner = (ctx: RunContext, steps: Step[], path: string) => Promise<void>;
+export type StepRunner = (ctx: RunContext, steps: Step[], path: string, level?: number) => Promise<void>;
 
 export class RunContext {
   readonly state: InteractionState;
@@ -60,6 +67,10 @@ export class RunContext {
   resolved = false;
   /** Workflow time of the latest customer post after the first one. */
   customerRepliedAt: number | null = null;
+  /** An escalation chain of the active plan ended with nobody deciding. */
+  unanswered = false;
+  /** Notifications still on their way (they run beside the steps). */
+  notifying = 0;
   /** The escalation waiting for a decision, if any. */
   openEscalation: EscalationRecord | null = null;
   /** A decision accepted by the `decide` update, not yet acted on. */
@@ -83,9 +94,12 @@ export class RunContext {
       escalations: [],
     };
   }
-  /** Runs nested steps (an escalation's onTimeout, a commitment's onBreach). */
-  runSteps(steps: Step[], path: string): Promise<void> {
-    return this.stepRunner(this, steps, path);
+  /**
+   * Runs nested steps (an escalation's onTimeout, a commitment's onBreach);
+   * `level` is the escalation level an escalate step among them opens at.
+   */
+  runSteps(steps: Step[], path: string, level?: number): Promise<void> {
+    return this.stepRunner(this, steps, path, level);
   }
 
   now(): string {
@@ -168,14 +182,25 @@ export class RunContext {
     return Date.parse(iso);
   }
 
-  /** The latest customer post: replies answer it. */
+  /** The latest customer post: replies answer it (not a post of ours, nor a third party's). */
   lastPost(): Post {
-    const p = this.state.posts[this.state.posts.length - 1];
-    if (!p) throw new Error('no post yet');
-    return p;
+    const { posts, postRoles } = this.state;
+    for (let i = posts.length - 1; i >= 0; i--) {
+      const p = posts[i]!;
+      if (!postRoles?.[p.id]) return p;
+    }
+    // A long thread keeps its latest 100 posts over a continue-as-new: they
+    // may all be others'. The post that selected the plan is the customer's.
+    if (this.active) return this.active.post;
+    throw new Error('no customer post yet');
   }
 
-  async publish(text: string, kind: ReplyRecord['kind'], path: string): Promise<ReplyRecord> {
+  /**
+   * Publishes a reply to the customer's latest post. `text` is a policy
+   * template, rendered by the activity; `verbatim` (a person's own words, like
+   * an approved reply's text) publishes it exactly as written.
+   */
+  async publish(text: string, kind: ReplyRecord['kind'], path: string, opts: { verbatim?: boolean } = {}): Promise<ReplyRecord> {
     const post = this.lastPost();
     const plan = this.plan();
     const idempotencyKey = this.idempotencyKey(path);
@@ -183,6 +208,7 @@ export class RunContext {
       interactionId: this.interactionId,
       post: { id: post.id, channel: post.channel, author: post.author },
       text,
+      ...(opts.verbatim ? { verbatim: true } : {}),
       vars: { deadlines: { ...this.state.deadlines }, timezone: plan.calendar?.timezone ?? 'UTC', language: plan.language },
       idempotencyKey,
     });
@@ -209,17 +235,8 @@ export class RunContext {
     return reply;
   }
 
-  async notify(team: string, kind: string, message: string, path: string): Promise<void> {
-    const idempotencyKey = this.idempotencyKey(path);
-    const webhook = this.active?.plan.teams[team]?.webhook;
-    const out = await notifyTeam({
-      interactionId: this.interactionId,
-      team,
-      kind,
-      message,
-      idempotencyKey,
-      ...(webhook ? { webhook } : {}),
-    });
-    this.record('notification.sent', { team, kind, message, via: out.via, idempotencyKey });
+  /** Tells a team, beside the caller: nothing waits for it (notifications.ts). */
+  notify(team: string, kind: string, message: string, path: string): Promise<void> {
+    return notify(this, team, kind, message, path);
   }
 }

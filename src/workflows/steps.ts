@@ -7,24 +7,25 @@ import { runEscalation } from './escalation';
 import { publishOrHandOver } from './reply-too-long';
 import type { RunContext } from './run-context';
 
-export async function runSteps(ctx: RunContext, steps: Step[], path: string): Promise<void> {
+/** `level`: the escalation level an escalate step in `steps` opens at (1, one more in each onTimeout). */
+export async function runSteps(ctx: RunContext, steps: Step[], path: string, level = 1): Promise<void> {
   for (const [i, step] of steps.entries()) {
-    await runStep(ctx, step, `${path}[${i}].${step.kind}`);
+    await runStep(ctx, step, `${path}[${i}].${step.kind}`, level);
   }
 }
 
-async function runStep(ctx: RunContext, step: Step, path: string): Promise<void> {
+async function runStep(ctx: RunContext, step: Step, path: string, level: number): Promise<void> {
   const rec: StepRecord = { path, kind: step.kind, status: 'running', startedAt: ctx.now() };
   ctx.state.steps.push(rec);
   ctx.record('step.started', { step: step.kind, stepPath: path });
-  const outcome = await execute(ctx, step, path);
-  rec.status = outcome === 'skipped' ? 'skipped' : 'done';
+  const outcome = await execute(ctx, step, path, level);
+  rec.status = outcome.startsWith('skipped') ? 'skipped' : 'done';
   rec.outcome = outcome;
   rec.finishedAt = ctx.now();
   ctx.record('step.finished', { step: step.kind, stepPath: path, outcome });
 }
 
-async function execute(ctx: RunContext, step: Step, path: string): Promise<string> {
+async function execute(ctx: RunContext, step: Step, path: string, level: number): Promise<string> {
   switch (step.kind) {
     case 'ignore':
       ctx.state.ignoredReason = step.reason;
@@ -43,14 +44,15 @@ async function execute(ctx: RunContext, step: Step, path: string): Promise<strin
       await ctx.notify(step.team, 'notify', step.message ?? `New interaction for ${step.team}: ${ctx.interactionId}`, path);
       return 'notified';
     case 'escalate':
-      return runEscalation(ctx, step, path, 1);
+      return runEscalation(ctx, step, path, level);
     case 'followUp':
       return runFollowUp(ctx, step, path);
   }
 }
 
 async function runFollowUp(ctx: RunContext, step: Extract<Step, { kind: 'followUp' }>, path: string): Promise<string> {
-  ctx.setStatus('following-up');
+  // An unanswered interaction keeps saying so (ctx.unanswered is only ever set under PATCH.unanswered).
+  if (!ctx.unanswered) ctx.setStatus('following-up');
   const startedAt = Date.now();
   const at = await ctx.deadlineAfter(startedAt, step.after);
   ctx.record('timer.set', { purpose: 'followUp', stepPath: path, deadline: new Date(at).toISOString() });
@@ -59,7 +61,11 @@ async function runFollowUp(ctx: RunContext, step: Extract<Step, { kind: 'followU
   // "customerReplied": the customer wrote again in the thread after the first post.
   if (step.unless === 'customerReplied' && ctx.customerRepliedAt !== null) return 'skipped';
   if (step.unless === 'resolved' && ctx.resolved) return 'skipped';
-  if (step.text !== undefined) await publishOrHandOver(ctx, step.text, 'followUp', path);
+  // A follow-up text ("is everything working again?") presumes an answer; a
+  // customer nobody answered does not get it. Its team is still told.
+  const withheld = ctx.unanswered && step.text !== undefined;
+  if (withheld) ctx.record('followUp.withheld', { stepPath: path, template: step.template, reason: 'unanswered' });
+  else if (step.text !== undefined) await publishOrHandOver(ctx, step.text, 'followUp', path);
   if (step.team !== undefined) await ctx.notify(step.team, 'follow-up', `Follow up on ${ctx.interactionId}`, `${path}/notify`);
-  return 'followed-up';
+  return withheld && step.team === undefined ? 'skipped: unanswered' : 'followed-up';
 }

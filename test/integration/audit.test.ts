@@ -10,6 +10,7 @@ import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 import { decideUpdate } from '../../src/workflows/definitions';
 import { eventually, getJson, postJson, startTestService, type TestService } from '../helpers/service';
 import { startTestServer, temporalAvailable } from '../helpers/temporal';
+import { bearer, TEST_VIEWER } from '../helpers/tokens';
 
 const REPLAY_PACK = path.resolve(import.meta.dirname, '../fixtures/packs/replay');
 const BASIC_PACK = path.resolve(import.meta.dirname, '../fixtures/packs/basic');
@@ -175,9 +176,10 @@ run('audit', () => {
     expect(notified).toContain('escalation:customer-care');
   });
 
-  it('a timed-out escalation with a breach: reminder, timeout chain, breach by how much, the breach notification', async () => {
+  it('a timed-out escalation with a breach: reminder, timeout chain, breach by how much, the breach notification, unanswered', async () => {
     const id = await capture(svc, 'a-timeout', '@sprintcare bill bill bill', 'audit-2');
-    await completed(svc, id);
+    const done = await completed(svc, id);
+    expect(done.status).toBe('unanswered');
     const evs = await timeline(svc, id);
     inOrder(evs, [
       'escalation.opened',
@@ -185,20 +187,22 @@ run('audit', () => {
       'escalation.timed-out',
       'escalation.opened',
       'escalation.timed-out',
+      'escalation.unanswered',
+      'followUp.withheld',
       'interaction.closed',
     ]);
     const breach = evs.find((e) => e.type === 'commitment.breached' && e.commitment === 'resolution')!;
     expect(breach.byMs).toBeGreaterThanOrEqual(0);
     expect(breach.deadline).toBeTruthy();
-    const late = evs.find((e) => e.type === 'commitment.met' && e.commitment === 'resolution')!;
-    expect(late.late).toBe(true);
-    expect(late.marginMs).toBeLessThan(0);
+    // Nobody answered: the resolution is never met, not even late.
+    expect(evs.some((e) => e.type === 'commitment.met' && e.commitment === 'resolution')).toBe(false);
     expect(evs.some((e) => e.type === 'notification.sent' && e.team === 'duty-manager' && e.kind === 'notify')).toBe(true);
+    expect(evs.some((e) => e.type === 'notification.sent' && e.team === 'duty-manager' && e.kind === 'unanswered')).toBe(true);
     expect(evs.filter((e) => e.type === 'timer.fired').length).toBeGreaterThanOrEqual(3);
   });
 
   it('the history streams as NDJSON for archives', async () => {
-    const res = await fetch(`${svc.url}/v1/interactions/twitter:a-ignore/history?format=ndjson`);
+    const res = await fetch(`${svc.url}/v1/interactions/twitter:a-ignore/history?format=ndjson`, { headers: bearer(TEST_VIEWER) });
     expect(res.headers.get('content-type')).toMatch(/application\/x-ndjson/);
     const lines = (await res.text())
       .trim()

@@ -226,6 +226,11 @@ steps:
       'the brand reply in the thread',
     );
     expect(s.posts.find((p: { id: string }) => p.id === native.id).author).toMatchObject({ handle: 'brand.test', id: brandDid });
+    // Recorded as the brand's reply (outside Hearken), answering the customer's post.
+    expect(s.replies.find((r: { messageId: string }) => r.messageId === native.id)).toMatchObject({
+      kind: 'brandPost',
+      postId: mention.id,
+    });
     const st = await svc.client.workflow.getHandle(listenerWorkflowId('bluesky')).query(listenerStateQuery);
     expect(st.status).toBe('listening');
   });

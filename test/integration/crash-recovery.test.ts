@@ -8,6 +8,7 @@ import { pickFreePort } from '../../src/runtime/temporal/ports';
 import { spawnHearken, type Child } from '../helpers/processes';
 import { eventually, getJson, postJson, startTestService, type TestService } from '../helpers/service';
 import { startTestServer, temporalAvailable, tempDir } from '../helpers/temporal';
+import { writeTokensFile } from '../helpers/tokens';
 import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 
 const PACK = path.resolve(import.meta.dirname, '../fixtures/packs/follow-up');
@@ -97,6 +98,8 @@ run('crash recovery', () => {
       HEARKEN_POLICIES_DIR: PACK,
       TEMPORAL_ADDRESS: '',
     };
+    // The test's viewer and ingest tokens, which getJson and postJson send (instead of the admin token a first start would make).
+    writeTokensFile(dataDir, []);
     const url = `http://127.0.0.1:${env.PORT}`;
     const one = spawnHearken('src/runtime/main.ts', env);
     children.push(one);

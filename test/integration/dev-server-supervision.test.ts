@@ -9,6 +9,7 @@ import { pickFreePort } from '../../src/runtime/temporal/ports';
 import { spawnHearken, type Child } from '../helpers/processes';
 import { eventually, getJson, postJson } from '../helpers/service';
 import { temporalAvailable, tempDir } from '../helpers/temporal';
+import { writeTokensFile } from '../helpers/tokens';
 
 const PACK = path.resolve(import.meta.dirname, '../fixtures/packs/follow-up');
 const run = temporalAvailable() ? describe : describe.skip;
@@ -46,6 +47,8 @@ run('embedded dev server supervision', () => {
       HEARKEN_POLICIES_DIR: PACK,
       TEMPORAL_ADDRESS: '',
     };
+    // The test's viewer and ingest tokens, which getJson and postJson send (instead of the admin token a first start would make).
+    writeTokensFile(dataDir, []);
     const url = `http://127.0.0.1:${env.PORT}`;
     const hearken = spawnHearken('src/runtime/main.ts', env);
     children.push(hearken);

@@ -76,7 +76,7 @@ run('escalation decisions over HTTP', () => {
     expect(none.headers.get('content-type')).toMatch(/problem\+json/);
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect((await decide('twitter:x', { ...carla, token: 'wrong' }, { decision: 'reject' })).status).toBe(401);
-    expect((await getJson(`${svc.url}/v1/escalations`)).status).toBe(401);
+    expect((await getJson(`${svc.url}/v1/escalations`, {})).status).toBe(401);
   });
 
   it('lists what waits for a team, earliest deadline first, with the post, triage, draft and links', async () => {
@@ -177,7 +177,7 @@ run('escalation decisions over HTTP', () => {
   it('an escalation not decided in time moves to the duty manager, with a reminder and a periodic update; 422 when approving with no text and no draft', async () => {
     const id = await capture('u1', '@sprintcare urgent: no service at the hospital');
     const item = await pendingFor(dora, id, 'duty-manager');
-    expect(item.level).toBe(1);
+    expect(item.level).toBe(2); // one level up the onTimeout chain
     const kinds = () =>
       jsonLines(svc.config.dataDir, 'notifications.jsonl')
         .filter((n) => n.interactionId === id)

@@ -16,7 +16,7 @@ import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 import { jsonLines } from '../helpers/files';
 import { startTestService, type TestService } from '../helpers/service';
 import { startTestServer, tempDir, temporalAvailable } from '../helpers/temporal';
-import { writeTokensFile, type TestUser } from '../helpers/tokens';
+import { TEST_INGEST, writeTokensFile, type TestUser } from '../helpers/tokens';
 
 const FIXTURE_PACK = path.resolve(import.meta.dirname, '../fixtures/packs/basic');
 const run = temporalAvailable() ? describe : describe.skip;
@@ -35,6 +35,9 @@ const FUZZERS: TestUser[] = Array.from({ length: 24 }, (_, i) => ({
 }));
 let nextFuzzer = 0;
 const fuzzer = (): TestUser => FUZZERS[nextFuzzer++ % FUZZERS.length]!;
+/** Capture takes the connector's ingest token; the other routes a person's. */
+const tokenFor = (p: string): string => (p === '/v1/posts' ? TEST_INGEST.token : fuzzer().token);
+const INGEST = { authorization: `Bearer ${TEST_INGEST.token}` };
 
 // ---------------------------------------------------------------------------
 // Requests: node:http rather than fetch, so paths and headers go out as given.
@@ -325,7 +328,14 @@ run('hostile input on every route of a real service', () => {
   beforeAll(async () => {
     const tokensFile = writeTokensFile(tempDir('hostile-tokens'), FUZZERS);
     [server, bundle] = await Promise.all([startTestServer(), bundleWorkflows()]);
-    svc = await startTestService({ temporalAddress: server.address, workflowBundle: bundle, policiesDir: FIXTURE_PACK, tokensFile });
+    svc = await startTestService({
+      temporalAddress: server.address,
+      workflowBundle: bundle,
+      policiesDir: FIXTURE_PACK,
+      tokensFile,
+      // Garbage tokens by the hundred are the point here: the handlers, not the failed-authentication limit, must answer.
+      authFailureLimit: 1_000_000,
+    });
     base = new URL(svc.url);
   });
 
@@ -337,7 +347,12 @@ run('hostile input on every route of a real service', () => {
   it('a body that is not a valid post gets 400 problem+json naming the fields', async () => {
     await fc.assert(
       fc.asyncProperty(invalidPostText, async (body) => {
-        const res = await expectClientError({ method: 'POST', path: '/v1/posts', headers: { 'content-type': 'application/json' }, body });
+        const res = await expectClientError({
+          method: 'POST',
+          path: '/v1/posts',
+          headers: { 'content-type': 'application/json', ...INGEST },
+          body,
+        });
         if (Buffer.byteLength(body) <= 64 * 1024) {
           expect(res.status, body.slice(0, 200)).toBe(400);
           // JSON that is a mapping or a list is checked field by field; a bare value is refused as a whole.
@@ -356,7 +371,7 @@ run('hostile input on every route of a real service', () => {
         const res = await expectClientError({
           method: 'POST',
           path: p,
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${fuzzer().token}` },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenFor(p)}` },
           body,
         });
         // body-parser drops a leading BOM, so "\uFEFF{}" reaches the decision schema (422).
@@ -374,7 +389,7 @@ run('hostile input on every route of a real service', () => {
         fc.boolean(),
         async (size, p, chunked) => {
           const text = JSON.stringify({ ...goodPost(), text: 'é'.repeat(Math.ceil(size / 2)) });
-          const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${fuzzer().token}` };
+          const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${tokenFor(p)}` };
           if (chunked) headers['transfer-encoding'] = 'chunked';
           const res = await expectClientError({ method: 'POST', path: p, headers, body: text });
           expect(res.status).toBe(413);
@@ -398,7 +413,7 @@ run('hostile input on every route of a real service', () => {
           fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
         ),
         async (contentType, encoding, p, body) => {
-          const headers: Record<string, string> = { authorization: `Bearer ${fuzzer().token}` };
+          const headers: Record<string, string> = { authorization: `Bearer ${tokenFor(p)}` };
           if (contentType) headers['content-type'] = contentType;
           if (encoding) headers['content-encoding'] = encoding;
           await expectClientError({ method: 'POST', path: p, headers, body });
@@ -411,7 +426,11 @@ run('hostile input on every route of a real service', () => {
   it('odd interaction ids in paths get 400 or 404, never a 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(pathSegment, fc.constantFrom('', '/history', '/history?format=ndjson'), async (segment, suffix) => {
-        const res = await expectClientError({ method: 'GET', path: `/v1/interactions/${segment}${suffix}` });
+        const res = await expectClientError({
+          method: 'GET',
+          path: `/v1/interactions/${segment}${suffix}`,
+          headers: { authorization: `Bearer ${fuzzer().token}` },
+        });
         expect([400, 404], `${segment}${suffix}`).toContain(res.status);
       }),
       FC,
@@ -590,7 +609,12 @@ run('hostile input on every route of a real service', () => {
             createdAt: new Date().toISOString(),
           };
           fc.pre(isValidPost(post) && Buffer.byteLength(JSON.stringify(post)) < 60 * 1024);
-          const req = { method: 'POST', path: '/v1/posts', headers: { 'content-type': 'application/json' }, body: JSON.stringify(post) };
+          const req = {
+            method: 'POST',
+            path: '/v1/posts',
+            headers: { 'content-type': 'application/json', ...INGEST },
+            body: JSON.stringify(post),
+          };
           const res = await send(req);
           checkAnswer(req, res);
           expect(res.status, describeReq(req)).toBe(202);
@@ -602,7 +626,11 @@ run('hostile input on every route of a real service', () => {
           expect(again.status, describeReq(req)).toBe(200);
           // The id may hold characters no path can carry (a lone surrogate); the others are read back.
           if (!/[\uD800-\uDFFF]/.test(body.interactionId)) {
-            const get = { method: 'GET', path: `/v1/interactions/${encodeURIComponent(body.interactionId)}` };
+            const get = {
+              method: 'GET',
+              path: `/v1/interactions/${encodeURIComponent(body.interactionId)}`,
+              headers: { authorization: `Bearer ${fuzzer().token}` },
+            };
             const state = await send(get);
             checkAnswer(get, state);
             expect([200, 400], describeReq(get)).toContain(state.status);

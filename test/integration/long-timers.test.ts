@@ -1,6 +1,6 @@
 // Hour- and day-long timers on the time-skipping test server: an escalation
 // that times out after an hour of business time, its chain, a two-day
-// follow-up and a business-hours resolution clock, computed exactly.
+// follow-up step and a business-hours resolution clock, computed exactly.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,7 +42,7 @@ run('long timers on the time-skipping server', () => {
     await env?.teardown();
   });
 
-  it('an undecided complaint escalates up the chain after an hour of business time and follows up two days later', async () => {
+  it('an undecided complaint escalates up the chain after an hour of business time; two days later its follow-up text is withheld: nobody answered', async () => {
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: 'long',
@@ -70,7 +70,7 @@ run('long timers on the time-skipping server', () => {
         ],
       });
       const result = await handle.result(); // time skips through every timer until the interaction closes
-      expect(result.status).toBe('closed');
+      expect(result.status).toBe('unanswered'); // nobody decided along the chain
       return { state: await handle.query(stateQuery), timeline: await handle.query(timelineQuery), createdAt: now };
     });
 
@@ -86,8 +86,10 @@ run('long timers on the time-skipping server', () => {
     const followUpStep = state.state.steps.find((s) => s.kind === 'followUp')!;
     const followUpTimer = state.timeline.find((e) => e.type === 'timer.set' && e.purpose === 'followUp')!;
     expect(Date.parse(followUpTimer.deadline as string) - Date.parse(followUpStep.startedAt)).toBe(2 * 86_400_000);
-    const published = state.timeline.find((e) => e.type === 'reply.published' && e.kind === 'followUp')!;
-    expect(Date.parse(published.at) - Date.parse(followUpStep.startedAt)).toBeGreaterThanOrEqual(2 * 86_400_000);
+    // Nobody decided, so its text ("is everything sorted?") was withheld when its time came.
+    const withheld = state.timeline.find((e) => e.type === 'followUp.withheld')!;
+    expect(Date.parse(withheld.at) - Date.parse(followUpStep.startedAt)).toBeGreaterThanOrEqual(2 * 86_400_000);
+    expect(state.timeline.some((e) => e.type === 'reply.published' && e.kind === 'followUp')).toBe(false);
     // Resolution: 8 business hours from the post's createdAt.
     const resolution = state.state.commitments.find((c) => c.name === 'resolution')!;
     expect(resolution.deadline).toBe(addBusinessTime(cal, state.createdAt, 8 * 3_600_000).toISOString());

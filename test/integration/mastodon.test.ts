@@ -201,10 +201,14 @@ steps:
       id: brandUser.id,
     });
     expect(state.posts.some((p: { id: string }) => p.id === ack!.id)).toBe(false);
+    expect(state.replies.find((r: { messageId: string }) => r.messageId === native.id)).toMatchObject({
+      kind: 'brandPost',
+      postId: mention.id,
+    });
   });
 
   it('GET /v1/channels shows the listener: listening, its cursor, the last post, its lag and counts', async () => {
-    expect((await getJson(`${svc.url}/v1/channels`)).status).toBe(401);
+    expect((await getJson(`${svc.url}/v1/channels`, {})).status).toBe(401);
     // Heartbeats are throttled: the round in progress shows up within a few seconds.
     const ch = await eventually(async () => {
       const res = await getJson(`${svc.url}/v1/channels`, bearer(carla));

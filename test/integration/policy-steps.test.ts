@@ -60,7 +60,12 @@ run('policy steps and commitments', () => {
     const id = await capture('e1', '@sprintcare help, my bill is wrong');
     await waitStatus(id, 'awaiting-decision');
     await eventually(async () => notes(id).length === 2, 10_000, 'escalation notification');
-    expect(notes(id).map((n) => n.kind)).toEqual(['notify', 'escalation']);
+    // Notifications run beside the steps: these two are sent side by side.
+    expect(
+      notes(id)
+        .map((n) => n.kind)
+        .sort(),
+    ).toEqual(['escalation', 'notify']);
     const result = await decide(id, { decision: 'approve', reply: 'We refunded the charge, Jane.', note: 'checked the invoice' });
     expect(result.decision).toBe('approve');
     expect(result.reply?.text).toBe('We refunded the charge, Jane.');
@@ -89,30 +94,42 @@ run('policy steps and commitments', () => {
     expect(decided).toMatchObject({ actor: 'dana', role: 'lead', decision: 'approve', note: 'checked the invoice' });
   });
 
-  it('an escalation nobody decides reminds its team, sends periodic updates, runs its timeout chain, and the breach is recorded and notified', async () => {
+  it('an escalation nobody decides reminds its team, sends periodic updates, runs its timeout chain one level up, and ends unanswered: the breach is recorded and notified, the follow-up text withheld', async () => {
     const id = await capture('e2', '@sprintcare help! nobody answers');
-    const s = await waitStatus(id, 'resolved', 40_000);
+    const s = await eventually(
+      async () => {
+        const st = await state(id);
+        return st.steps.some((x: any) => x.kind === 'followUp' && x.status !== 'running') ? st : null;
+      },
+      40_000,
+      'the follow-up step done',
+    );
+    expect(s.status).toBe('unanswered');
     expect(s.escalations.map((e: any) => [e.team, e.level, e.status])).toEqual([
       ['customer-care', 1, 'timed-out'],
-      ['duty-manager', 1, 'timed-out'],
+      ['duty-manager', 2, 'timed-out'],
     ]);
+    await eventually(async () => notes(id).some((n) => n.kind === 'unanswered'), 10_000, 'the last team told');
     const kinds = notes(id).map((n) => `${n.kind}:${n.team}`);
     expect(kinds).toContain('reminder:customer-care');
     expect(kinds).toContain('escalation:duty-manager');
     expect(kinds).toContain('notify:duty-manager'); // onBreach
+    expect(kinds).toContain('unanswered:duty-manager'); // the last team of the chain
     const replies = s.replies.map((r: any) => r.kind);
     expect(replies[0]).toBe('interimReply');
     expect(replies).toContain('periodicUpdate');
-    expect(replies[replies.length - 1]).toBe('followUp');
+    expect(replies).not.toContain('followUp'); // "is everything sorted?" to a customer nobody answered
+    expect(s.steps.find((x: any) => x.kind === 'followUp')).toMatchObject({ status: 'skipped', outcome: 'skipped: unanswered' });
     const periodic = s.commitments.filter((c: any) => c.name === 'periodicUpdate' && c.status === 'met');
     expect(periodic.length).toBeGreaterThanOrEqual(1);
     const resolution = s.commitments.find((c: any) => c.name === 'resolution');
     expect(resolution.status).toBe('breached');
-    expect(resolution.marginMs).toBeLessThan(0); // met late, when the plan finished
+    expect(resolution.metAt).toBeUndefined(); // never resolved: the steps finishing does not count
     const events = await timeline(id);
     const breached = events.find((e) => e.type === 'commitment.breached' && e.commitment === 'resolution');
     expect(breached?.deadline).toBe(resolution.deadline);
     expect(events.filter((e) => e.type === 'escalation.timed-out')).toHaveLength(2);
+    expect(events.find((e) => e.type === 'escalation.unanswered')).toMatchObject({ team: 'duty-manager', level: 2 });
     // Every published line has its own key.
     const keys = outbox(id).map((l) => l.idempotencyKey);
     expect(new Set(keys).size).toBe(keys.length);

@@ -43,6 +43,10 @@ export type ReachValue = 'low' | 'medium' | 'high';
  */
 export type Duration = string;
 /**
+ * A percentage of a time limit, like 75%.
+ */
+export type Percent = string;
+/**
  * One step: exactly one of ignore, interimReply, reply, escalate, followUp, notify.
  */
 export type Step =
@@ -112,10 +116,6 @@ export type Step =
       };
     };
 /**
- * A percentage of a time limit, like 75%.
- */
-export type Percent = string;
-/**
  * A list of steps, each a mapping with exactly one of ignore, interimReply, reply, escalate, followUp, notify.
  *
  * @minItems 1
@@ -145,8 +145,13 @@ export interface HearkenResponsePolicy {
     nextResponse?: Duration;
     periodicUpdate?: Duration;
     resolution?: Duration;
+    warnAt?: Percent;
     onBreach?: Steps;
   };
+  /**
+   * What a post in the thread by someone other than the customer (and not by one of our accounts) is. record (the default): recorded only; it starts no nextResponse clock and does not make `unless: customerReplied` true. asCustomer: it counts like the customer's own post.
+   */
+  thirdPartyPosts?: 'record' | 'asCustomer';
   steps: Steps;
 }
 /**

@@ -3,10 +3,12 @@
 // Each spawn costs about a second (tsx + the pack loader), so the tests run
 // concurrently and each spawn checks as much as it can.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { copyDefaultPack, editPack, removePack } from '../helpers/pack-fixture';
+import { ensureTokensFile, hashToken, LastUsedLog, lastUsedFileFor, TokenStore } from '../../src/api/auth';
 
 // Spawns share 2 cores with whatever else runs: give them room on a busy box.
 vi.setConfig({ testTimeout: 120_000 });
@@ -21,10 +23,13 @@ interface Run {
   stderr: string;
 }
 
-function hearken(args: string[], input = ''): Promise<Run> {
+function hearken(args: string[], input = '', extraEnv: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env };
+    const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.HEARKEN_POLICIES_DIR;
+    delete env.HEARKEN_TOKENS_FILE;
+    delete env.HEARKEN_DATA_DIR;
+    Object.assign(env, extraEnv);
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -291,5 +296,168 @@ describe.concurrent('hearken policy simulate', () => {
     expect(out.difference).toEqual({ policies: { 'addressed-default': 1, idea: -1 }, firstSteps: { interimReply: 1, reply: -1 } });
     expect(out.changed).toBe(1);
     expect(out.changes).toEqual([{ from: 'idea', to: 'addressed-default', posts: 1 }]);
+  });
+});
+
+describe.concurrent('hearken token', () => {
+  const tokenDir = () => mkdtempSync(path.join(os.tmpdir(), 'hearken-cli-tokens-'));
+  const add = (file: string, ...args: string[]) => hearken(['token', 'add', ...args, '--file', file]);
+
+  it('add prints the token once, alone on stdout; the file keeps only its sha256, mode 0600, and the API knows it', async () => {
+    const file = path.join(tokenDir(), 'tokens.yaml');
+    const run = await add(file, 'carla', '--role', 'agent', '--teams', 'customer-care,billing', '--expires', '30d');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^hk_[A-Za-z0-9_-]{43}\n$/);
+    const token = run.stdout.trim();
+    expect(run.stderr).toMatch(/added agent token "carla" for teams customer-care, billing, expiring \d{4}-\d\d-\d\dT.*shown this once/s);
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain(token);
+    expect(text).toContain(hashToken(token));
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const store = await TokenStore.load(file);
+    expect(store.authenticate(`Bearer ${token}`)).toEqual({ name: 'carla', teams: { 'customer-care': 'agent', billing: 'agent' } });
+    const [info] = store.list();
+    expect(Date.parse(info!.expires!) - Date.parse(info!.created!)).toBe(30 * 86_400_000);
+
+    const ingest = await add(file, 'bluesky', '--role', 'ingest', '--expires', '2099-01-01T00:00:00+01:00');
+    expect(ingest.code).toBe(0);
+    expect(ingest.stdout).toMatch(/^hki_[A-Za-z0-9_-]{43}\n$/);
+    const reloaded = await TokenStore.load(file);
+    expect(reloaded.identify(`Bearer ${ingest.stdout.trim()}`)).toMatchObject({ kind: 'ingest', connector: { name: 'bluesky' } });
+    expect(reloaded.list()[1]).toMatchObject({ kind: 'ingest', expires: '2098-12-31T23:00:00.000Z' });
+  });
+
+  it('list shows name, role, teams, created, expires and last used; never a token or its hash', async () => {
+    const file = path.join(tokenDir(), 'tokens.yaml');
+    const admin = await add(file, 'root', '--role', 'admin');
+    await add(file, 'vera', '--role', 'viewer', '--teams', 'security');
+    await add(file, 'feed', '--role', 'ingest');
+    // Expired since: written by hand, as an operator might.
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        'users:\n',
+        `users:\n  - name: old\n    tokenSha256: ${hashToken('x')}\n    teams: { billing: agent, "*": viewer }\n    expires: "2020-01-01T00:00:00Z"\n`,
+      ),
+    );
+    const lastUsed = new LastUsedLog(lastUsedFileFor(file));
+    lastUsed.touch(hashToken(admin.stdout.trim()), Date.parse('2026-11-30T08:00:00Z'));
+    await lastUsed.close();
+
+    const run = await hearken(['token', 'list', '--file', file]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^NAME\s+ROLE\s+TEAMS\s+CREATED\s+EXPIRES\s+LAST USED$/);
+    expect(lines.slice(1).map((l) => l.split(/\s{2,}/))).toEqual([
+      ['old', 'agent (mixed)', 'billing:agent,*:viewer', '-', '2020-01-01T00:00:00Z (expired)', 'never'],
+      ['root', 'admin', '*', expect.stringMatching(/^\d{4}-/), 'never', '2026-11-30T08:00:00.000Z'],
+      ['vera', 'viewer', 'security', expect.stringMatching(/^\d{4}-/), 'never', 'never'],
+      ['feed', 'ingest', '-', expect.stringMatching(/^\d{4}-/), 'never', 'never'],
+    ]);
+    expect(run.stdout).not.toContain(admin.stdout.trim());
+    expect(run.stdout).not.toMatch(/[0-9a-f]{64}/);
+
+    const json = await hearken(['token', 'list', '--json', '--file', file]);
+    expect(JSON.parse(json.stdout)).toEqual([
+      expect.objectContaining({ name: 'old', expired: true, lastUsed: null }),
+      expect.objectContaining({ name: 'root', role: 'admin', teams: { '*': 'admin' }, lastUsed: '2026-11-30T08:00:00.000Z' }),
+      expect.objectContaining({ name: 'vera', role: 'viewer', teams: { security: 'viewer' }, expires: null }),
+      expect.objectContaining({ name: 'feed', role: 'ingest', teams: null }),
+    ]);
+    expect(json.stdout).not.toMatch(/[0-9a-f]{64}/);
+  });
+
+  it('revoke removes the token (a watching service refuses it at once); revoking it again exits 1', async () => {
+    const file = path.join(tokenDir(), 'tokens.yaml');
+    const token = (await add(file, 'carla', '--role', 'lead')).stdout.trim();
+    await add(file, 'feed', '--role', 'ingest');
+    const store = await TokenStore.load(file);
+    store.watch();
+    try {
+      expect(store.authenticate(`Bearer ${token}`)?.name).toBe('carla');
+      const run = await hearken(['token', 'revoke', 'carla', '--file', file]);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(/revoked person token "carla"/);
+      await vi.waitFor(() => expect(store.authenticate(`Bearer ${token}`)).toBeNull(), { timeout: 5_000 });
+    } finally {
+      store.close();
+    }
+    expect(readFileSync(file, 'utf8')).not.toContain('carla');
+    const again = await hearken(['token', 'revoke', 'carla', '--file', file]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/no token named "carla"/);
+    expect((await hearken(['token', 'revoke', 'feed', '--file', file])).code).toBe(0);
+    expect((await TokenStore.load(file)).list()).toEqual([]);
+  });
+
+  it('refuses a bad role, teams on an ingest token, a past or malformed expiry, and a name taken already', async () => {
+    const file = path.join(tokenDir(), 'tokens.yaml');
+    const cases: Array<[string[], number, RegExp]> = [
+      [['x', '--role', 'boss'], 2, /--role must be one of viewer, agent, lead, admin, ingest; got "boss"/],
+      [['x', '--role', 'ingest', '--teams', 'billing'], 2, /--teams does not apply/],
+      [['x', '--role', 'agent', '--teams', 'Customer Care'], 2, /--teams must list team ids/],
+      [
+        ['x', '--role', 'agent', '--expires', 'tomorrow'],
+        2,
+        /--expires must be a time from now \(30d, 12h, 90m, 2w\) or an ISO 8601 instant/,
+      ],
+      [['x', '--role', 'agent', '--expires', '2020-01-01T00:00:00Z'], 2, /is not in the future/],
+      [[' x', '--role', 'agent'], 2, /the name must be/],
+      [['x'], 2, /required option '--role <role>'/],
+    ];
+    for (const [args, code, message] of cases) {
+      const run = await add(file, ...args);
+      expect(run.code, args.join(' ')).toBe(code);
+      expect(run.stderr, args.join(' ')).toMatch(message);
+      expect(run.stdout, args.join(' ')).toBe('');
+      noStackTrace(run);
+    }
+    expect((await add(file, 'x', '--role', 'agent')).code).toBe(0);
+    const taken = await add(file, 'x', '--role', 'ingest');
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toMatch(/a token named "x" exists already/);
+  });
+
+  it('finds the file as the API does: $HEARKEN_TOKENS_FILE, else $HEARKEN_DATA_DIR/tokens.yaml; keeps its comments', async () => {
+    const dataDir = tokenDir();
+    const { created } = await ensureTokensFile(dataDir);
+    const run = await hearken(['token', 'add', 'carla', '--role', 'agent'], '', { HEARKEN_DATA_DIR: dataDir });
+    expect(run.code).toBe(0);
+    const text = readFileSync(path.join(dataDir, 'tokens.yaml'), 'utf8');
+    expect(text).toMatch(/^# yaml-language-server: \$schema=/);
+    const store = await TokenStore.load(path.join(dataDir, 'tokens.yaml'));
+    expect(store.authenticate(`Bearer ${created!.token}`)?.name).toBe('admin');
+    expect(store.authenticate(`Bearer ${run.stdout.trim()}`)?.name).toBe('carla');
+    const elsewhere = path.join(tokenDir(), 'api-tokens.yaml');
+    const viaEnv = await hearken(['token', 'add', 'feed', '--role', 'ingest'], '', {
+      HEARKEN_DATA_DIR: dataDir,
+      HEARKEN_TOKENS_FILE: elsewhere,
+    });
+    expect(viaEnv.code).toBe(0);
+    expect((await TokenStore.load(elsewhere)).list().map((t) => t.name)).toEqual(['feed']);
+    const listed = await hearken(['token', 'list'], '', { HEARKEN_TOKENS_FILE: elsewhere });
+    expect(listed.stdout).toMatch(/^feed\s+ingest/m);
+    const missing = await hearken(['token', 'list', '--file', path.join(dataDir, 'nope.yaml')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no tokens file at/);
+  });
+
+  it('edits at once do not lose one another; a broken file is left alone and its errors named', async () => {
+    const file = path.join(tokenDir(), 'tokens.yaml');
+    const runs = await Promise.all(['a', 'b', 'c', 'd'].map((name) => add(file, name, '--role', 'viewer')));
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0]);
+    expect(
+      (await TokenStore.load(file))
+        .list()
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(['a', 'b', 'c', 'd']);
+    const broken = 'users:\n  - name: a\n    teams: { x: boss }\n';
+    writeFileSync(file, broken);
+    const run = await add(file, 'e', '--role', 'viewer');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${file}:2:5: users[0]: missing required property "tokenSha256"`);
+    expect(run.stderr).toMatch(/does not load; fix it first/);
+    expect(readFileSync(file, 'utf8')).toBe(broken);
   });
 });

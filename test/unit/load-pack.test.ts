@@ -172,6 +172,11 @@ describe('a broken pack names file, line and column', () => {
     await expectOnlyError('question.policy.yaml', 20, 17, /^steps\[1\]\.escalate\.remindAt: "150%" is not a percentage/);
   });
 
+  it('warnAt outside 0–100 %', async () => {
+    editPack(dir, 'question.policy.yaml', 'resolution: 2h business', 'resolution: 2h business\n  warnAt: 120%');
+    await expectOnlyError('question.policy.yaml', 13, 11, /^commitments\.warnAt: "120%" is not a percentage/);
+  });
+
   it('invalid regex', async () => {
     editPack(dir, 'praise.policy.yaml', 'intent: praise', 'intent: praise\n  text: { matches: "(thank" }');
     await expectOnlyError('praise.policy.yaml', 8, 20, 'when.text.matches: Invalid regular expression: /(thank/iu: Unterminated group');

@@ -40,13 +40,17 @@ function resolve(node: Json): Json {
 }
 
 const TOKEN = 'tok-openapi-test-lead';
+const INGEST_TOKEN = 'tok-openapi-test-ingest';
 
 /** The app with no Temporal behind it: enough for routing, auth and body validation. */
 function testApp() {
   const deps = {
     client: {},
     packs: {},
-    tokens: TokenStore.fromUsers([{ name: 'lead', tokenSha256: hashToken(TOKEN), teams: { '*': 'lead' } }]),
+    tokens: TokenStore.fromUsers(
+      [{ name: 'lead', tokenSha256: hashToken(TOKEN), teams: { '*': 'lead' } }],
+      [{ name: 'connector', tokenSha256: hashToken(INGEST_TOKEN) }],
+    ),
     logger: createLogger('silent'),
     namespace: 'default',
     taskQueue: 'q',
@@ -191,7 +195,7 @@ describe('the OpenAPI document', () => {
         const body = { unexpected: true };
         const res = await fetch(base + route.path.replace(/\{\w+\}/g, 'twitter:1'), {
           method: route.method.toUpperCase(),
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${route.auth === 'ingest' ? INGEST_TOKEN : TOKEN}` },
           body: JSON.stringify(body),
         });
         expect(res.status, where).toBe(route.body.invalidStatus);
@@ -217,10 +221,42 @@ describe('the OpenAPI document', () => {
     for (const name of defs) expect(() => ajv.getSchema(`${SCHEMA_BASE}api.schema.json#/$defs/${name}`), name).not.toThrow();
   });
 
+  it("security per route from the table: a person's token for customer data and decisions, an ingest token for capture, open health, metrics and document", () => {
+    expect(doc.components.securitySchemes).toEqual({
+      person: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+      ingest: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    });
+    const security = Object.fromEntries(operations().map(([m, p, op]) => [`${m} ${p}`, op.security]));
+    expect(security).toEqual({
+      'GET /healthz': [],
+      'POST /v1/posts': [{ ingest: [] }],
+      'GET /v1/interactions': [{ person: [] }],
+      'GET /v1/customers/{channel}/{authorId}': [{ person: [] }],
+      'GET /v1/interactions/{id}': [{ person: [] }],
+      'GET /v1/interactions/{id}/history': [{ person: [] }],
+      'GET /v1/escalations': [{ person: [] }],
+      'POST /v1/escalations/{interactionId}/decision': [{ person: [] }],
+      'GET /v1/policies': [{ person: [] }],
+      'GET /v1/channels': [{ person: [] }],
+      'POST /v1/channels/webhook/{source}': [],
+      'GET /metrics': [],
+      'GET /openapi.json': [],
+    });
+    // Every route behind a token documents the gate's answers.
+    for (const [m, p, op] of operations()) {
+      if ((op.security as Json[]).length === 0) {
+        // A signed webhook takes no token; its 401 is a signature that does not verify.
+        if (p === '/v1/channels/webhook/{source}') continue;
+        expect(Object.keys(op.responses as Json), `${m} ${p}`).not.toContain('401');
+        continue;
+      }
+      expect(Object.keys(op.responses as Json), `${m} ${p}`).toEqual(expect.arrayContaining(['401', '403', '429']));
+    }
+  });
+
   it('the decision endpoint: bearer auth, Idempotency-Key, the decision schema, and each answer', () => {
     const op = doc.paths['/v1/escalations/{interactionId}/decision'].post as Json;
-    expect(op.security).toEqual([{ bearer: [] }]);
-    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(op.security).toEqual([{ person: [] }]);
     expect(op.parameters.find((p: Json) => p.name === 'Idempotency-Key')).toMatchObject({
       in: 'header',
       required: false,
@@ -230,7 +266,7 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(op.responses as Json)).toEqual(expect.arrayContaining(['200', '401', '403', '404', '409', '422', '429']));
     expect(resolve(op.responses['401'] as Json).headers['WWW-Authenticate']).toBeDefined();
     expect(resolve(op.responses['429'] as Json).headers['Retry-After']).toBeDefined();
-    expect(doc.paths['/v1/escalations'].get.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/v1/escalations'].get.security).toEqual([{ person: [] }]);
   });
 
   it('embeds the JSON Schemas of schemas/ rather than copying them: one source of truth', () => {

@@ -32,13 +32,22 @@ async function replayAll(workflowBundle: WorkflowBundleWithSourceMap): Promise<A
 
 describe('replay guard', () => {
   it('has a recorded history for every policy path', () => {
-    expect(FILES).toEqual([
+    // Recorded before issue 11's patches: interactions from then must keep replaying.
+    const beforePatches = [
       'escalate-approved.json',
       'escalate-rejected.json',
       'escalate-timed-out-follow-up-breach.json',
       'ignore.json',
       'interim-reply.json',
-    ]);
+    ];
+    // Recorded after them (notify-beside-steps, escalation-unanswered, thread-post-authors).
+    const afterPatches = [
+      'commitment-warn-at.json',
+      'escalate-approved-agent-text.json',
+      'escalate-unanswered.json',
+      'thread-brand-and-third-party.json',
+    ];
+    expect(FILES).toEqual([...beforePatches, ...afterPatches].sort());
   });
 
   it('every recorded interaction replays against the current workflow code', async () => {

@@ -154,7 +154,7 @@ describe('the assessPost activity with HEARKEN_CLASSIFIER_URL', () => {
 
   it("unset: the rules' triage and plan, exactly what the CLI shows", async () => {
     const before = seen.length;
-    expect(await assessPostWith({})).toEqual(rulesOnly());
+    expect(await assessPostWith({})).toEqual({ ...rulesOnly(), fromUs: false });
     expect(seen.length).toBe(before);
   });
 

@@ -6,7 +6,6 @@ import type { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { HttpProblem, sendProblem } from './problem';
-import type { User } from '../auth';
 
 /** Connectors deliver in bursts (a backlog after an outage): generous by default. */
 export const DEFAULT_CAPTURE_PER_MINUTE = 6000;
@@ -41,12 +40,13 @@ export function captureRateLimit(perMinute: number = DEFAULT_CAPTURE_PER_MINUTE)
  */
 export function decisionRateLimit(perMinute: number = DEFAULT_DECISION_PER_MINUTE): RequestHandler {
   return limiter('decision', perMinute, (req, res) => {
-    const user = (res.locals as { user?: User }).user;
+    const user = (res.locals as { user?: { name: string } }).user;
     return user ? `user:${user.name}` : ipKey(req);
   });
 }
 
-function ipKey(req: Request): string {
+/** The client's address as a rate-limit key (an IPv6 client by its /56, as express-rate-limit advises). */
+export function ipKey(req: Request): string {
   return `ip:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown')}`;
 }
 

@@ -4,7 +4,7 @@
 // validates with, and it may send only the response types its entry
 // documents (types generated from the document's schemas).
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { requireUser, type TokenStore } from '../auth';
+import type { AccessControl } from '../auth';
 import type { REQUEST_SCHEMAS, RouteSpec } from '../route-spec';
 import { ROUTES, type OperationId, type Routes } from '../route-table';
 import type { ApiComponents } from '../types.generated';
@@ -42,12 +42,14 @@ export type RouteHandlers = { [K in OperationId]: RouteHandler<K> };
 /** What handlers look like to express, once their types have done their work. */
 type MountedHandler = (req: Request, res: Response, ctx: { body: () => unknown }) => void | Promise<void>;
 
-export function routeTableRouter(handlers: RouteHandlers, tokens: TokenStore): Router {
+export function routeTableRouter(handlers: RouteHandlers, access: AccessControl): Router {
   const router = Router();
   for (const id of Object.keys(ROUTES) as OperationId[]) {
     const route: RouteSpec = ROUTES[id];
     const chain: RequestHandler[] = [];
-    if (route.auth === 'bearer') chain.push(requireUser(tokens));
+    // Who may call it (and the access log), before anything reads the request further.
+    const gate = access.gate({ operationId: id, path: route.path, auth: route.auth });
+    if (gate) chain.push(gate);
     if (route.rateLimit === 'decision') chain.push(decisionRateLimit());
     // Express matched the path template, so the declared params are there.
     const handler = handlers[id] as MountedHandler;

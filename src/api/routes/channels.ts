@@ -51,7 +51,7 @@ export function channelHandlers(deps: AppDeps): Pick<RouteHandlers, 'channelWebh
       }
       const result = await capturePostWithRetry(
         deps.client,
-        { taskQueue: deps.taskQueue, idleCloseMs: deps.idleCloseMs, maxHistoryEvents: deps.maxHistoryEvents },
+        { taskQueue: deps.taskQueue, idleCloseMs: deps.idleCloseMs, maxHistoryEvents: deps.maxHistoryEvents, dedupMs: deps.dedupMs },
         post,
       );
       metrics.postsCaptured.inc({ channel: post.channel, duplicate: String(result.duplicate) });

@@ -6,8 +6,9 @@ import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { Decider, DecisionResult, EscalationMemo, InteractionState } from '../../workflows/definitions';
 import { decideUpdate, stateQuery } from '../../workflows/definitions';
 import { metrics } from '../../runtime/metrics';
-import { roleIn, type User } from '../auth';
+import { decisionRole, roleIn, type User } from '../auth';
 import { workflowUiLink } from '../../client/ui-links';
+import { and, vq } from '../../client/visibility-query';
 import type { AppDeps } from '../deps';
 import { refuseTooLongReply } from './reply-length';
 import type { RouteHandlers } from '../http/mount';
@@ -36,14 +37,13 @@ function listEscalations(deps: AppDeps): RouteHandlers['listEscalations'] {
         { field: 'team', message: 'must be a team id (lower-case, digits, dashes)' },
       ]);
     const user: User = res.locals.user;
-    let query = `HearkenStatus = 'awaiting-decision'`;
-    if (team) query += ` AND HearkenTeam = '${team}'`;
+    const query = and(vq`HearkenStatus = 'awaiting-decision'`, team !== undefined && vq`HearkenTeam = ${team}`).text;
     const now = Date.now();
     const escalations: Escalation[] = [];
     for await (const wf of deps.client.workflow.list({ query })) {
       const memo = wf.memo?.escalation as EscalationMemo | undefined;
       if (!memo) continue;
-      // Agents see their own teams' queues; leads of '*' see all.
+      // Each role sees its own teams' queues (a viewer too); '*' sees all.
       if (!roleIn(user, memo.team)) continue;
       escalations.push({
         interactionId: wf.workflowId,
@@ -101,10 +101,7 @@ function decideEscalation(deps: AppDeps): RouteHandlers['decideEscalation'] {
     }
     const pending = state.escalations.find((e) => e.status === 'pending');
     if (!pending) throw new HttpProblem(409, 'Conflict', 'nothing is waiting for a decision');
-    const role = roleIn(user, pending.team);
-    if (!role) throw new HttpProblem(403, 'Forbidden', `${user.name} is not in team ${pending.team}`);
-    if (body.decision === 'reassign' && role !== 'lead')
-      throw new HttpProblem(403, 'Forbidden', `reassigning needs the lead role in team ${pending.team}`);
+    const role = decisionRole(user, pending.team, body.decision);
     if (body.decision === 'approve' && body.reply) await refuseTooLongReply(deps.connectors, state, body.reply);
     const decider: Decider = { name: user.name, role };
     const result = await handle.executeUpdate(decideUpdate, { args: [{ ...body, decider, forTeam: pending.team }], updateId });

@@ -4,10 +4,11 @@
 // may also refine the triage with the classifier hook before planFor()).
 import type { Post } from '../../shared/post';
 import { triagePost, type TriageContext } from '../../triage/triage';
+import { sameAccount } from '../../triage/addressing';
 import { buildFacts } from './match';
 import { buildPlan } from './plan';
 import { selectPolicy, type CompiledPolicy } from './select';
-import type { PolicyPack } from '../types';
+import type { AccountSpec, PolicyPack } from '../types';
 import type { Plan } from '../../shared/plan';
 import type { Triage } from '../../shared/triage';
 
@@ -34,4 +35,11 @@ export function planFor(pack: PolicyPack, compiled: readonly CompiledPolicy[], p
 /** Triage `post` by the rules, then planFor(). */
 export function assess(pack: PolicyPack, compiled: readonly CompiledPolicy[], post: Post, settings: TriageSettings = {}): Assessment {
   return planFor(pack, compiled, post, triageFor(pack, post, settings));
+}
+
+/** Whether `post` was written by one of our accounts (accounts.yaml) on its channel. */
+export function fromOurAccount(accounts: readonly AccountSpec[], post: Post): boolean {
+  const handle = post.author.handle;
+  if (!handle) return false;
+  return accounts.some((a) => a.channel === post.channel && sameAccount(handle, a.handle, handle));
 }

@@ -94,13 +94,13 @@ export function buildPlan(
     const d = commitments[name];
     if (d) deadlines[name] = addDuration(d, createdAt, calendar).toISOString();
   }
+  // Team ids and calendars only: a webhook is a secret and the plan is stored
+  // in the workflow's history; the notify activity looks it up when it sends.
   const teams: Plan['teams'] = {};
   for (const [id, team] of Object.entries(pack.teams)) {
-    teams[id] = {
-      ...(team.calendar ? { calendar: team.calendar } : {}),
-      ...(team.notify?.webhook ? { webhook: team.notify.webhook } : {}),
-    };
+    teams[id] = team.calendar ? { calendar: team.calendar } : {};
   }
+  const warnAt = policy.commitments?.warnAt;
   return {
     policy: {
       id: policy.id,
@@ -114,6 +114,8 @@ export function buildPlan(
     onBreach: resolveSteps(pack, policy.commitments?.onBreach ?? [], language),
     deadlines,
     steps: resolveSteps(pack, policy.steps, language),
+    ...(warnAt !== undefined ? { warnAt: parsePercent(warnAt) } : {}),
+    ...(policy.thirdPartyPosts === 'asCustomer' ? { thirdPartyPosts: 'asCustomer' as const } : {}),
     language,
     teams,
     periodicUpdateText: pack.templates['periodic-update'] ? pickVariant(pack.templates['periodic-update'], language) : null,

@@ -459,6 +459,7 @@ function checkPolicy({ file, spec }: Placed, checks: PolicyChecks): void {
     const text = spec.commitments?.[name];
     if (text !== undefined) checkDuration(ctx, `/commitments/${name}`, text);
   }
+  if (spec.commitments?.warnAt !== undefined) checkPercent(ctx, '/commitments/warnAt', spec.commitments.warnAt);
   if (spec.commitments?.onBreach) checkSteps(ctx, '/commitments/onBreach', spec.commitments.onBreach);
   checkSteps(ctx, '/steps', spec.steps);
   if (spec.when !== undefined) checkWhen(ctx, spec.when);

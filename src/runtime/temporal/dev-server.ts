@@ -12,6 +12,7 @@ import type { Socket } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
+import { msNumberToTs } from '@temporalio/common/lib/time';
 // CommonJS package: Node's ESM loader sees only its default export.
 import proto from '@temporalio/proto';
 import { canConnect, isPortFree } from './ports';
@@ -28,6 +29,12 @@ export interface DevServerOptions {
   namespace?: string;
   /** Custom search attributes to register in `namespace` (also on an existing SQLite file). */
   searchAttributes?: readonly SearchAttributeDeclaration[];
+  /**
+   * How long `namespace` keeps closed workflows (also on an existing SQLite
+   * file); default: the server's own (one day). Hearken's dedup of posts
+   * after their interaction closed reads closed runs, so it needs them kept.
+   */
+  retentionMs?: number;
   /** Receives every output line of the server. */
   log?: (line: string) => void;
   /** No Temporal UI. */
@@ -58,7 +65,16 @@ export interface DevServer {
 /** Start-up failure; the message carries the tail of the server's output. */
 export class DevServerStartError extends Error {
   override name = 'DevServerStartError';
+  /**
+   * The server lost a race for one of the ports it picks itself (HTTP API,
+   * metrics, internal services: "random free port", taken by someone else
+   * before it bound it). Starting again picks new ones.
+   */
+  portRace = false;
 }
+
+/** Start attempts when the server loses a race for a port it picked itself. */
+const PORT_RACE_ATTEMPTS = 3;
 
 const STOP_GRACE_MS = 10_000;
 const TAIL_LINES = 40;
@@ -118,6 +134,17 @@ export function devServerArgs(opts: Omit<DevServerOptions, 'cli'>): string[] {
 }
 
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevServerOnce(opts);
+    } catch (err) {
+      if (!(err instanceof DevServerStartError) || !err.portRace || attempt >= PORT_RACE_ATTEMPTS) throw err;
+      opts.log?.(`temporal dev server lost a race for a port it picked (attempt ${attempt}); starting it again`);
+    }
+  }
+}
+
+async function startDevServerOnce(opts: DevServerOptions): Promise<DevServer> {
   const { cli } = opts;
   const namespace = opts.namespace ?? 'default';
   const searchAttributes = opts.searchAttributes ?? [];
@@ -160,8 +187,10 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   });
 
   const tail: string[] = [];
+  let sawAddressInUse = false;
   const onLine = (line: string): void => {
     if (!line.trim()) return;
+    if (/address already in use/i.test(line)) sawAddressInUse = true;
     tail.push(line);
     if (tail.length > TAIL_LINES) tail.shift();
     try {
@@ -242,7 +271,9 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
 
   const failure = (reason: string): DevServerStartError => {
     const out = tail.length ? `\n--- temporal server output (last ${tail.length} lines) ---\n${tail.join('\n')}` : '';
-    return new DevServerStartError(`Temporal dev server (${cli} ${args.join(' ')}) ${reason}${out}`);
+    const error = new DevServerStartError(`Temporal dev server (${cli} ${args.join(' ')}) ${reason}${out}`);
+    error.portRace = sawAddressInUse;
+    return error;
   };
   const exitedEarly = exited.then(() => {
     const info = exitInfo ?? { code: null, signal: null };
@@ -253,7 +284,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const abort = new AbortController();
   try {
     await Promise.race([
-      waitUntilReady(address, namespace, searchAttributes, opts.startTimeoutMs ?? 60_000, failure, abort.signal),
+      waitUntilReady(address, namespace, searchAttributes, opts.retentionMs, opts.startTimeoutMs ?? 60_000, failure, abort.signal),
       exitedEarly,
       spawnError,
     ]);
@@ -279,15 +310,17 @@ async function exitsWithin(exited: Promise<unknown>, ms: number): Promise<boolea
 }
 
 /**
- * Waits for the gRPC port, then for `namespace` to be describable, then makes
- * sure every search attribute is registered with the right type. The CLI's
- * `--search-attribute` flag only takes effect on a fresh SQLite file, so on a
- * restart missing ones are added through the operator service.
+ * Waits for the gRPC port, then for `namespace` to be describable, then sets
+ * its retention and makes sure every search attribute is registered with the
+ * right type. The CLI's `--search-attribute` flag only takes effect on a
+ * fresh SQLite file, so on a restart missing ones are added through the
+ * operator service.
  */
 async function waitUntilReady(
   address: string,
   namespace: string,
   wanted: readonly SearchAttributeDeclaration[],
+  retentionMs: number | undefined,
   timeoutMs: number,
   failure: (reason: string) => DevServerStartError,
   signal: AbortSignal,
@@ -317,7 +350,15 @@ async function waitUntilReady(
       try {
         connection ??= await Connection.connect({ address, connectTimeout: 5_000 });
         const conn = connection;
-        await conn.withDeadline(Math.min(deadline, Date.now() + 5_000), () => conn.workflowService.describeNamespace({ namespace }));
+        const described = await conn.withDeadline(Math.min(deadline, Date.now() + 5_000), () =>
+          conn.workflowService.describeNamespace({ namespace }),
+        );
+        const retention = described.config?.workflowExecutionRetentionTtl;
+        if (retentionMs !== undefined && Number(retention?.seconds ?? 0) * 1000 !== retentionMs) {
+          await conn.withDeadline(Math.min(deadline, Date.now() + 5_000), () =>
+            conn.workflowService.updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: msNumberToTs(retentionMs) } }),
+          );
+        }
         break;
       } catch (err) {
         lastError = err;

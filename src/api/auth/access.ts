@@ -1,0 +1,170 @@
+// Who may call which route: the route table says what each route needs
+// (its `auth`), and the mount puts the gate built here in front of its
+// handler. The gate knows the caller by their bearer token, refuses the
+// wrong kind of token, counts failed authentications per client, notes each
+// token's last use, and writes the access log: one line per read of customer
+// data and per decision, with the user and the route, never a body.
+import type { Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import { ipKey } from '../http/limits';
+import { HttpProblem, sendProblem } from '../http/problem';
+import { FailedAuthLimit } from './failed-auth-limit';
+import type { LastUsedLog } from './last-used';
+import { highestRole, mayDecide, mayReassign, roleIn, type Role } from './roles';
+import type { Connector, TokenStore, User } from './tokens-file';
+
+/**
+ * What a route needs:
+ * - `none`: open (health, the OpenAPI document, metrics);
+ * - `read`: a person's token, any role (customer data);
+ * - `decide`: a person's token with a role that decides (agent, lead, admin) in some team;
+ * - `ingest`: a connector's ingest token (capture); no token at all while
+ *   the API listens only on loopback and no ingest token exists (the local quick start).
+ */
+export type Access = 'none' | 'read' | 'decide' | 'ingest';
+
+export interface AccessOptions {
+  tokens: TokenStore;
+  logger: Logger;
+  /** The API listens on a loopback address only (HOST 127.0.0.1, ::1 or localhost). */
+  loopbackOnly?: boolean;
+  /** Failed authentications per client IP within five minutes before 429. */
+  authFailureLimit?: number;
+  lastUsed?: LastUsedLog;
+}
+
+/** Who the gate let through, in `res.locals`. */
+export interface AccessLocals {
+  user?: User;
+  connector?: Connector;
+}
+
+/** The connector name of a capture without a token (loopback quick start). */
+export const ANONYMOUS_CONNECTOR = 'anonymous (loopback)';
+
+const CHALLENGE = 'Bearer realm="hearken"';
+
+export interface AccessControl {
+  /** The middleware for a route of the table. */
+  gate(route: { operationId: string; path: string; auth: Access }): RequestHandler | null;
+  /** Whether capture takes no token right now. */
+  anonymousCapture(): boolean;
+}
+
+export function accessControl(opts: AccessOptions): AccessControl {
+  const failures = new FailedAuthLimit(opts.authFailureLimit);
+  const anonymousCapture = (): boolean => opts.loopbackOnly === true && !opts.tokens.hasIngestTokens();
+
+  const gate = (route: { operationId: string; path: string; auth: Access }): RequestHandler | null => {
+    if (route.auth === 'none') return null;
+    const logged = route.auth === 'read' || route.auth === 'decide';
+    return async (req, res, next) => {
+      if (logged) logAccessOnClose(opts.logger, route, req, res);
+      const client = ipKey(req);
+      const wait = await failures.retryAfter(client);
+      if (wait > 0) {
+        res.setHeader('Retry-After', String(wait));
+        refuse(req, res, 429, 'Too Many Requests', `too many failed authentications from this client; retry after ${wait} seconds`);
+        return;
+      }
+      const who = opts.tokens.identify(req.headers.authorization);
+      if (who.kind === 'none') {
+        if (who.reason === 'missing' && route.auth === 'ingest' && anonymousCapture()) {
+          (res.locals as AccessLocals).connector = { name: ANONYMOUS_CONNECTOR };
+          next();
+          return;
+        }
+        if (who.reason !== 'missing') await failures.fail(client);
+        res.setHeader('WWW-Authenticate', CHALLENGE);
+        refuse(req, res, 401, 'Unauthorized', unauthorizedDetail(who.reason, route.auth, opts.loopbackOnly === true));
+        return;
+      }
+      opts.lastUsed?.touch(who.tokenSha256);
+      if (who.kind === 'ingest') {
+        (res.locals as AccessLocals).connector = who.connector;
+        if (route.auth !== 'ingest') {
+          refuse(req, res, 403, 'Forbidden', 'an ingest token captures posts (POST /v1/posts) and nothing else');
+          return;
+        }
+        next();
+        return;
+      }
+      (res.locals as AccessLocals).user = who.user;
+      if (route.auth === 'ingest') {
+        refuse(
+          req,
+          res,
+          403,
+          'Forbidden',
+          "capture takes a connector's ingest token, not a person's (hearken token add <name> --role ingest)",
+        );
+        return;
+      }
+      if (route.auth === 'decide' && !mayDecide(highestRole(who.user))) {
+        refuse(req, res, 403, 'Forbidden', `${who.user.name} is a viewer: viewers read, they do not decide`);
+        return;
+      }
+      next();
+    };
+  };
+  return { gate, anonymousCapture };
+}
+
+/**
+ * The role `user` decides with on an escalation of `team`, or 403 saying why
+ * not: not in the team, only a viewer there, or reassigning without lead.
+ */
+export function decisionRole(user: User, team: string, decision: string): Role {
+  const role = roleIn(user, team);
+  if (!role) throw new HttpProblem(403, 'Forbidden', `${user.name} is not in team ${team}`);
+  if (!mayDecide(role)) throw new HttpProblem(403, 'Forbidden', `${user.name} is a viewer in team ${team}: viewers do not decide`);
+  if (decision === 'reassign' && !mayReassign(role))
+    throw new HttpProblem(403, 'Forbidden', `reassigning needs the lead role in team ${team}`);
+  return role;
+}
+
+function unauthorizedDetail(reason: 'missing' | 'malformed' | 'unknown' | 'expired', auth: Access, loopbackOnly: boolean): string {
+  switch (reason) {
+    case 'missing':
+      if (auth !== 'ingest') return 'send Authorization: Bearer <token>';
+      return loopbackOnly
+        ? 'capture needs an ingest token once one exists (hearken token list): send Authorization: Bearer <ingest token>'
+        : 'capture needs an ingest token when the API listens beyond loopback: send Authorization: Bearer <ingest token>';
+    case 'malformed':
+      return 'the Authorization header must be Bearer <token>';
+    case 'expired':
+      return 'the bearer token has expired';
+    case 'unknown':
+      return 'the bearer token is not valid';
+  }
+}
+
+function refuse(req: Request, res: Response, status: number, title: string, detail: string): void {
+  sendProblem(res, new HttpProblem(status, title, detail), req.originalUrl);
+}
+
+/**
+ * One line per request to a route that reads customer data or decides, once
+ * it is answered: who (the token's user; null when refused before one was
+ * known), which route, which path, the status. Never a body: no post text,
+ * no reply, no note.
+ */
+function logAccessOnClose(logger: Logger, route: { operationId: string; path: string }, req: Request, res: Response): void {
+  res.once('close', () => {
+    const { user, connector } = res.locals as AccessLocals;
+    logger.info(
+      {
+        access: {
+          user: user?.name ?? connector?.name ?? null,
+          route: route.operationId,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ip: req.ip ?? null,
+          ...(res.writableFinished ? {} : { aborted: true }),
+        },
+      },
+      'access',
+    );
+  });
+}

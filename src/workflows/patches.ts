@@ -1,0 +1,33 @@
+// Patch ids of workflow changes that alter the commands a running
+// interaction issues (README "Replay guard"). Each is declared once here and
+// used with patched(); an interaction recorded before the change replays the
+// old branch. Remove a branch with deprecatePatch() once no interaction from
+// before it is running.
+export const PATCH = {
+  /**
+   * Team notifications run beside the steps (not awaited), with bounded
+   * retries and a fallback to notifications.jsonl. Before: the step awaited
+   * the notify activity, which retried forever.
+   */
+  notifyBeside: 'notify-beside-steps',
+  /**
+   * An escalation chain that nobody decided ends the interaction as
+   * `unanswered` (breach flag, a last notification, no follow-up text).
+   * Before: it ended as `resolved`.
+   */
+  unanswered: 'escalation-unanswered',
+  /**
+   * Posts in a thread by one of our accounts are the brand answering; posts by
+   * third parties are recorded only. Before: every later post was the
+   * customer's reply.
+   */
+  threadAuthors: 'thread-post-authors',
+  /**
+   * A reply its channel refuses as too long (ReplyTooLong) is recorded and
+   * handed to the owning team; the steps after it run. Before: the plan failed
+   * there (`step.failed`).
+   */
+  replyTooLong: 'reply-too-long-to-human',
+  /** A customer message on a channel with a reply window opens it as a timer. Before: no such timer. */
+  replyWindow: 'reply-window',
+} as const;
