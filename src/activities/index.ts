@@ -18,6 +18,7 @@ import { ErrorType } from '../shared/errors';
 import { workflowUiLink } from '../client/ui-links';
 import type { Config } from '../runtime/config';
 import { classifierFromSettings, refineTriage } from '../triage/classifier';
+import { pauseFor, scopeKey, type PauseState } from '../shared/controls';
 
 export interface PackSource {
   current(): PolicyPack;
@@ -32,6 +33,13 @@ export interface ActivityDeps {
   uiBaseUrl?: string;
   /** Triage settings from the config module; absent: the rules alone, with their default reach thresholds. */
   triage?: TriageConfig;
+  /** The pause switch as this worker sees it (src/client/controls.ts); absent: nothing is ever paused. */
+  pauses?: PauseSource;
+}
+
+/** Reads the pause switch; fresh within a few seconds (PAUSE_READ_TTL_MS). */
+export interface PauseSource {
+  current(): Promise<PauseState>;
 }
 
 /** $HEARKEN_REACH_THRESHOLDS and the classifier hook's $HEARKEN_CLASSIFIER_URL, _TOKEN, _TIMEOUT_MS. */
@@ -56,6 +64,8 @@ export interface PublishInput {
   text: string;
   /** A person's own words (an approved reply): published as written, never rendered. */
   verbatim?: boolean;
+  /** An automatic reply: refused (PublishingPaused) while the pause switch covers it; the workflow holds it. */
+  automatic?: boolean;
   vars: Omit<RenderVars, 'author'>;
   idempotencyKey: string;
 }
@@ -110,6 +120,19 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     async publishReply(input: PublishInput): Promise<PublishOutput> {
+      if (input.automatic && deps.pauses) {
+        // The last moment before the channel: a retry after a pause is refused too.
+        const account = deps.packs.current().accounts.find((a) => a.channel === input.post.channel)?.handle ?? null;
+        const pause = pauseFor(await deps.pauses.current(), input.post.channel, account);
+        if (pause) {
+          throw ApplicationFailure.create({
+            type: ErrorType.PublishingPaused,
+            message: `automatic publishing is paused (${scopeKey(pause.scope)}, since ${pause.since}, by ${pause.by.name})`,
+            nonRetryable: true,
+            details: [pause],
+          });
+        }
+      }
       const text = input.verbatim ? input.text : render(input);
       if (!text.trim()) {
         throw ApplicationFailure.create({ type: ErrorType.EmptyReply, message: 'the reply text is empty', nonRetryable: true });

@@ -9,6 +9,7 @@ import { captureRateLimit, securityHeaders } from './http/limits';
 import { routeTableRouter } from './http/mount';
 import { HttpProblem, problemMiddleware, sendProblem } from './http/problem';
 import { openApiDocument } from './openapi';
+import { controlsHandlers } from './routes/controls';
 import { escalationHandlers } from './routes/escalations';
 import { healthHandlers } from './routes/health';
 import { interactionHandlers } from './routes/interactions';
@@ -34,6 +35,7 @@ export function createApp(deps: AppDeps): Express {
         ...listHandlers(deps),
         ...interactionHandlers(deps),
         ...escalationHandlers(deps),
+        ...controlsHandlers(deps),
         ...policyHandlers(deps),
         ...metricsHandlers(deps),
         openApi: (_req, res) => {

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { createApp } from '../api/app';
 import { ensureTokensFile, isLoopbackHost, LastUsedLog, lastUsedFileFor, TokenStore } from '../api/auth';
 import { Notifier } from '../channels/notifier';
+import { PauseReader } from '../client/controls';
 import { OutboxChannel } from '../channels/outbox';
 import type { ChannelAdapter } from '../channels/channel';
 import type { Config } from './config';
@@ -114,6 +115,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
           channel: opts.channel ?? new OutboxChannel(config.dataDir),
           notifier: new Notifier(config.dataDir),
           triage: config,
+          pauses: new PauseReader(client),
           ...(uiBaseUrl ? { uiBaseUrl } : {}),
         },
       });

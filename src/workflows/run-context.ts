@@ -17,6 +17,7 @@ import type {
   ReplyRecord,
   TimelineEvent,
 } from './definitions';
+import type { HeldDecisionInput, HeldRecord } from './controls-messages';
 import { notify } from './notifications';
 
 const { assessPost } = proxyActivities<Activities>({
@@ -75,6 +76,10 @@ export class RunContext {
   openEscalation: EscalationRecord | null = null;
   /** A decision accepted by the `decide` update, not yet acted on. */
   pendingDecision: PendingDecision | null = null;
+  /** Automatic replies held by the pause switch and not yet through (held.ts); the run neither closes nor continues as new meanwhile. */
+  holding = 0;
+  /** Decisions for held replies, arrived and not yet acted on. */
+  readonly heldDecisions = new Map<HeldRecord, HeldDecisionInput>();
 
   constructor(
     readonly interactionId: string,
@@ -198,9 +203,15 @@ export class RunContext {
   /**
    * Publishes a reply to the customer's latest post. `text` is a policy
    * template, rendered by the activity; `verbatim` (a person's own words, like
-   * an approved reply's text) publishes it exactly as written.
+   * an approved reply's text) publishes it exactly as written. `automatic`:
+   * the activity refuses it while publishing is paused (held.ts holds it).
    */
-  async publish(text: string, kind: ReplyRecord['kind'], path: string, opts: { verbatim?: boolean } = {}): Promise<ReplyRecord> {
+  async publish(
+    text: string,
+    kind: ReplyRecord['kind'],
+    path: string,
+    opts: { verbatim?: boolean; automatic?: boolean } = {},
+  ): Promise<ReplyRecord> {
     const post = this.lastPost();
     const plan = this.plan();
     const idempotencyKey = this.idempotencyKey(path);
@@ -209,6 +220,7 @@ export class RunContext {
       post: { id: post.id, channel: post.channel, author: post.author },
       text,
       ...(opts.verbatim ? { verbatim: true } : {}),
+      ...(opts.automatic ? { automatic: true } : {}),
       vars: { deadlines: { ...this.state.deadlines }, timezone: plan.calendar?.timezone ?? 'UTC', language: plan.language },
       idempotencyKey,
     });

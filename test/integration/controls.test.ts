@@ -1,0 +1,276 @@
+// Issue 12 §1: the pause switch on the worst day. A real dev server, the API
+// in this process and two worker processes of their own (each with its own
+// data folder, so each one's outbox shows what that worker published), driven
+// over HTTP while posts keep coming in.
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DevServer } from '../../src/runtime/temporal/dev-server';
+import { bundleWorkflows } from '../../src/runtime/temporal/worker';
+import { jsonLines } from '../helpers/files';
+import { conformsToOpenApi } from '../helpers/openapi-conformance';
+import { spawnHearken, type Child } from '../helpers/processes';
+import { eventually, getJson as getAnyJson, postJson as postAnyJson, startTestService, type TestService } from '../helpers/service';
+import { startTestServer, temporalAvailable, tempDir } from '../helpers/temporal';
+import { bearer, TEST_VIEWER, writeTokensFile, type TestUser } from '../helpers/tokens';
+
+const PACK = path.resolve(import.meta.dirname, '../fixtures/packs/controls');
+const run = temporalAvailable() ? describe : describe.skip;
+
+const lena: TestUser = { name: 'lena', token: 'tok-lena-lead', teams: { 'customer-care': 'lead' } };
+const carla: TestUser = { name: 'carla', token: 'tok-carla-agent', teams: { 'customer-care': 'agent' } };
+
+type JsonResponse = Awaited<ReturnType<typeof getAnyJson>>;
+type Line = Record<string, any>;
+type Ev = Record<string, any> & { at: string; type: string };
+
+/** Every answer these tests get is one the OpenAPI document describes. */
+function documented(method: string, url: string, res: JsonResponse): JsonResponse {
+  const problems = conformsToOpenApi(method, new URL(url).pathname, res.status, res.body, res.headers.get('content-type') ?? undefined);
+  expect(problems, `${method} ${url} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`).toEqual([]);
+  return res;
+}
+const getJson = async (url: string, headers?: Record<string, string>) => documented('GET', url, await getAnyJson(url, headers));
+const postJson = async (url: string, body: unknown, headers?: Record<string, string>) =>
+  documented('POST', url, await postAnyJson(url, body, headers));
+
+run('the pause switch across two worker processes', () => {
+  let server: DevServer;
+  let api: TestService;
+  const workers: Child[] = [];
+  const dirs = [tempDir('controls-w1'), tempDir('controls-w2')];
+  const taskQueue = 'controls-test';
+
+  const outbox = (): Line[] => dirs.flatMap((d) => jsonLines(d, 'outbox.jsonl'));
+  const outboxOf = (id: string) => outbox().filter((l) => l.interactionId === id);
+  const state = async (id: string) => (await getJson(`${api.url}/v1/interactions/${id}`)).body;
+  const timeline = async (id: string): Promise<Ev[]> => (await getJson(`${api.url}/v1/interactions/${id}/history`)).body.events;
+  const capture = async (id: string, text: string, channel = 'twitter') => {
+    const res = await postJson(`${api.url}/v1/posts`, {
+      channel,
+      id,
+      author: { id: `a-${id}`, handle: 'jane', name: 'Jane' },
+      text,
+      createdAt: new Date().toISOString(),
+    });
+    expect(res.status).toBe(202);
+    return res.body.interactionId as string;
+  };
+  const control = (what: 'pause' | 'resume', body: unknown, user: TestUser = lena) =>
+    postJson(`${api.url}/v1/controls/${what}`, body, bearer(user));
+  const heldOf = async (id: string) => ((await state(id)).held ?? []) as Line[];
+
+  beforeAll(async () => {
+    const tokensFile = writeTokensFile(tempDir('controls-tokens'), [lena, carla]);
+    let bundle;
+    [server, bundle] = await Promise.all([startTestServer(), bundleWorkflows()]);
+    api = await startTestService({
+      temporalAddress: server.address,
+      workflowBundle: bundle,
+      policiesDir: PACK,
+      tokensFile,
+      worker: false,
+      taskQueue,
+      captureRatePerMinute: 100_000,
+    });
+    for (const dir of dirs) {
+      const w = spawnHearken('src/runtime/worker-main.ts', {
+        TEMPORAL_ADDRESS: server.address,
+        HEARKEN_DATA_DIR: dir,
+        HEARKEN_POLICIES_DIR: PACK,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+      });
+      workers.push(w);
+    }
+    await Promise.all(workers.map((w) => w.waitFor('Hearken is running', 90_000)));
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.kill('SIGTERM')));
+    await api?.stop();
+    await server?.stop();
+  });
+
+  const heldIds: string[] = [];
+  const heldKeys: string[] = [];
+  let pausedAck = 0;
+
+  it('a pause stops every automatic reply within seconds on both workers; what comes after waits as held replies', async () => {
+    const captured: Array<{ id: string; at: number }> = [];
+    let stop = false;
+    let n = 0;
+    const stream = (async () => {
+      while (!stop) {
+        const id = await capture(`s${n++}`, '@sprintcare where is my order?');
+        captured.push({ id, at: Date.now() });
+        await sleep(150);
+      }
+    })();
+    // Both workers publish while nothing is paused.
+    await eventually(async () => dirs.every((d) => jsonLines(d, 'outbox.jsonl').length > 0), 60_000, 'both workers publishing');
+
+    const paused = await control('pause', { note: 'hijacked account' });
+    pausedAck = Date.now();
+    expect(paused.status).toBe(200);
+    expect(paused.body).toMatchObject({ alreadyPaused: false, pause: { key: 'global', by: { name: 'lena', role: 'lead', via: 'api' } } });
+    await sleep(6_000);
+    stop = true;
+    await stream;
+    await sleep(3_000);
+
+    const lastReply = Math.max(...outbox().map((l) => Date.parse(l.publishedAt)));
+    const stoppedWithinMs = lastReply - pausedAck;
+    console.log(`pause → last automatic reply: ${stoppedWithinMs} ms (${captured.length} posts captured, ${outbox().length} replies)`);
+    expect(stoppedWithinMs).toBeLessThan(5_000);
+
+    // Every post captured after the pause had settled: nothing published, its interim reply held.
+    const late = captured.filter((c) => c.at > pausedAck + 3_000);
+    expect(late.length).toBeGreaterThan(5);
+    for (const c of late) {
+      expect(outboxOf(c.id), c.id).toEqual([]);
+      const held = await eventually(async () => {
+        const h = await heldOf(c.id);
+        return h.length > 0 ? h : null;
+      });
+      expect(held[0]).toMatchObject({ kind: 'interimReply', status: 'held', pause: { key: 'global', by: { name: 'lena' } } });
+    }
+    // Nothing lost: each interaction either published its interim reply or holds it.
+    for (const c of captured) {
+      const s = await state(c.id);
+      const held = (s.held ?? []).filter((h: Line) => h.status === 'held');
+      expect(s.replies.length + held.length, c.id).toBeGreaterThan(0);
+      if (held.length) heldIds.push(c.id);
+      // The key a held reply will be published with: the same as before it was held.
+      heldKeys.push(...held.map((h: Line) => `${c.id}/${h.postId}/${h.stepPath}`));
+    }
+    // Leads see what waits beside the escalations; a viewer does not.
+    const listed = await eventually(async () => {
+      const res = await getJson(`${api.url}/v1/escalations`, bearer(lena));
+      return res.body.held.length >= heldIds.length ? res.body.held : null;
+    });
+    expect(new Set(listed.map((h: Line) => h.interactionId))).toEqual(new Set(heldIds));
+    expect(listed[0]).toMatchObject({ pause: { key: 'global' }, links: { decision: expect.stringMatching(/^\/v1\/held\//u) } });
+    expect((await getJson(`${api.url}/v1/escalations`, bearer(TEST_VIEWER))).body.held).toEqual([]);
+    const controls = await getJson(`${api.url}/v1/controls`);
+    expect(controls.body).toMatchObject({ paused: true, pauses: [{ key: 'global', note: 'hijacked account', by: { name: 'lena' } }] });
+  }, 180_000);
+
+  it('on resume the lead releases what waited: each held reply is published once, and the audit says who paused and who released, and when', async () => {
+    const before = outbox().length;
+    const resumed = await control('resume', { decision: 'release', note: 'account recovered' });
+    const resumedAck = Date.now();
+    expect(resumed.body).toMatchObject({ decision: 'release', resumed: [{ pause: { key: 'global' } }] });
+    expect(resumed.body.resumed[0].interactions).toBe(heldIds.length);
+    const published = () => new Map(outbox().map((l) => [l.idempotencyKey as string, l]));
+    await eventually(async () => heldKeys.every((k) => published().has(k)), 60_000, 'every held reply released');
+    const lastReleased = Math.max(...heldKeys.map((k) => Date.parse(published().get(k)!.publishedAt)));
+    console.log(
+      `resume → last released reply: ${lastReleased - resumedAck} ms (${heldKeys.length} replies, ${heldIds.length} interactions)`,
+    );
+    expect(outbox().length).toBe(before + heldKeys.length);
+    const keys = outbox().map((l) => l.idempotencyKey);
+    expect(new Set(keys).size).toBe(keys.length);
+
+    const id = heldIds[heldIds.length - 1]!;
+    const events = await eventually(async () => {
+      const t = await timeline(id);
+      return t.some((e) => e.type === 'reply.released') && t.some((e) => e.type === 'reply.published') ? t : null;
+    });
+    const held = events.find((e) => e.type === 'reply.held')!;
+    expect(held).toMatchObject({
+      kind: 'interimReply',
+      pause: { id: expect.any(String), scope: 'global', by: 'lena', role: 'lead', note: 'hijacked account' },
+    });
+    expect(Date.parse(held.pause.since)).toBeLessThanOrEqual(pausedAck);
+    const released = events.find((e) => e.type === 'reply.released')!;
+    expect(released).toMatchObject({ actor: 'lena', role: 'lead', via: 'resume', note: 'account recovered' });
+    expect(Date.parse(released.at)).toBeGreaterThanOrEqual(Date.parse(held.at));
+    expect(events.filter((e) => e.type === 'reply.published').map((e) => e.kind)).toContain('interimReply');
+    // The switch's own record: who paused, who resumed, when.
+    const log = (await getJson(`${api.url}/v1/controls`)).body.log as Line[];
+    expect(log.slice(-2)).toMatchObject([
+      { type: 'paused', actor: { name: 'lena' }, scope: 'global', note: 'hijacked account' },
+      { type: 'resumed', actor: { name: 'lena' }, scope: 'global', decision: 'release', interactions: heldIds.length },
+    ]);
+    await eventually(async () => (await getJson(`${api.url}/v1/escalations`, bearer(lena))).body.held.length === 0 || null);
+  }, 120_000);
+
+  it('a channel pause holds only that channel; a lead releases one reply at once, and a resume that discards sends nothing', async () => {
+    expect((await control('pause', { channel: 'twitter' })).body.alreadyPaused).toBe(false);
+    expect((await control('pause', { channel: 'twitter' })).body.alreadyPaused).toBe(true);
+    await sleep(2_500);
+    const [a, b, c] = [
+      await capture('d1', '@sprintcare order?'),
+      await capture('d2', '@sprintcare order?'),
+      await capture('d3', '@sprintcare order?'),
+    ];
+    const other = await capture('m1', '@sprintcare@social.example order?', 'mastodon');
+    await eventually(async () => (outboxOf(other).length === 2 ? true : null), 30_000, 'mastodon is not paused');
+    // The interim reply and, 2 s later, the follow-up wait.
+    for (const id of [a, b, c]) await eventually(async () => ((await heldOf(id)).length === 2 ? true : null), 30_000, `${id} held`);
+
+    // Released by a lead for this one interaction: a person's approval, out despite the pause.
+    const one = await postJson(`${api.url}/v1/held/${a}/decision`, { decision: 'release', note: 'checked' }, bearer(lena));
+    expect(one.body).toMatchObject({ interactionId: a, decision: 'release', replies: 2 });
+    await eventually(async () => (outboxOf(a).length === 2 ? true : null), 20_000, 'released one interaction');
+    expect((await timeline(a)).find((e) => e.type === 'reply.released')).toMatchObject({ actor: 'lena', via: 'decision', note: 'checked' });
+    const again = await postJson(`${api.url}/v1/held/${a}/decision`, { decision: 'discard' }, bearer(lena));
+    expect(again.status).toBe(409);
+    expect((await postJson(`${api.url}/v1/held/${b}/decision`, { decision: 'release' }, bearer(carla))).status).toBe(403);
+
+    const resumed = await control('resume', { channel: 'twitter', decision: 'discard', note: 'stale by now' });
+    expect(resumed.body.resumed[0]).toMatchObject({ pause: { key: 'channel:twitter' }, interactions: 3 });
+    for (const id of [b, c]) {
+      const held = await eventually(async () => {
+        const h = await heldOf(id);
+        return h.every((x) => x.status === 'discarded') ? h : null;
+      });
+      for (const h of held) expect(h).toMatchObject({ decidedBy: { name: 'lena', role: 'lead' }, via: 'resume', note: 'stale by now' });
+      const discarded = (await timeline(id)).filter((e) => e.type === 'reply.discarded');
+      expect(discarded.map((e) => [e.kind, e.actor, e.via])).toEqual([
+        ['interimReply', 'lena', 'resume'],
+        ['followUp', 'lena', 'resume'],
+      ]);
+      expect((await state(id)).status).toBe('resolved');
+    }
+    await sleep(3_000);
+    for (const id of [b, c]) expect(outboxOf(id)).toEqual([]);
+  }, 120_000);
+
+  it('while paused an escalation still opens for people, periodic updates wait one at a time, and an approved reply goes out', async () => {
+    await control('pause', {});
+    await sleep(2_500);
+    const id = await capture('r1', '@sprintcare I want a refund');
+    await eventually(async () => ((await state(id)).status === 'awaiting-decision' ? true : null), 30_000, 'escalation opened');
+    // periodicUpdate 3s: after ~10 s there would be three; one waits at a time.
+    await sleep(10_000);
+    const held = await heldOf(id);
+    expect(held.filter((h) => h.kind === 'interimReply')).toHaveLength(1);
+    expect(held.filter((h) => h.kind === 'periodicUpdate' && h.status === 'held')).toHaveLength(1);
+    expect(outboxOf(id)).toEqual([]);
+    const approved = await postJson(`${api.url}/v1/escalations/${id}/decision`, { decision: 'approve' }, bearer(lena));
+    expect(approved.status).toBe(200);
+    expect(outboxOf(id).map((l) => l.text)).toEqual(['Hi Jane, your refund is on its way.']);
+    const after = await eventually(async () => {
+      const h = await heldOf(id);
+      return h.some((x) => x.kind === 'periodicUpdate' && x.status === 'superseded') ? h : null;
+    });
+    expect(after.find((h) => h.kind === 'interimReply')?.status).toBe('held');
+    const resumed = await control('resume', { all: true, decision: 'release' });
+    expect(resumed.status).toBe(200);
+    await eventually(async () => (outboxOf(id).length === 2 ? true : null), 20_000, 'the interim reply released');
+    expect(outboxOf(id).map((l) => l.text)).toEqual(['Hi Jane, your refund is on its way.', "Hi Jane, we're on it."]);
+  }, 120_000);
+
+  it('only leads and admins change the switch; resuming what is not paused is a conflict; an unknown account is refused', async () => {
+    expect((await control('pause', {}, carla)).status).toBe(403);
+    expect((await postJson(`${api.url}/v1/controls/pause`, {}, bearer(TEST_VIEWER))).status).toBe(403);
+    expect((await postJson(`${api.url}/v1/controls/pause`, {}, {})).status).toBe(401);
+    expect((await control('resume', { decision: 'release' })).status).toBe(409);
+    const unknown = await control('pause', { account: 'twitter:somebody' });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.errors[0].field).toBe('account');
+    expect((await control('pause', { channel: 'twitter', account: 'twitter:sprintcare' })).status).toBe(422);
+    expect((await control('resume', { decision: 'maybe' })).status).toBe(422);
+    expect((await getJson(`${api.url}/v1/controls`)).body.paused).toBe(false);
+  });
+});
