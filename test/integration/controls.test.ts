@@ -6,6 +6,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevServer } from '../../src/runtime/temporal/dev-server';
+import { pickFreePort } from '../../src/runtime/temporal/ports';
 import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 import { jsonLines } from '../helpers/files';
 import { conformsToOpenApi } from '../helpers/openapi-conformance';
@@ -273,4 +274,68 @@ run('the pause switch across two worker processes', () => {
     expect((await control('resume', { decision: 'maybe' })).status).toBe(422);
     expect((await getJson(`${api.url}/v1/controls`)).body.paused).toBe(false);
   });
+});
+
+run('the pause switch across a SIGKILL and a restart of everything', () => {
+  const children: Child[] = [];
+  afterAll(async () => {
+    await Promise.all(children.map((c) => c.kill('SIGKILL')));
+  });
+
+  it('npm start killed with SIGKILL while paused comes back paused: what waited still waits, new replies wait too, and a resume releases each once', async () => {
+    const dataDir = tempDir('controls-restart');
+    writeTokensFile(dataDir, [lena]);
+    const env = {
+      PORT: String(await pickFreePort()),
+      HEARKEN_DEV_SERVER_PORT: String(await pickFreePort()),
+      HEARKEN_DATA_DIR: dataDir,
+      HEARKEN_POLICIES_DIR: PACK,
+      TEMPORAL_ADDRESS: '',
+    };
+    const url = `http://127.0.0.1:${env.PORT}`;
+    const outbox = () => jsonLines(dataDir, 'outbox.jsonl');
+    const capture = async (id: string) =>
+      (
+        await postJson(`${url}/v1/posts`, {
+          channel: 'twitter',
+          id,
+          author: { id: `a-${id}`, handle: 'jane', name: 'Jane' },
+          text: '@sprintcare order?',
+          createdAt: new Date().toISOString(),
+        })
+      ).body.interactionId as string;
+    const held = async (id: string) => ((await getJson(`${url}/v1/interactions/${id}`)).body.held ?? []) as Line[];
+
+    const one = spawnHearken('src/runtime/main.ts', env);
+    children.push(one);
+    await one.waitFor('Hearken is running', 90_000);
+    const paused = await postJson(`${url}/v1/controls/pause`, { note: 'before the crash' }, bearer(lena));
+    expect(paused.status).toBe(200);
+    await sleep(2_500);
+    const before = await capture('k1');
+    await eventually(async () => ((await held(before)).length > 0 ? true : null), 30_000, 'held before the crash');
+    await one.kill('SIGKILL');
+
+    const two = spawnHearken('src/runtime/main.ts', env);
+    children.push(two);
+    await two.waitFor('Hearken is running', 90_000);
+    const controls = (await getJson(`${url}/v1/controls`)).body;
+    expect(controls).toMatchObject({
+      paused: true,
+      pauses: [{ key: 'global', since: paused.body.pause.since, by: { name: 'lena' }, note: 'before the crash' }],
+    });
+    const after = await capture('k2');
+    // The interim replies, then the follow-ups 2 s later: all four wait, none is published.
+    for (const id of [before, after]) await eventually(async () => ((await held(id)).length === 2 ? true : null), 30_000, `${id} held`);
+    expect(outbox()).toEqual([]);
+
+    const resumed = await postJson(`${url}/v1/controls/resume`, { decision: 'release' }, bearer(lena));
+    expect(resumed.body.resumed[0].interactions).toBe(2);
+    await eventually(async () => (outbox().length === 4 ? true : null), 30_000, 'four replies released');
+    await sleep(2_000);
+    const keys = outbox().map((l) => l.idempotencyKey);
+    expect(keys).toHaveLength(4);
+    expect(new Set(keys).size).toBe(4);
+    await two.kill('SIGTERM');
+  }, 300_000);
 });
