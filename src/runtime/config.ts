@@ -151,6 +151,15 @@ export const SETTINGS = {
     expected: 'a whole number of failed authentications, at least 1',
     parse: wholeNumber(1),
   }),
+  retentionMs: withDefault('HEARKEN_RETENTION_DAYS', '30', {
+    description:
+      "how long Temporal keeps a closed interaction (its posts, state and audit timeline) before deleting it; applied to the embedded dev server's namespace at every start; on a cluster it is the namespace's setting, see [Personal data](#personal-data)",
+    expected: 'a whole number of days from 1 to 3650',
+    parse: (text) => {
+      const days = wholeNumber(1, 3650)(text);
+      return days === INVALID ? INVALID : days * 86_400_000;
+    },
+  }),
   maxHistoryEvents: withDefault('HEARKEN_MAX_HISTORY_EVENTS', '5000', {
     description: 'history length at which a long thread continues as new',
     expected: 'a whole number of events',

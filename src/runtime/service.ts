@@ -77,6 +77,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
             port: config.devServerPort,
             namespace: config.namespace,
             searchAttributes: SEARCH_ATTRIBUTES,
+            // Closed interactions are deleted after this long (README "Personal data").
+            retentionMs: config.retentionMs,
             log: (line) => logger.debug({ temporal: line }),
           }),
         { logger },

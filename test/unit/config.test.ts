@@ -33,6 +33,7 @@ describe('configuration from the environment', () => {
       tokensFile: undefined,
       captureRatePerMinute: 6000,
       authFailureLimit: 20,
+      retentionMs: 30 * 86_400_000,
       maxHistoryEvents: 5000,
       maxCachedWorkflows: undefined,
       reachThresholds: { medium: 1000, high: 10_000 },

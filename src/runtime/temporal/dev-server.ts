@@ -12,6 +12,7 @@ import type { Socket } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
+import { msNumberToTs } from '@temporalio/common/lib/time';
 // CommonJS package: Node's ESM loader sees only its default export.
 import proto from '@temporalio/proto';
 import { canConnect, isPortFree } from './ports';
@@ -28,6 +29,12 @@ export interface DevServerOptions {
   namespace?: string;
   /** Custom search attributes to register in `namespace` (also on an existing SQLite file). */
   searchAttributes?: readonly SearchAttributeDeclaration[];
+  /**
+   * How long `namespace` keeps closed workflows before deleting them (set at
+   * every start, so also on an existing SQLite file); default: the server's
+   * own (one day).
+   */
+  retentionMs?: number;
   /** Receives every output line of the server. */
   log?: (line: string) => void;
   /** No Temporal UI. */
@@ -253,7 +260,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const abort = new AbortController();
   try {
     await Promise.race([
-      waitUntilReady(address, namespace, searchAttributes, opts.startTimeoutMs ?? 60_000, failure, abort.signal),
+      waitUntilReady(address, namespace, searchAttributes, opts.retentionMs, opts.startTimeoutMs ?? 60_000, failure, abort.signal),
       exitedEarly,
       spawnError,
     ]);
@@ -279,15 +286,17 @@ async function exitsWithin(exited: Promise<unknown>, ms: number): Promise<boolea
 }
 
 /**
- * Waits for the gRPC port, then for `namespace` to be describable, then makes
- * sure every search attribute is registered with the right type. The CLI's
- * `--search-attribute` flag only takes effect on a fresh SQLite file, so on a
- * restart missing ones are added through the operator service.
+ * Waits for the gRPC port, then for `namespace` to be describable, then sets
+ * its retention and makes sure every search attribute is registered with the
+ * right type. The CLI's `--search-attribute` flag only takes effect on a
+ * fresh SQLite file, so on a restart missing ones are added through the
+ * operator service.
  */
 async function waitUntilReady(
   address: string,
   namespace: string,
   wanted: readonly SearchAttributeDeclaration[],
+  retentionMs: number | undefined,
   timeoutMs: number,
   failure: (reason: string) => DevServerStartError,
   signal: AbortSignal,
@@ -317,7 +326,15 @@ async function waitUntilReady(
       try {
         connection ??= await Connection.connect({ address, connectTimeout: 5_000 });
         const conn = connection;
-        await conn.withDeadline(Math.min(deadline, Date.now() + 5_000), () => conn.workflowService.describeNamespace({ namespace }));
+        const described = await conn.withDeadline(Math.min(deadline, Date.now() + 5_000), () =>
+          conn.workflowService.describeNamespace({ namespace }),
+        );
+        const retention = described.config?.workflowExecutionRetentionTtl;
+        if (retentionMs !== undefined && Number(retention?.seconds ?? 0) * 1000 !== retentionMs) {
+          await conn.withDeadline(Math.min(deadline, Date.now() + 5_000), () =>
+            conn.workflowService.updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: msNumberToTs(retentionMs) } }),
+          );
+        }
         break;
       } catch (err) {
         lastError = err;
