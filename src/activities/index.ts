@@ -17,8 +17,9 @@ import type { Triage } from '../shared/triage';
 import { ErrorType } from '../shared/errors';
 import { workflowUiLink } from '../client/ui-links';
 import type { Config } from '../runtime/config';
+import type { PauseSource } from './pause-switch';
 import { classifierFromSettings, refineTriage } from '../triage/classifier';
-import { pauseFor, scopeKey, type PauseState } from '../shared/controls';
+import { publishUnlessPaused } from './pause-switch';
 
 export interface PackSource {
   current(): PolicyPack;
@@ -35,11 +36,6 @@ export interface ActivityDeps {
   triage?: TriageConfig;
   /** The pause switch as this worker sees it (src/client/controls.ts); absent: nothing is ever paused. */
   pauses?: PauseSource;
-}
-
-/** Reads the pause switch; fresh within a few seconds (PAUSE_READ_TTL_MS). */
-export interface PauseSource {
-  current(): Promise<PauseState>;
 }
 
 /** $HEARKEN_REACH_THRESHOLDS and the classifier hook's $HEARKEN_CLASSIFIER_URL, _TOKEN, _TIMEOUT_MS. */
@@ -64,8 +60,6 @@ export interface PublishInput {
   text: string;
   /** A person's own words (an approved reply): published as written, never rendered. */
   verbatim?: boolean;
-  /** An automatic reply: refused (PublishingPaused) while the pause switch covers it; the workflow holds it. */
-  automatic?: boolean;
   vars: Omit<RenderVars, 'author'>;
   idempotencyKey: string;
 }
@@ -102,7 +96,7 @@ export const NOTIFY_WEBHOOK_ATTEMPTS = 4;
 export function createActivities(deps: ActivityDeps) {
   const settings = deps.triage;
   const classifier = settings ? classifierFromSettings(settings) : null;
-  return {
+  const activities = {
     /**
      * Triage the post (the rules, refined by the classifier when one is
      * configured) and choose the plan, with the pack loaded right now.
@@ -120,19 +114,6 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     async publishReply(input: PublishInput): Promise<PublishOutput> {
-      if (input.automatic && deps.pauses) {
-        // The last moment before the channel: a retry after a pause is refused too.
-        const account = deps.packs.current().accounts.find((a) => a.channel === input.post.channel)?.handle ?? null;
-        const pause = pauseFor(await deps.pauses.current(), input.post.channel, account);
-        if (pause) {
-          throw ApplicationFailure.create({
-            type: ErrorType.PublishingPaused,
-            message: `automatic publishing is paused (${scopeKey(pause.scope)}, since ${pause.since}, by ${pause.by.name})`,
-            nonRetryable: true,
-            details: [pause],
-          });
-        }
-      }
       const text = input.verbatim ? input.text : render(input);
       if (!text.trim()) {
         throw ApplicationFailure.create({ type: ErrorType.EmptyReply, message: 'the reply text is empty', nonRetryable: true });
@@ -190,6 +171,7 @@ export function createActivities(deps: ActivityDeps) {
       return addDuration(input.duration, new Date(input.from), input.calendar).toISOString();
     },
   };
+  return { ...activities, publishAutomaticReply: publishUnlessPaused(deps, activities.publishReply) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

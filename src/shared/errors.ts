@@ -11,8 +11,6 @@ export const ErrorType = {
   TemplateError: 'TemplateError',
   /** A team webhook that did not accept a notification (the message never contains the URL). */
   WebhookFailed: 'WebhookFailed',
-  /** Automatic publishing is paused for this reply (the pause switch): it waits for a lead instead. */
-  PublishingPaused: 'PublishingPaused',
   /** Resume: nothing is paused in that scope. */
   NothingPaused: 'NothingPaused',
   /** Release or discard: no reply of this interaction waits. */

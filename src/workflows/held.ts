@@ -1,7 +1,7 @@
 // Automatic replies while publishing is paused (PATCH.pauseSwitch). Every
 // automatic reply (interimReply, reply, followUp text, periodicUpdate) asks
-// the publish activity to obey the switch; a paused one comes back refused
-// (PublishingPaused, with the pause) and waits here as a held reply instead:
+// the publish activity to obey the switch; a paused one comes back unpublished
+// (with the pause that stopped it) and waits here as a held reply instead:
 // recorded with the pause's who and when, listed for leads (search attribute
 // HearkenHeld, memo `held`), registered with the controls workflow. It waits
 // beside the steps: the plan goes on (an escalation still opens for people),
@@ -12,7 +12,6 @@
 // goes out even while the pause lasts. Replies a person approved (decide)
 // are not automatic and are never held.
 import {
-  ActivityFailure,
   ApplicationFailure,
   condition,
   getExternalWorkflowHandle,
@@ -28,7 +27,7 @@ import { SA } from '../shared/search-attributes';
 import { decideHeldUpdate, heldDecisionSignal, heldSignal, type HeldDecisionInput, type HeldRecord } from './controls-messages';
 import type { ReplyRecord } from './definitions';
 import { PATCH } from './patches';
-import type { RunContext } from './run-context';
+import { PublishingPaused, type RunContext } from './run-context';
 
 export type AutomaticKind = HeldRecord['kind'];
 
@@ -38,9 +37,8 @@ export async function publishOrHold(ctx: RunContext, text: string, kind: Automat
   try {
     return await ctx.publish(text, kind, path, { automatic: true });
   } catch (err) {
-    const pause = pausedBy(err);
-    if (!pause) throw err;
-    return hold(ctx, text, kind, path, pause);
+    if (!(err instanceof PublishingPaused)) throw err;
+    return hold(ctx, text, kind, path, err.pause);
   }
 }
 
@@ -184,10 +182,4 @@ function refreshHeld(ctx: RunContext): void {
       };
     }),
   });
-}
-
-function pausedBy(err: unknown): Pause | null {
-  const cause = err instanceof ActivityFailure ? err.cause : undefined;
-  if (!(cause instanceof ApplicationFailure) || cause.type !== ErrorType.PublishingPaused) return null;
-  return (cause.details?.[0] as Pause | undefined) ?? null;
 }

@@ -91,10 +91,6 @@ run("a customer's data: export everything, then forget it so nothing of their te
     await capture('j3b', `@sprintcare still late ${MARKER}`, jane, { threadId: 'j3', inReplyTo: 'j3' });
     ids.push(await capture('j4', `Sprint is slow today ${MARKER}`, jane));
     const bobs = await capture('b1', '@sprintcare where is my order?', bob);
-    expect((await postJson(`${svc.url}/v1/controls/pause`, { channel: 'twitter', note: 'hold one' }, bearer(lena))).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 2_500));
-    ids.push(await capture('j5', `@sprintcare order ${MARKER} again`, jane));
-    await eventually(async () => ((await getJson(`${svc.url}/v1/interactions/${ids[4]}`)).body.held?.length ? true : null));
     await eventually(
       async () => ((await getJson(`${svc.url}/v1/interactions/${ids[0]}`)).body.workflow?.status === 'COMPLETED' ? true : null),
       30_000,
@@ -107,6 +103,10 @@ run("a customer's data: export everything, then forget it so nothing of their te
       jsonLines(svc.config.dataDir, 'notifications.jsonl').some((l) => l.interactionId === ids[1]) ? true : null,
     );
     await eventually(async () => (jsonLines(svc.config.dataDir, 'outbox.jsonl').some((l) => l.interactionId === bobs) ? true : null));
+    expect((await postJson(`${svc.url}/v1/controls/pause`, { channel: 'twitter', note: 'hold one' }, bearer(lena))).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 2_500));
+    ids.push(await capture('j5', `@sprintcare order ${MARKER} again`, jane));
+    await eventually(async () => ((await getJson(`${svc.url}/v1/interactions/${ids[4]}`)).body.held?.length ? true : null));
   }, 180_000);
   afterAll(async () => {
     await svc?.stop();
