@@ -40,6 +40,8 @@ export interface ForgetReport {
   runs: number;
   outboxLines: number;
   notificationLines: number;
+  /** From the start until Temporal no longer listed or described any of the runs. */
+  deletedMs: number;
   durationMs: number;
   /** The erasure's receipt in the controls workflow; null when it could not be recorded (see `recordError`). */
   erasureId: string | null;
@@ -59,7 +61,8 @@ export async function forgetCustomer(opts: ForgetOptions): Promise<ForgetReport>
 
   for (const run of runs) await deleteRun(opts, run);
   await waitUntilGone(opts, runs, opts.timeoutMs ?? 60_000);
-  log('deleted from Temporal; visibility no longer lists them');
+  const deletedMs = Date.now() - started;
+  log(`deleted from Temporal in ${deletedMs} ms; visibility no longer lists them`);
 
   const redact = () => redactFiles(opts.dataDir, ids, new Date().toISOString());
   let counts = await redact();
@@ -77,6 +80,7 @@ export async function forgetCustomer(opts: ForgetOptions): Promise<ForgetReport>
     runs: runs.length,
     outboxLines: counts.outbox,
     notificationLines: counts.notifications,
+    deletedMs,
     durationMs: Date.now() - started,
     erasureId: null,
   };
