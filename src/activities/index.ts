@@ -60,6 +60,8 @@ export interface PublishInput {
   text: string;
   /** A person's own words (an approved reply): published as written, never rendered. */
   verbatim?: boolean;
+  /** publishAutomaticReply: pauses already lifted for this reply (it was released by their resume). */
+  liftedPauses?: string[];
   vars: Omit<RenderVars, 'author'>;
   idempotencyKey: string;
 }

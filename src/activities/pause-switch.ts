@@ -16,7 +16,7 @@ export interface PausedOutput {
   paused: Pause;
 }
 
-export function publishUnlessPaused<I extends { post: { channel: string } }, O>(
+export function publishUnlessPaused<I extends { post: { channel: string }; liftedPauses?: string[] }, O>(
   deps: { packs: { current(): { accounts: readonly AccountSpec[] } }; pauses?: PauseSource | undefined },
   publishReply: (input: I) => Promise<O>,
 ): (input: I) => Promise<O | PausedOutput> {
@@ -24,7 +24,12 @@ export function publishUnlessPaused<I extends { post: { channel: string } }, O>(
     if (deps.pauses) {
       // Each channel publishes through its first account in accounts.yaml.
       const account = deps.packs.current().accounts.find((a) => a.channel === input.post.channel)?.handle ?? null;
-      const paused = pauseFor(await deps.pauses.current(), input.post.channel, account);
+      const state = await deps.pauses.current();
+      // A reply released by a resume is not held again by the pause just lifted, however stale this worker's view.
+      const inForce = input.liftedPauses?.length
+        ? { ...state, pauses: state.pauses.filter((p) => !input.liftedPauses!.includes(p.id)) }
+        : state;
+      const paused = pauseFor(inForce, input.post.channel, account);
       if (paused) return { paused };
     }
     return publishReply(input);

@@ -35,7 +35,9 @@ export type AutomaticKind = HeldRecord['kind'];
 export async function publishOrHold(ctx: RunContext, text: string, kind: AutomaticKind, path: string): Promise<ReplyRecord | HeldRecord> {
   if (!patched(PATCH.pauseSwitch)) return ctx.publish(text, kind, path);
   try {
-    return await ctx.publish(text, kind, path, { automatic: true });
+    // Pauses whose resume released a reply here are over for this interaction, whatever a worker's cache says.
+    const liftedPauses = [...new Set((ctx.state.held ?? []).filter((h) => h.via === 'resume').map((h) => h.pause.id))];
+    return await ctx.publish(text, kind, path, { automatic: true, liftedPauses });
   } catch (err) {
     if (!(err instanceof PublishingPaused)) throw err;
     return hold(ctx, text, kind, path, err.pause);

@@ -229,7 +229,7 @@ export class RunContext {
     text: string,
     kind: ReplyRecord['kind'],
     path: string,
-    opts: { verbatim?: boolean; automatic?: boolean } = {},
+    opts: { verbatim?: boolean; automatic?: boolean; liftedPauses?: string[] } = {},
   ): Promise<ReplyRecord> {
     const post = this.lastPost();
     const plan = this.plan();
@@ -239,6 +239,7 @@ export class RunContext {
       post: { id: post.id, channel: post.channel, author: post.author },
       text,
       ...(opts.verbatim ? { verbatim: true } : {}),
+      ...(opts.liftedPauses?.length ? { liftedPauses: opts.liftedPauses } : {}),
       vars: { deadlines: { ...this.state.deadlines }, timezone: plan.calendar?.timezone ?? 'UTC', language: plan.language },
       idempotencyKey,
     };
