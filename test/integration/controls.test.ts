@@ -2,6 +2,7 @@
 // in this process and two worker processes of their own (each with its own
 // data folder, so each one's outbox shows what that worker published), driven
 // over HTTP while posts keep coming in.
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,12 +17,25 @@ import { startTestServer, temporalAvailable, tempDir } from '../helpers/temporal
 import { bearer, TEST_VIEWER, writeTokensFile, type TestUser } from '../helpers/tokens';
 
 const PACK = path.resolve(import.meta.dirname, '../fixtures/packs/controls');
+const ROOT = path.resolve(import.meta.dirname, '../..');
 const run = temporalAvailable() ? describe : describe.skip;
 
 const lena: TestUser = { name: 'lena', token: 'tok-lena-lead', teams: { 'customer-care': 'lead' } };
 const carla: TestUser = { name: 'carla', token: 'tok-carla-agent', teams: { 'customer-care': 'agent' } };
 
 type JsonResponse = Awaited<ReturnType<typeof getAnyJson>>;
+
+function hearken(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/hearken.mjs'), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
 type Line = Record<string, any>;
 type Ev = Record<string, any> & { at: string; type: string };
 
@@ -261,6 +275,29 @@ run('the pause switch across two worker processes', () => {
     await eventually(async () => (outboxOf(id).length === 2 ? true : null), 20_000, 'the interim reply released');
     expect(outboxOf(id).map((l) => l.text)).toEqual(['Hi Jane, your refund is on its way.', "Hi Jane, we're on it."]);
   }, 120_000);
+
+  it('hearken pause and resume work from a shell against Temporal, recorded as the operator', async () => {
+    const env = { TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: taskQueue };
+    const paused = await hearken(['pause', '--channel', 'mastodon', '--note', 'from the shell', '--by', 'ops'], env);
+    expect(paused.stderr).toMatch(/^paused channel:mastodon \(p\d+\)/u);
+    expect(paused.code).toBe(0);
+    expect(JSON.parse(paused.stdout)).toMatchObject({
+      alreadyPaused: false,
+      pause: { key: 'channel:mastodon', by: { name: 'ops', role: 'admin', via: 'cli' } },
+    });
+    const shown = await hearken(['controls'], env);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ paused: true, pauses: [{ key: 'channel:mastodon', note: 'from the shell' }] });
+    expect((await getJson(`${api.url}/v1/controls`)).body.pauses[0].by).toEqual({ name: 'ops', role: 'admin', via: 'cli' });
+    expect((await hearken(['resume', '--channel', 'mastodon'], env)).code).toBe(2);
+    expect((await hearken(['resume', '--release', '--discard'], env)).code).toBe(2);
+    const notPaused = await hearken(['resume', '--release', '--channel', 'twitter'], env);
+    expect(notPaused.code).toBe(1);
+    expect(notPaused.stderr).toMatch(/channel:twitter is not paused/u);
+    const resumed = await hearken(['resume', '--discard', '--channel', 'mastodon', '--by', 'ops'], env);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toMatch(/resumed channel:mastodon .*discarding what waited in 0 interactions/u);
+    expect((await getJson(`${api.url}/v1/controls`)).body.paused).toBe(false);
+  }, 60_000);
 
   it('only leads and admins change the switch; resuming what is not paused is a conflict; an unknown account is refused', async () => {
     expect((await control('pause', {}, carla)).status).toBe(403);
