@@ -1,14 +1,15 @@
 // Erasing a customer (`hearken customer forget <channel> <authorId>`):
 //  1. every run of every interaction of theirs is deleted from Temporal
-//     (DeleteWorkflowExecution; a running one is terminated first), which
-//     removes its history, state, memo and visibility record;
+//     (DeleteWorkflowExecution; a running one is terminated first, and its
+//     history read for activities still on their way), which removes its
+//     history, state, memo and visibility record;
 //  2. visibility is polled until it no longer lists any of them (deletion is
 //     asynchronous in Temporal), and each run is checked to be gone;
 //  3. their lines in outbox.jsonl and notifications.jsonl are redacted in
 //     place under the ledger's lock: the texts go, the idempotency keys stay,
 //     so a publish retried by a worker that has not heard yet sends nothing;
-//     when a run was still running, once more after a publish attempt's
-//     longest time, for a reply that was on its way;
+//     when a terminated run had an activity on its way (a reply being
+//     published), once more after an attempt's longest time;
 //  4. the erasure is recorded in the controls workflow: who, when, how many,
 //     and nothing that identifies the customer (the receipt is its id).
 import path from 'node:path';
@@ -26,9 +27,13 @@ export interface ForgetOptions {
   dataDir: string;
   customer: CustomerRef;
   actor: Actor;
-  /** How long to wait for visibility to drop the deleted runs; default 60 s. */
+  /**
+   * How long to wait for visibility to drop the deleted runs; default 120 s
+   * (a cluster's queues persist their progress every 30 s by default, and a
+   * closed run is deleted only after that; the embedded server does it every second).
+   */
   timeoutMs?: number;
-  /** After deleting a running run: how long a reply may still be on its way (the publish attempt's limit); default 16 s. */
+  /** When a terminated run had an activity on its way: how long it may still write (an attempt's limit); default 16 s. */
   inFlightMs?: number;
   /** Progress lines for the operator. */
   log?: (line: string) => void;
@@ -59,15 +64,25 @@ export async function forgetCustomer(opts: ForgetOptions): Promise<ForgetReport>
   const ids = new Set(runs.map((r) => r.workflowId));
   log(`found ${ids.size} interaction${ids.size === 1 ? '' : 's'} (${runs.length} runs) of ${key}`);
 
+  let inFlight = 0;
+  const running = runs.filter((r) => r.status === 'RUNNING');
+  for (const run of running) inFlight += await terminate(opts, run);
+  // A run that just closed is deleted only once the server's queues have
+  // persisted their progress past its close (every second on the embedded
+  // server, src/runtime/temporal/dev-server.ts): asked sooner, the delete is retried with backoff.
+  if (running.length > 0) await new Promise((r) => setTimeout(r, 1_500));
   for (const run of runs) await deleteRun(opts, run);
-  await waitUntilGone(opts, runs, opts.timeoutMs ?? 60_000);
+  await waitUntilGone(opts, runs, opts.timeoutMs ?? 120_000);
   const deletedMs = Date.now() - started;
   log(`deleted from Temporal in ${deletedMs} ms; visibility no longer lists them`);
 
   const redact = () => redactFiles(opts.dataDir, ids, new Date().toISOString());
   let counts = await redact();
-  if (runs.some((r) => r.status === 'RUNNING')) {
-    // A deleted run's last publish may still land; its key is known, its text is not kept.
+  if (inFlight > 0) {
+    log(
+      `${inFlight} activit${inFlight === 1 ? 'y was' : 'ies were'} on their way when the interactions stopped: redacting again once they cannot land any more`,
+    );
+    // A terminated run's last publish may still land; its key is known, its text is not kept.
     await new Promise((r) => setTimeout(r, Math.max(0, (opts.inFlightMs ?? 16_000) - (Date.now() - started))));
     const late = await redact();
     counts = { outbox: counts.outbox + late.outbox, notifications: counts.notifications + late.notifications };
@@ -100,6 +115,39 @@ export async function forgetCustomer(opts: ForgetOptions): Promise<ForgetReport>
     report.recordError = err instanceof Error ? err.message : String(err);
   }
   return report;
+}
+
+/**
+ * Stops a running run before it is deleted, and returns how many of its
+ * activities were on their way then (scheduled, not finished): their worker
+ * may still write a line to a channel file.
+ */
+async function terminate(opts: ForgetOptions, run: RunRef): Promise<number> {
+  const handle = opts.client.workflow.getHandle(run.workflowId, run.runId);
+  try {
+    await handle.terminate('customer data erased (hearken customer forget)');
+  } catch (err) {
+    // Closed meanwhile, or gone: its history says the same.
+    if (!(err instanceof WorkflowNotFoundError) && (err as { code?: number }).code !== 5) throw err;
+  }
+  let history;
+  try {
+    history = await handle.fetchHistory();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError || (err as { code?: number }).code === 5) return 0;
+    throw err;
+  }
+  const open = new Set<string>();
+  for (const e of history.events ?? []) {
+    if (e.activityTaskScheduledEventAttributes) open.add(String(e.eventId));
+    const done =
+      e.activityTaskCompletedEventAttributes ??
+      e.activityTaskFailedEventAttributes ??
+      e.activityTaskTimedOutEventAttributes ??
+      e.activityTaskCanceledEventAttributes;
+    if (done?.scheduledEventId !== undefined && done.scheduledEventId !== null) open.delete(String(done.scheduledEventId));
+  }
+  return open.size;
 }
 
 async function deleteRun(opts: ForgetOptions, run: RunRef): Promise<void> {
