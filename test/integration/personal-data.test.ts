@@ -153,7 +153,9 @@ run("a customer's data: export everything, then forget it so nothing of their te
         `${report.outboxLines} + ${report.notificationLines} lines redacted; ${report.durationMs} ms in all`,
     );
     expect(report).toMatchObject({ customer: `twitter:${customer}`, interactions: 5, erasureId: 'e1' });
-    expect(report.deletedMs).toBeLessThan(report.durationMs);
+    // The embedded server persists its queues' progress every second: no 30 s wait per erasure.
+    expect(report.deletedMs).toBeLessThan(15_000);
+    expect(report.deletedMs).toBeLessThanOrEqual(report.durationMs);
     expect(report.runs).toBeGreaterThanOrEqual(5);
     expect(report.outboxLines).toBeGreaterThanOrEqual(3);
     expect(report.notificationLines).toBeGreaterThanOrEqual(1);
