@@ -54,6 +54,8 @@ export interface ControlsState {
 export interface ControlsInput {
   /** Set by continue-as-new. */
   carried?: ControlsState;
+  /** History length at which it continues as new (default 10,000; tests use less). */
+  maxHistoryEvents?: number;
 }
 
 const KEEP_LOG = 200;
@@ -169,7 +171,7 @@ export async function controls(input: ControlsInput = {}): Promise<void> {
     erasures: s.erasures,
   }));
 
-  const tooLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_EVENTS;
+  const tooLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.maxHistoryEvents ?? MAX_EVENTS);
   for (;;) {
     await condition(() => s.deliveries.length > 0 || tooLong());
     while (s.deliveries.length > 0 && !tooLong()) {
@@ -178,7 +180,7 @@ export async function controls(input: ControlsInput = {}): Promise<void> {
     if (tooLong()) {
       await condition(allHandlersFinished);
       // The memo goes along, so the publish path never sees a run without it.
-      return makeContinueAsNewFunc<typeof controls>({ memo: memo() })({ carried: { ...s, runs: s.runs + 1 } });
+      return makeContinueAsNewFunc<typeof controls>({ memo: memo() })({ ...input, carried: { ...s, runs: s.runs + 1 } });
     }
   }
 }

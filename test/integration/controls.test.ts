@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevServer } from '../../src/runtime/temporal/dev-server';
 import { pickFreePort } from '../../src/runtime/temporal/ports';
+import { controlsQuery, heldSignal, pauseUpdate, resumeUpdate } from '../../src/workflows/controls-messages';
 import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 import { jsonLines } from '../helpers/files';
 import { conformsToOpenApi } from '../helpers/openapi-conformance';
@@ -297,6 +298,33 @@ run('the pause switch across two worker processes', () => {
     expect(resumed.code).toBe(0);
     expect(resumed.stderr).toMatch(/resumed channel:mastodon .*discarding what waited in 0 interactions/u);
     expect((await getJson(`${api.url}/v1/controls`)).body.paused).toBe(false);
+  }, 60_000);
+
+  it('the switch continues as new when its history grows, carrying the pauses, what waits, the log, and its memo', async () => {
+    const id = `controls-can-${Date.now()}`;
+    const handle = await api.client.workflow.start('controls', { workflowId: id, taskQueue, args: [{ maxHistoryEvents: 40 }] });
+    const firstRun = handle.firstExecutionRunId;
+    const actor = { name: 'lena', role: 'lead', via: 'api' } as const;
+    const p = await handle.executeUpdate(pauseUpdate, { args: [{ scope: { kind: 'channel', channel: 'x' }, actor }] });
+    for (let i = 0; i < 8; i++) {
+      await handle.executeUpdate(pauseUpdate, { args: [{ scope: { kind: 'channel', channel: `c${i}` }, actor }] });
+      await handle.executeUpdate(resumeUpdate, { args: [{ scope: { kind: 'channel', channel: `c${i}` }, decision: 'discard', actor }] });
+    }
+    // A registration for an interaction that does not exist: its delivery fails quietly.
+    await handle.signal(heldSignal, { interactionId: 'twitter:nobody', pauseId: p.pause.id });
+    const desc = await eventually(async () => {
+      const d = await api.client.workflow.getHandle(id).describe();
+      return d.runId !== firstRun ? d : null;
+    });
+    expect((desc.memo?.pauses as { pauses: Array<{ key: string }> }).pauses.map((x) => x.key)).toEqual(['channel:x']);
+    const view = await api.client.workflow.getHandle(id).query(controlsQuery);
+    expect(view.pauses).toEqual([expect.objectContaining({ key: 'channel:x', waitingInteractions: 1 })]);
+    expect(view.log.filter((e) => e.type === 'resumed')).toHaveLength(8);
+    const resumed = await api.client.workflow.getHandle(id).executeUpdate(resumeUpdate, {
+      args: [{ scope: { kind: 'channel', channel: 'x' }, decision: 'release', actor }],
+    });
+    expect(resumed.resumed[0]).toMatchObject({ pause: { id: p.pause.id }, interactions: 1 });
+    await api.client.workflow.getHandle(id).terminate('test over');
   }, 60_000);
 
   it('only leads and admins change the switch; resuming what is not paused is a conflict; an unknown account is refused', async () => {
