@@ -24,7 +24,8 @@ process.once('exit', () => {
   for (const proc of alive) proc.kill('SIGTERM');
 });
 
-function track(name: string, proc: ChildProcess): Child {
+/** Follows a spawned child: its exit, and stop() by pid (SIGTERM, then SIGKILL); SIGTERMed when this process exits. */
+export function track(name: string, proc: ChildProcess): Child {
   alive.add(proc);
   const exited = new Promise<number | null>((resolve) =>
     proc.once('exit', (code) => {
@@ -75,12 +76,18 @@ export async function startWorkerChild(name: string, config: WorkerChildConfig, 
 }
 
 /** Hearken's API alone, exactly as `npm run api` runs it (src/runtime/api-main.ts), against the bench's server. */
-export async function startApiChild(env: Record<string, string>, port: number): Promise<Child & { url: string }> {
+export async function startApiChild(
+  env: Record<string, string>,
+  port: number,
+  opts: { /** Appends the API's stdout and stderr here (default: stdout dropped, stderr inherited). */ logFile?: string } = {},
+): Promise<Child & { url: string }> {
+  const log = opts.logFile ? fs.openSync(opts.logFile, 'a') : null;
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/runtime/api-main.ts')], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: log === null ? ['ignore', 'ignore', 'inherit'] : ['ignore', log, log],
   });
+  if (log !== null) fs.closeSync(log);
   const child = track('api', proc);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;

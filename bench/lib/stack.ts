@@ -170,7 +170,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 }
 
 /** The dev server's pid: the process whose command line names our SQLite folder (not its Node watchdog). */
-function findPidByCmdline(marker: string): number | null {
+export function findPidByCmdline(marker: string): number | null {
   for (const entry of fs.readdirSync('/proc', { withFileTypes: true })) {
     if (!/^\d+$/u.test(entry.name)) continue;
     try {

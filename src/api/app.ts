@@ -5,9 +5,11 @@
 import express, { type Express } from 'express';
 import { accessControl } from './auth';
 import type { AppDeps } from './deps';
+import { temporalDeadline } from './http/deadline';
 import { captureRateLimit, securityHeaders } from './http/limits';
 import { routeTableRouter } from './http/mount';
 import { HttpProblem, problemMiddleware, sendProblem } from './http/problem';
+import { strictUtf8 } from './http/utf8';
 import { openApiDocument } from './openapi';
 import { controlsHandlers } from './routes/controls';
 import { escalationHandlers } from './routes/escalations';
@@ -26,7 +28,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders());
   // Before body parsing, so a flood of captures costs no JSON parsing.
   app.use('/v1/posts', captureRateLimit(deps.captureRatePerMinute));
-  app.use(express.json({ limit: '64kb', type: ['application/json', 'application/*+json'] }));
+  app.use(express.json({ limit: '64kb', type: ['application/json', 'application/*+json'], verify: strictUtf8 }));
+  app.use(temporalDeadline(deps));
   app.use(
     routeTableRouter(
       {
@@ -47,8 +50,10 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use((req, res) => sendProblem(res, new HttpProblem(404, 'Not Found', `no route for ${req.method} ${req.path}`), req.originalUrl));
   app.use(
-    problemMiddleware((err, req) => {
-      deps.logger.error({ err, method: req.method, url: req.url }, 'request failed');
+    problemMiddleware((err, req, problem) => {
+      // An outage answers every request with 503: one line each, not a stack trace each.
+      if (problem.status === 503) deps.logger.warn({ method: req.method, url: req.url, detail: problem.detail }, 'Temporal unavailable');
+      else deps.logger.error({ err, method: req.method, url: req.url }, 'request failed');
     }),
   );
   return app;

@@ -22,6 +22,12 @@ export interface AppDeps {
   lastUsed?: LastUsedLog;
   /** Posts per minute per client IP on POST /v1/posts. */
   captureRatePerMinute: number;
+  /** How long POST /v1/posts waits for Temporal before answering 503. */
+  captureTimeoutMs: number;
+  /** How long any other request waits for Temporal before answering 503. */
+  temporalTimeoutMs: number;
+  /** How long after its interaction closed a post captured again is a duplicate. */
+  dedupMs: number;
   /** Temporal UI base URL for deep links, when known. */
   uiBaseUrl?: string;
 }

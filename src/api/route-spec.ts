@@ -59,7 +59,14 @@ export const PROBLEMS = {
       'RateLimit-Policy': { description: 'The quota policy.', schema: { type: 'string' } },
     },
   },
-  Unavailable: { status: 503, description: 'Temporal is unreachable.' },
+  Unavailable: {
+    status: 503,
+    description:
+      "Temporal did not answer within the request's deadline: unreachable, frozen or overloaded, or no worker took the work " +
+      "(GET /healthz: the body's checks say which part is missing). Retry after Retry-After seconds. A capture answered " +
+      'so was not acknowledged: it may still have been taken, and its retry then answers 200 with duplicate: true.',
+    headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } },
+  },
 } as const satisfies Record<string, { status: number; description: string; headers?: Record<string, ParamSpec> }>;
 export type ProblemName = keyof typeof PROBLEMS;
 

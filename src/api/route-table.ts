@@ -19,9 +19,12 @@ export const ROUTES = {
   health: {
     method: 'get',
     path: '/healthz',
-    summary: 'Whether the API reaches Temporal.',
+    summary:
+      'Whether Hearken can serve: Temporal answers, a worker polls the task queue, the policy pack loaded. 503 when Temporal or the worker is missing; 200 with status degraded when only the last pack reload failed.',
     auth: 'none',
-    responses: { 200: { description: 'Reachable.', json: 'Health' } },
+    responses: {
+      200: { description: 'Temporal answers and a worker polls; status degraded when the last pack reload failed.', json: 'Health' },
+    },
     problems: ['Unavailable'],
   },
   capturePost: {
@@ -34,12 +37,12 @@ export const ROUTES = {
       202: { description: 'Captured; the interaction runs.', json: 'AddPostResult' },
       200: { description: 'Captured before: nothing new happens.', json: 'AddPostResult' },
     },
-    problems: ['BadRequest', 'PayloadTooLarge', 'UnsupportedMediaType', 'TooManyRequests'],
+    problems: ['BadRequest', 'PayloadTooLarge', 'UnsupportedMediaType', 'TooManyRequests', 'Unavailable'],
   },
   listInteractions: {
     method: 'get',
     path: '/v1/interactions',
-    summary: 'List interactions (from Temporal visibility).',
+    summary: 'List interactions (from Temporal visibility), one row per interaction: not the runs it continued as new from.',
     auth: 'read',
     query: {
       customer: { description: 'Customer: <channel>:<author id or handle>.', schema: { type: 'string', maxLength: 400 } },
@@ -49,12 +52,15 @@ export const ROUTES = {
         description: 'Only interactions with (true) or without (false) a breached commitment.',
         schema: { enum: ['true', 'false'] },
       },
-      since: { description: 'Started at or after (ISO 8601).', schema: { type: 'string', format: 'date-time' } },
-      pageToken: { description: 'nextPageToken of the previous page.', schema: { type: 'string', maxLength: 4000 } },
+      since: { description: 'Started at or after (RFC 3339, like 2026-11-01T00:00:00Z).', schema: { type: 'string', format: 'date-time' } },
+      pageToken: {
+        description: 'nextPageToken of the previous page, with the same filters (another token is refused with 422).',
+        schema: { type: 'string', maxLength: 4000 },
+      },
       limit: { description: 'Page size (default 50).', schema: { type: 'integer', minimum: 1, maximum: 500 } },
     },
     responses: { 200: { description: 'One page.', json: 'InteractionList' } },
-    problems: ['BadRequest', 'UnprocessableContent'],
+    problems: ['BadRequest', 'UnprocessableContent', 'Unavailable'],
   },
   getCustomer: {
     method: 'get',
@@ -63,7 +69,7 @@ export const ROUTES = {
       'The profile of a communication partner: their interactions, counts per policy and outcome, last sentiment, commitments met vs breached.',
     auth: 'read',
     responses: { 200: { description: 'The profile.', json: 'CustomerProfile' } },
-    problems: ['BadRequest', 'NotFound'],
+    problems: ['BadRequest', 'NotFound', 'Unavailable'],
   },
   getInteraction: {
     method: 'get',
@@ -71,7 +77,7 @@ export const ROUTES = {
     summary: 'The state of an interaction.',
     auth: 'read',
     responses: { 200: { description: 'State.', json: 'InteractionState' } },
-    problems: ['BadRequest', 'NotFound'],
+    problems: ['BadRequest', 'NotFound', 'Unavailable'],
   },
   getInteractionHistory: {
     method: 'get',
@@ -80,7 +86,7 @@ export const ROUTES = {
     auth: 'read',
     query: { format: { description: 'ndjson streams one event per line.', schema: { enum: ['json', 'ndjson'] } } },
     responses: { 200: { description: 'The timeline.', json: 'History', ndjson: 'TimelineEvent' } },
-    problems: ['BadRequest', 'NotFound'],
+    problems: ['BadRequest', 'NotFound', 'Unavailable'],
   },
   listEscalations: {
     method: 'get',
@@ -92,7 +98,7 @@ export const ROUTES = {
       status: { description: 'Only pending is supported.', schema: { enum: ['pending'] } },
     },
     responses: { 200: { description: 'Pending escalations.', json: 'EscalationList' } },
-    problems: ['Unauthorized', 'UnprocessableContent'],
+    problems: ['Unauthorized', 'UnprocessableContent', 'Unavailable'],
   },
   decideEscalation: {
     method: 'post',
@@ -118,6 +124,7 @@ export const ROUTES = {
       'UnsupportedMediaType',
       'UnprocessableContent',
       'TooManyRequests',
+      'Unavailable',
     ],
   },
   decideHeld: {

@@ -17,6 +17,7 @@ export interface ApiComponents {
   HeldDecision: HeldDecision;
   Problem: Problem;
   Health: Health;
+  HealthChecks: HealthChecks;
   AddPostResult: AddPostResult;
   InteractionStatus: InteractionStatus;
   Sentiment: Sentiment;
@@ -214,6 +215,7 @@ export interface Problem {
    * The request path.
    */
   instance?: string;
+  checks?: HealthChecks;
   /**
    * The fields at fault.
    *
@@ -231,13 +233,84 @@ export interface Problem {
   }[];
 }
 /**
- * The API reaches Temporal.
+ * The state of each part Hearken needs, on 200 and on 503 alike.
+ */
+export interface HealthChecks {
+  /**
+   * Whether Temporal answered (describe namespace) within the probe's 2 s.
+   */
+  temporal: {
+    /**
+     * ok, or unreachable.
+     */
+    status: 'ok' | 'unreachable';
+    /**
+     * Temporal namespace.
+     */
+    namespace: string;
+    /**
+     * Why it is unreachable.
+     */
+    detail?: string;
+  };
+  /**
+   * Whether a worker polls the task queue for workflow tasks (Temporal's DescribeTaskQueue, pollers seen within the last 90 s).
+   */
+  worker: {
+    /**
+     * ok; missing (no poller: captures would wait for one); unknown while Temporal is unreachable.
+     */
+    status: 'ok' | 'missing' | 'unknown';
+    /**
+     * The task queue.
+     */
+    taskQueue: string;
+    /**
+     * Workers seen polling within the last 90 s.
+     */
+    pollers: number;
+    /**
+     * Why it is missing or unknown.
+     */
+    detail?: string;
+  };
+  /**
+   * The policy pack this API process loaded.
+   */
+  pack: {
+    /**
+     * ok, or error when the last reload failed (the last good pack stays in force).
+     */
+    status: 'ok' | 'error';
+    /**
+     * Version id of the pack in force.
+     */
+    version: string;
+    /**
+     * The failed reload: when, and its errors as file:line:col lines.
+     */
+    lastError?: {
+      /**
+       * When (ISO 8601).
+       */
+      at: string;
+      /**
+       * One file:line:col: message line each.
+       *
+       * Items: An error.
+       */
+      errors: string[];
+    };
+  };
+}
+/**
+ * Temporal answers and a worker polls the task queue; degraded when the last policy pack reload failed (the last good pack is in force).
  */
 export interface Health {
   /**
-   * Always ok on 200.
+   * ok, or degraded when a part is impaired but Hearken works (a pack that failed to load).
    */
-  status: 'ok';
+  status: 'ok' | 'degraded';
   /**
    * Always reachable on 200.
    */
@@ -250,6 +323,7 @@ export interface Health {
    * Version id of the policy pack in force.
    */
   pack: string;
+  checks: HealthChecks;
 }
 /**
  * Where the post went.

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { once } from 'node:events';
 import { Client, Connection } from '@temporalio/client';
 import { buildTimeline } from '../client/timeline';
+import { vq } from '../client/visibility-query';
 import { CliError, EXIT } from './errors';
 import { cliSettings } from './settings';
 
@@ -34,7 +35,7 @@ export async function exportAudit(opts: ExportOptions): Promise<number> {
   let count = 0;
   try {
     const client = new Client({ connection, namespace: config.namespace });
-    const query = `WorkflowType = 'interaction' AND ExecutionStatus != 'Running' AND CloseTime >= '${new Date(since).toISOString()}'`;
+    const query = vq`WorkflowType = 'interaction' AND ExecutionStatus != 'Running' AND CloseTime >= ${new Date(since)}`.text;
     const seen = new Set<string>();
     for await (const wf of client.workflow.list({ query })) {
       // One line per interaction, even when several of its runs closed (continue-as-new).

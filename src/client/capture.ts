@@ -1,29 +1,62 @@
 // Capture: a post goes to the workflow of its thread by update-with-start,
 // so the first post of a thread starts the interaction and later ones join it
 // in one round trip; the workflow dedups posts by channel + id.
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
-import { interactionIdFor, type Post } from '../shared/post';
+//
+// A post stays one post after its interaction closed, for `dedupMs` (30 days
+// by default): connectors redeliver hours or days later. Temporal is the
+// system of record, so the closed runs themselves answer "seen before?"
+// (the seenPost query, which a worker answers by replaying that run's
+// history) rather than a second store of post keys. A search attribute
+// holding the keys was the alternative; it was not taken because its size is
+// capped (a few KB per value) while a long thread carries thousands of keys.
+// The price is paid only on the rare path: update-with-start refuses to start
+// a new run while a closed one exists (WorkflowIdReusePolicy
+// REJECT_DUPLICATE), and only then are the closed runs asked. Closed runs
+// exist as long as the namespace's retention, so it must be at least
+// `dedupMs` (the embedded dev server is set so; a cluster must be).
+import { QueryNotRegisteredError, WithStartWorkflowOperation, type Client, type WorkflowIdReusePolicy } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { interactionIdFor, postKey, type Post } from '../shared/post';
 import { SA } from '../shared/search-attributes';
-import { addPostUpdate, type AddPostResult } from '../workflows/definitions';
+import { addPostUpdate, seenPostQuery, stateQuery, type AddPostResult } from '../workflows/definitions';
 import type { interaction } from '../workflows/interaction';
+import { runsById } from './runs';
+import { vq } from './visibility-query';
 
 export interface CaptureOptions {
   taskQueue: string;
   idleCloseMs: number;
   maxHistoryEvents: number;
+  /** How long after its interaction closed the same channel + id is still the same post; 0: not at all. */
+  dedupMs: number;
 }
+
+/** At most this many closed runs of one thread are asked whether they saw a post. */
+const MAX_CLOSED_RUNS_ASKED = 20;
 
 export function customerKey(post: Post): string {
   return `${post.channel}:${post.author.id ?? post.author.handle ?? 'unknown'}`;
 }
 
 export async function capturePost(client: Client, opts: CaptureOptions, post: Post): Promise<AddPostResult> {
+  try {
+    return await updateWithStart(client, opts, post, 'REJECT_DUPLICATE');
+  } catch (err) {
+    // Refused: no run of this thread is open, and a closed one exists.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  if (await seenByClosedRun(client, opts, post)) return { interactionId: interactionIdFor(post), postId: post.id, duplicate: true };
+  return updateWithStart(client, opts, post, 'ALLOW_DUPLICATE');
+}
+
+function updateWithStart(client: Client, opts: CaptureOptions, post: Post, reuse: WorkflowIdReusePolicy): Promise<AddPostResult> {
   const interactionId = interactionIdFor(post);
   const start = new WithStartWorkflowOperation<typeof interaction>('interaction', {
     workflowId: interactionId,
     taskQueue: opts.taskQueue,
     args: [{ interactionId, idleCloseMs: opts.idleCloseMs, maxHistoryEvents: opts.maxHistoryEvents }],
     workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: reuse,
     typedSearchAttributes: [
       { key: SA.status, value: 'triaging' },
       { key: SA.channel, value: post.channel },
@@ -31,6 +64,42 @@ export async function capturePost(client: Client, opts: CaptureOptions, post: Po
     ],
   });
   return client.workflow.executeUpdateWithStart(addPostUpdate, { args: [post], startWorkflowOperation: start });
+}
+
+/**
+ * Whether a run of this thread that closed within `dedupMs` saw the post:
+ * the latest run first (describe is consistent at once, visibility may lag a
+ * moment behind a close), then earlier ones (a thread reopened by a new post
+ * and closed again) from visibility. Continued-as-new runs are skipped: the
+ * run they continued into carries their keys.
+ */
+async function seenByClosedRun(client: Client, opts: CaptureOptions, post: Post): Promise<boolean> {
+  if (opts.dedupMs <= 0) return false;
+  const interactionId = interactionIdFor(post);
+  const key = postKey(post);
+  const since = Date.now() - opts.dedupMs;
+  const asked = new Set<string>();
+  const ask = async (runId: string): Promise<boolean> => {
+    asked.add(runId);
+    const handle = client.workflow.getHandle(interactionId, runId);
+    try {
+      return await handle.query(seenPostQuery, key);
+    } catch (err) {
+      // A worker from before the seenPost query: the state lists the run's posts (the latest 100 of a long thread).
+      if (!(err instanceof QueryNotRegisteredError)) throw err;
+      const state = await handle.query(stateQuery);
+      return state.posts.some((p) => postKey(p) === key);
+    }
+  };
+  const latest = await client.workflow.getHandle(interactionId).describe();
+  if (latest.closeTime && latest.closeTime.getTime() >= since && (await ask(latest.runId))) return true;
+  const closed = vq`ExecutionStatus != 'Running' AND ExecutionStatus != 'ContinuedAsNew' AND CloseTime >= ${new Date(since)}`;
+  for await (const run of runsById(client, interactionId, closed)) {
+    if (asked.has(run.runId)) continue;
+    if (asked.size >= MAX_CLOSED_RUNS_ASKED) break;
+    if (await ask(run.runId)) return true;
+  }
+  return false;
 }
 
 /**

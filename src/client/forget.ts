@@ -17,6 +17,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { JsonlLedger, type LedgerLine, type LineFate } from '../channels/jsonl-ledger';
 import type { Actor } from '../shared/controls';
 import { recordErasure } from './controls';
+import { runsById } from './runs';
 import { CHANNEL_FILES, customerKeyOf, customerQuery, customerRuns, type CustomerRef, type RunRef } from './customer-data';
 
 export interface ForgetOptions {
@@ -168,11 +169,11 @@ async function waitUntilGone(opts: ForgetOptions, runs: RunRef[], timeoutMs: num
   for (;;) {
     const { count } = await opts.client.workflowService.countWorkflowExecutions({
       namespace: opts.namespace,
-      query: customerQuery(opts.customer),
+      query: customerQuery(opts.customer).text,
     });
     let left = Number(count ?? 0);
     for (const id of ids) {
-      for await (const _ of opts.client.workflow.list({ query: `WorkflowId = '${id.replace(/['\\]/gu, '\\$&')}'` })) left++;
+      for await (const _ of runsById(opts.client, id)) left++;
     }
     for (const run of runs) if (await exists(opts.client, run)) left++;
     if (left === 0) return;

@@ -14,6 +14,7 @@ import { tsToMs } from '@temporalio/common/lib/time';
 // cannot import { temporal }): take the namespace off the default export.
 import proto, { type temporal } from '@temporalio/proto';
 import { timelineQuery, type TimelineEvent } from '../workflows/definitions';
+import { runsById } from './runs';
 
 const { EventType } = proto.temporal.api.enums.v1;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -79,7 +80,7 @@ async function runsOf(client: Client, workflowId: string): Promise<Run[]> {
     chain.push({ runId, start: started?.eventTime ? tsToMs(started.eventTime) : 0, history });
     runId = started?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
   }
-  for await (const wf of client.workflow.list({ query: `WorkflowId = '${workflowId.replace(/'/gu, "\\'")}'` })) {
+  for await (const wf of runsById(client, workflowId)) {
     if (!seen.has(wf.runId)) {
       seen.add(wf.runId);
       chain.push({ runId: wf.runId, start: wf.startTime.getTime() });

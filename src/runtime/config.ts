@@ -151,9 +151,30 @@ export const SETTINGS = {
     expected: 'a whole number of failed authentications, at least 1',
     parse: wholeNumber(1),
   }),
-  retentionMs: withDefault('HEARKEN_RETENTION_DAYS', '30', {
+  captureTimeoutMs: withDefault('HEARKEN_CAPTURE_TIMEOUT_MS', '4000', {
+    description: 'how long `POST /v1/posts` waits for Temporal before it answers 503 with `Retry-After` (at most 30000)',
+    // Under 5 s by default: a connector learns of an outage before its own timeout.
+    expected: 'a whole number of milliseconds from 100 to 30000',
+    parse: wholeNumber(100, 30_000),
+  }),
+  temporalTimeoutMs: withDefault('HEARKEN_TEMPORAL_TIMEOUT_MS', '10000', {
     description:
-      "how long Temporal keeps a closed interaction (its posts, state and audit timeline) before deleting it; applied to the embedded dev server's namespace at every start; on a cluster it is the namespace's setting, see [Personal data](#personal-data)",
+      'how long any other API request waits for Temporal before it answers 503 with `Retry-After` (`/healthz` and `/metrics`: at most 2000)',
+    expected: 'a whole number of milliseconds from 100 to 120000',
+    parse: wholeNumber(100, 120_000),
+  }),
+  dedupMs: withDefault('HEARKEN_DEDUP_DAYS', '30', {
+    description:
+      'how long a post stays one post after its interaction closed: the same channel + id captured again is `200 duplicate:true`, as long as closed interactions are kept (`HEARKEN_RETENTION_DAYS`), see [Duplicates](#duplicates)',
+    expected: 'a whole number of days up to 3650',
+    parse: (text) => {
+      const days = wholeNumber(0, 3650)(text);
+      return days === INVALID ? INVALID : days * 86_400_000;
+    },
+  }),
+  retentionMs: withDefault('HEARKEN_RETENTION_DAYS', '31', {
+    description:
+      "how long Temporal keeps a closed interaction (its posts, state and audit timeline) before deleting it; applied to the embedded dev server's namespace at every start; on a cluster it is the namespace's setting, see [Personal data](#personal-data). At least a day more than `HEARKEN_DEDUP_DAYS`, or a post redelivered after its interaction was deleted is taken as new",
     expected: 'a whole number of days from 1 to 3650',
     parse: (text) => {
       const days = wholeNumber(1, 3650)(text);

@@ -4,12 +4,12 @@
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createApp } from '../api/app';
 import { ensureTokensFile, isLoopbackHost, LastUsedLog, lastUsedFileFor, TokenStore } from '../api/auth';
+import { listenApi } from '../api/http/server';
 import { Notifier } from '../channels/notifier';
 import { PauseReader } from '../client/controls';
 import { OutboxChannel } from '../channels/outbox';
@@ -21,6 +21,7 @@ import { startDevServer } from './temporal/dev-server';
 import { superviseDevServer } from './temporal/dev-server-supervisor';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { createWorker } from './temporal/worker';
+import { connectApiClient } from './temporal/api-connection';
 import { requireTemporalCli } from './temporal/binaries';
 
 export interface ServiceOptions {
@@ -77,7 +78,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
             port: config.devServerPort,
             namespace: config.namespace,
             searchAttributes: SEARCH_ATTRIBUTES,
-            // Closed interactions are deleted after this long (README "Personal data").
+            // Closed interactions are deleted after this long (README "Personal data"); a
+            // redelivered post is checked against them until then (src/client/capture.ts).
             retentionMs: config.retentionMs,
             log: (line) => logger.debug({ temporal: line }),
           }),
@@ -95,9 +97,16 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     });
     stack.push(async () => packs.close());
 
-    const connection = await Connection.connect({ address });
+    const connection = await connectApiClient(address);
     stack.push(() => connection.close());
     const client = new Client({ connection, namespace: config.namespace });
+    if (config.temporalAddress && opts.api) void warnOnShortRetention(client, config, logger);
+    if (!config.temporalAddress && config.dedupMs >= config.retentionMs) {
+      logger.warn(
+        { retentionDays: config.retentionMs / 86_400_000, dedupDays: config.dedupMs / 86_400_000 },
+        'HEARKEN_DEDUP_DAYS is not shorter than HEARKEN_RETENTION_DAYS: a post redelivered after its interaction was deleted is taken as new',
+      );
+    }
 
     if (opts.worker) {
       if (!runtimeInstalled) {
@@ -172,6 +181,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         authFailureLimit: config.authFailureLimit,
         lastUsed,
         captureRatePerMinute: config.captureRatePerMinute,
+        captureTimeoutMs: config.captureTimeoutMs,
+        temporalTimeoutMs: config.temporalTimeoutMs,
+        dedupMs: config.dedupMs,
         logger,
         namespace: config.namespace,
         taskQueue: config.taskQueue,
@@ -179,11 +191,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         maxHistoryEvents: config.maxHistoryEvents,
         ...(uiBaseUrl ? { uiBaseUrl } : {}),
       });
-      const server: Server = await new Promise((resolve, reject) => {
-        const s = app.listen(config.port, config.host, () => resolve(s));
-        s.once('error', reject);
-      });
-      server.on('clientError', answerBrokenRequest);
+      const server: Server = await listenApi(app, config.port, config.host);
       const { port } = server.address() as AddressInfo;
       apiUrl = `http://${config.host}:${port}`;
       stack.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -195,16 +203,33 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   }
 }
 
-/** Requests Node cannot even parse (huge headers, broken HTTP) still get problem+json. */
-function answerBrokenRequest(err: NodeJS.ErrnoException, socket: Duplex): void {
-  if (!socket.writable) return;
-  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-  const status = tooLarge ? 431 : 400;
-  const title = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
-  const body = JSON.stringify({ type: 'about:blank', title, status });
-  socket.end(
-    `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
+/**
+ * On a cluster the namespace's retention is the operator's: say so when it is
+ * shorter than the dedup period, or not what HEARKEN_RETENTION_DAYS says.
+ */
+async function warnOnShortRetention(client: Client, config: Config, logger: Logger): Promise<void> {
+  try {
+    const ns = await client.withDeadline(Date.now() + 10_000, () =>
+      client.workflowService.describeNamespace({ namespace: config.namespace }),
+    );
+    const seconds = Number(ns.config?.workflowExecutionRetentionTtl?.seconds ?? 0);
+    if (seconds * 1000 !== config.retentionMs) {
+      logger.warn(
+        { namespace: config.namespace, retentionDays: seconds / 86_400, wantedDays: config.retentionMs / 86_400_000 },
+        "the namespace does not keep closed interactions for HEARKEN_RETENTION_DAYS (a cluster namespace is the operator's). " +
+          'Set it: temporal operator namespace update --retention <days>d <namespace>',
+      );
+    }
+    if (seconds * 1000 < config.dedupMs) {
+      logger.warn(
+        { namespace: config.namespace, retentionDays: seconds / 86_400, dedupDays: config.dedupMs / 86_400_000 },
+        'the namespace keeps closed workflows for less than HEARKEN_DEDUP_DAYS: a post redelivered after that is taken as new. ' +
+          'Raise it: temporal operator namespace update --retention <days>d <namespace>',
+      );
+    }
+  } catch (err) {
+    logger.warn({ err }, 'could not read the namespace retention');
+  }
 }
 
 /** Routes the Temporal core's log lines through pino; its info chatter goes to debug. */

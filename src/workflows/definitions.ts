@@ -193,3 +193,10 @@ export const addPostUpdate = defineUpdate<AddPostResult, [Post]>('addPost');
 export const decideUpdate = defineUpdate<DecisionResult, [DecisionInput]>('decide');
 export const stateQuery = defineQuery<InteractionState>('state');
 export const timelineQuery = defineQuery<TimelineEvent[]>('timeline');
+/**
+ * Whether this run has seen the post with this key (`<channel>:<id>`), carried
+ * over continue-as-new. Capture asks a closed run, so a connector's
+ * redelivery after the interaction closed stays one post. A query issues no
+ * command: adding it changes no history, so it needs no patch.
+ */
+export const seenPostQuery = defineQuery<boolean, [string]>('seenPost');

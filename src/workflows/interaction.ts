@@ -27,6 +27,7 @@ import { carry, restore, shouldContinueAsNew } from './continue-as-new';
 import {
   addPostUpdate,
   decideUpdate,
+  seenPostQuery,
   stateQuery,
   timelineQuery,
   type DecisionInput,
@@ -77,6 +78,7 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
   handleHeldDecisions(ctx);
   setHandler(stateQuery, () => ctx.state);
   setHandler(timelineQuery, () => ctx.timeline);
+  setHandler(seenPostQuery, (key) => known.has(key));
 
   const adopt = (plan: Plan, post: Post): void => {
     ctx.active = { plan, post };

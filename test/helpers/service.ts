@@ -37,6 +37,7 @@ export async function startTestService(opts: {
   authFailureLimit?: number;
   /** Default: pino at TEST_LOG_LEVEL (warn). */
   logger?: Logger;
+  dedupDays?: number;
 }): Promise<TestService> {
   const config = loadConfig({
     TEMPORAL_ADDRESS: opts.temporalAddress,
@@ -51,6 +52,7 @@ export async function startTestService(opts: {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     ...(opts.maxHistoryEvents !== undefined ? { HEARKEN_MAX_HISTORY_EVENTS: String(opts.maxHistoryEvents) } : {}),
     ...(opts.captureRatePerMinute !== undefined ? { HEARKEN_CAPTURE_RATE_LIMIT: String(opts.captureRatePerMinute) } : {}),
+    ...(opts.dedupDays !== undefined ? { HEARKEN_DEDUP_DAYS: String(opts.dedupDays) } : {}),
   });
   const service = await startService({
     config,

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readSettings } from '../../src/runtime/config';
 import { BINARY_SETTINGS, findExecutable, findTemporalCli, requireTemporalCli } from '../../src/runtime/temporal/binaries';
-import { startDevServer, type DevServer } from '../../src/runtime/temporal/dev-server';
+import { startDevServer, type DevServer, type DevServerOptions } from '../../src/runtime/temporal/dev-server';
 import { pickFreePort } from '../../src/runtime/temporal/ports';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 
@@ -33,7 +33,20 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `hearken-${prefix}-`));
 }
 
-export async function startTestServer(dataDir = tempDir('temporal')): Promise<DevServer> {
-  const port = await pickFreePort();
-  return startDevServer({ cli: requireTemporalCli(binaries), dataDir, port, headless: true, searchAttributes: SEARCH_ATTRIBUTES });
+/**
+ * A headless dev server on a free port (or `extra.port`, e.g. to restart one
+ * on its data), keeping closed workflows as `npm start` does for the default
+ * HEARKEN_DEDUP_DAYS (30 days and one).
+ */
+export async function startTestServer(dataDir = tempDir('temporal'), extra: Partial<DevServerOptions> = {}): Promise<DevServer> {
+  const port = extra.port ?? (await pickFreePort());
+  return startDevServer({
+    cli: requireTemporalCli(binaries),
+    dataDir,
+    headless: true,
+    searchAttributes: SEARCH_ATTRIBUTES,
+    retentionMs: 31 * 86_400_000,
+    ...extra,
+    port,
+  });
 }

@@ -68,6 +68,37 @@ describe.skipIf(process.platform === 'win32')('Temporal dev server start-up fail
   });
 });
 
+describe.skipIf(!cli || process.platform === 'win32')('Temporal dev server losing a port race', () => {
+  it('starts again when the server lost a race for a port it picked itself', { timeout: 120_000 }, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearken-devserver-'));
+    // The first start dies as the real server does when another process took
+    // its "random free" HTTP port first; the next start is the real server.
+    const wrapper = path.join(dir, 'temporal');
+    const marker = path.join(dir, 'first-start-done');
+    fs.writeFileSync(
+      wrapper,
+      `#!/bin/sh\nif [ ! -e "${marker}" ]; then touch "${marker}"; echo "panic: listen tcp 127.0.0.1:41234: bind: address already in use" >&2; exit 2; fi\nexec "${cli}" "$@"\n`,
+      { mode: 0o755 },
+    );
+    const lines: string[] = [];
+    let server: DevServer | null = null;
+    try {
+      server = await startDevServer({
+        cli: wrapper,
+        dataDir: path.join(dir, 'data'),
+        port: await pickDevServerPort(),
+        headless: true,
+        log: (l) => lines.push(l),
+      });
+      expect(fs.existsSync(marker)).toBe(true);
+      expect(lines.join('\n')).toContain('lost a race for a port it picked (attempt 1)');
+    } finally {
+      await server?.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.skipIf(!cli)('Temporal dev server', () => {
   it('starts with search attributes, stops, and restarts on the same data folder', { timeout: 180_000 }, async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearken-devserver-'));

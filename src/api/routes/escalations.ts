@@ -9,6 +9,7 @@ import { metrics } from '../../runtime/metrics';
 import { decisionRole, highestRole, roleIn, type User } from '../auth';
 import { CONTROL_ROLES } from '../../shared/controls';
 import { workflowUiLink } from '../../client/ui-links';
+import { and, vq } from '../../client/visibility-query';
 import type { AppDeps } from '../deps';
 import type { RouteHandlers } from '../http/mount';
 import { HttpProblem } from '../http/problem';
@@ -37,8 +38,7 @@ function listEscalations(deps: AppDeps): RouteHandlers['listEscalations'] {
         { field: 'team', message: 'must be a team id (lower-case, digits, dashes)' },
       ]);
     const user: User = res.locals.user;
-    let query = `HearkenStatus = 'awaiting-decision'`;
-    if (team) query += ` AND HearkenTeam = '${team}'`;
+    const query = and(vq`HearkenStatus = 'awaiting-decision'`, team !== undefined && vq`HearkenTeam = ${team}`).text;
     const now = Date.now();
     const escalations: Escalation[] = [];
     for await (const wf of deps.client.workflow.list({ query })) {
@@ -82,7 +82,7 @@ async function heldReplies(deps: AppDeps, user: User): Promise<HeldReply[]> {
   const role = highestRole(user);
   if (!role || !CONTROL_ROLES.includes(role)) return [];
   const held: HeldReply[] = [];
-  for await (const wf of deps.client.workflow.list({ query: `WorkflowType = 'interaction' AND HearkenHeld = true` })) {
+  for await (const wf of deps.client.workflow.list({ query: vq`WorkflowType = 'interaction' AND HearkenHeld = true`.text })) {
     for (const h of (wf.memo?.held as HeldMemo[] | undefined) ?? []) {
       held.push({
         interactionId: wf.workflowId,

@@ -1,21 +1,99 @@
-// GET /healthz: 200 when the API reaches Temporal (a describeNamespace within
-// two seconds), else 503, so a load balancer stops sending traffic.
+// GET /healthz: what Hearken needs, part by part, so a load balancer stops
+// sending traffic when captures could not be served and an operator sees why.
+//  - temporal: describe namespace answers within the probe deadline (2 s).
+//  - worker: a worker polls the task queue for workflow tasks. Without one,
+//    Temporal still takes a capture's update-with-start but nothing accepts
+//    it, so the capture would only end at its deadline.
+//  - pack: this process's last policy reload succeeded. A failed reload
+//    keeps the last good pack in force, so it degrades the answer (200,
+//    status "degraded") rather than failing it: interactions are served.
+// 503 (problem+json, with the same checks) when Temporal or the worker is
+// missing. Each answer is computed afresh: everything recovers by itself.
+import { isGrpcServiceError } from '@temporalio/client';
+import { formatPackError } from '../../policy/pack/load-pack';
 import type { AppDeps } from '../deps';
 import type { RouteHandlers } from '../http/mount';
-import { HttpProblem, sendProblem } from '../http/problem';
+import { sendProblem, temporalOutage, unavailable } from '../http/problem';
+import type { HealthChecks } from '../types.generated';
+
+/**
+ * A poller counts as a live worker when it polled this recently. Workers
+ * long-poll for up to a minute (measured: the age of an idle worker's
+ * poller climbs to ~60 s), and Temporal lists a gone worker's pollers for
+ * minutes, so a dead worker shows as missing within about 90 s.
+ */
+const LIVE_POLLER_MS = 90_000;
 
 export function healthHandlers(deps: AppDeps): Pick<RouteHandlers, 'health'> {
   return {
     health: async (req, res) => {
-      try {
-        const { connection } = deps.client;
-        await connection.withDeadline(Date.now() + 2_000, () =>
-          connection.workflowService.describeNamespace({ namespace: deps.namespace }),
-        );
-        res.json({ status: 'ok', temporal: 'reachable', namespace: deps.namespace, pack: deps.packs.current().version.id });
-      } catch (err) {
-        sendProblem(res, new HttpProblem(503, 'Temporal unreachable', err instanceof Error ? err.message : String(err)), req.originalUrl);
+      const checks = await check(deps);
+      const down = [
+        checks.temporal.status !== 'ok' && `Temporal unreachable: ${checks.temporal.detail ?? ''}`,
+        checks.worker.status === 'missing' && `no worker polls task queue ${checks.worker.taskQueue}`,
+      ].filter((x): x is string => typeof x === 'string');
+      if (down.length) {
+        sendProblem(res, unavailable(down.join('; '), { checks }), req.originalUrl);
+        return;
       }
+      res.json({
+        status: checks.pack.status === 'ok' ? 'ok' : 'degraded',
+        temporal: 'reachable',
+        namespace: deps.namespace,
+        pack: checks.pack.version,
+        checks,
+      });
     },
   };
+}
+
+async function check(deps: AppDeps): Promise<HealthChecks> {
+  const { workflowService } = deps.client.connection;
+  const [namespace, queue] = await Promise.allSettled([
+    workflowService.describeNamespace({ namespace: deps.namespace }),
+    workflowService.describeTaskQueue({
+      namespace: deps.namespace,
+      taskQueue: { name: deps.taskQueue, kind: 1 }, // TASK_QUEUE_KIND_NORMAL
+      taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
+    }),
+  ]);
+  const temporal: HealthChecks['temporal'] =
+    namespace.status === 'fulfilled'
+      ? { status: 'ok', namespace: deps.namespace }
+      : { status: 'unreachable', namespace: deps.namespace, detail: reason(namespace.reason) };
+  let worker: HealthChecks['worker'];
+  if (queue.status === 'rejected' || temporal.status !== 'ok') {
+    const detail = queue.status === 'rejected' ? reason(queue.reason) : 'Temporal is unreachable';
+    worker = { status: 'unknown', taskQueue: deps.taskQueue, pollers: 0, detail };
+  } else {
+    const now = Date.now();
+    const live = (queue.value.pollers ?? []).filter((p) => {
+      const seconds = Number(p.lastAccessTime?.seconds ?? 0);
+      return now - seconds * 1000 < LIVE_POLLER_MS;
+    }).length;
+    worker = live
+      ? { status: 'ok', taskQueue: deps.taskQueue, pollers: live }
+      : {
+          status: 'missing',
+          taskQueue: deps.taskQueue,
+          pollers: 0,
+          detail: `no worker polled task queue ${deps.taskQueue} within ${LIVE_POLLER_MS / 1000} s`,
+        };
+  }
+  const lastError = deps.packs.lastError();
+  const pack: HealthChecks['pack'] = lastError
+    ? {
+        status: 'error',
+        version: deps.packs.current().version.id,
+        lastError: { at: lastError.at, errors: lastError.errors.map(formatPackError) },
+      }
+    : { status: 'ok', version: deps.packs.current().version.id };
+  return { temporal, worker, pack };
+}
+
+function reason(err: unknown): string {
+  const outage = temporalOutage(err);
+  if (outage) return outage;
+  if (isGrpcServiceError(err)) return err.details || err.message;
+  return err instanceof Error ? err.message : String(err);
 }

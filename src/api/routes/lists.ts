@@ -1,11 +1,17 @@
 // Lists from Temporal visibility (search attributes + memo): interactions,
 // newest first and paginated, and a customer's profile. No second database.
-import type { Client } from '@temporalio/client';
+// One row per interaction: the runs an interaction continued as new from are
+// left out (the run they continued into carries on), and a thread that
+// closed and was reopened by a new post is listed once per page, by its
+// newest run (visibility cannot group; the customer profile reads all pages
+// and counts it once).
+import { createHash } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
 import type { InteractionStatus, InteractionSummary } from '../../workflows/definitions';
 import { workflowUiLink } from '../../client/ui-links';
+import { and, canMatch, vq, type VisibilityQuery } from '../../client/visibility-query';
 import type { AppDeps } from '../deps';
 import type { RouteHandlers } from '../http/mount';
 import { HttpProblem, type FieldError } from '../http/problem';
@@ -13,9 +19,13 @@ import type { InteractionList, InteractionListItem } from '../types.generated';
 import { INTERACTION_STATUSES } from '../../workflows/definitions';
 
 const STATUSES: readonly string[] = INTERACTION_STATUSES;
-// Values end up inside a visibility query: allow only what ids are made of.
-const SAFE = /^[^'"\\\s\p{Cc}]{1,300}$/u;
 const POLICY = /^[a-z0-9][a-z0-9-]{0,99}$/u;
+/** RFC 3339, as visibility reads it; Date.parse alone takes years like -271821. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/iu;
+const UNMATCHABLE_MESSAGE = 'must not hold backslashes, double quotes or control characters';
+
+/** Interactions: every run of the workflow type but those that continued as new. */
+const INTERACTIONS = vq`WorkflowType = 'interaction' AND ExecutionStatus != 'ContinuedAsNew'`;
 
 export function listHandlers(deps: AppDeps): Pick<RouteHandlers, 'listInteractions' | 'getCustomer'> {
   return { listInteractions: listInteractions(deps), getCustomer: getCustomer(deps) };
@@ -25,57 +35,103 @@ function listInteractions(deps: AppDeps): RouteHandlers['listInteractions'] {
   return async (req, res) => {
     const q = req.query as Record<string, unknown>;
     const errors: FieldError[] = [];
-    const clauses = [`WorkflowType = 'interaction'`];
+    const clauses: VisibilityQuery[] = [INTERACTIONS];
     const str = (name: string): string | undefined => {
       const v = q[name];
       if (v === undefined) return undefined;
-      if (typeof v !== 'string' || !SAFE.test(v)) {
-        errors.push({ field: name, message: 'must be a single value without quotes, backslashes or spaces' });
+      if (typeof v !== 'string' || v.length === 0 || v.length > 4000) {
+        errors.push({ field: name, message: 'must be given once, 1 to 4000 characters' });
         return undefined;
       }
       return v;
     };
     const customer = str('customer');
-    if (customer) clauses.push(`HearkenCustomer = '${customer}'`);
+    if (customer !== undefined && (customer.length > 400 || !canMatch(customer)))
+      errors.push({ field: 'customer', message: `must be <channel>:<author> of at most 400 characters and ${UNMATCHABLE_MESSAGE}` });
+    else if (customer !== undefined) clauses.push(vq`HearkenCustomer = ${customer}`);
     const status = str('status');
-    if (status && !STATUSES.includes(status)) errors.push({ field: 'status', message: `must be one of ${STATUSES.join(', ')}` });
-    else if (status) clauses.push(`HearkenStatus = '${status}'`);
+    if (status !== undefined && !STATUSES.includes(status))
+      errors.push({ field: 'status', message: `must be one of ${STATUSES.join(', ')}` });
+    else if (status !== undefined) clauses.push(vq`HearkenStatus = ${status}`);
     const policy = str('policy');
-    if (policy && !POLICY.test(policy)) errors.push({ field: 'policy', message: 'must be a policy id' });
-    else if (policy) clauses.push(`HearkenPolicy = '${policy}'`);
+    if (policy !== undefined && !POLICY.test(policy)) errors.push({ field: 'policy', message: 'must be a policy id' });
+    else if (policy !== undefined) clauses.push(vq`HearkenPolicy = ${policy}`);
     const breached = str('breached');
-    if (breached && breached !== 'true' && breached !== 'false') errors.push({ field: 'breached', message: 'must be true or false' });
-    else if (breached === 'true') clauses.push('HearkenBreached = true');
-    else if (breached === 'false') clauses.push('(HearkenBreached = false OR HearkenBreached IS NULL)');
+    if (breached !== undefined && breached !== 'true' && breached !== 'false')
+      errors.push({ field: 'breached', message: 'must be true or false' });
+    else if (breached === 'true') clauses.push(vq`HearkenBreached = true`);
+    else if (breached === 'false') clauses.push(vq`HearkenBreached = false OR HearkenBreached IS NULL`);
     const since = str('since');
-    if (since && Number.isNaN(Date.parse(since))) errors.push({ field: 'since', message: 'must be an ISO 8601 instant' });
-    else if (since) clauses.push(`StartTime >= '${new Date(since).toISOString()}'`);
+    if (since !== undefined && (!INSTANT.test(since) || Number.isNaN(Date.parse(since))))
+      errors.push({ field: 'since', message: 'must be an RFC 3339 instant, like 2026-11-01T00:00:00Z' });
+    else if (since !== undefined) clauses.push(vq`StartTime >= ${new Date(since)}`);
     const limitRaw = str('limit');
     const limit = limitRaw === undefined ? 50 : Number(limitRaw);
     if (!Number.isInteger(limit) || limit < 1 || limit > 500)
       errors.push({ field: 'limit', message: 'must be a whole number from 1 to 500' });
-    const pageToken = str('pageToken');
-    if (errors.length) throw new HttpProblem(422, 'Invalid query', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
-
-    const page = await listPage(deps, clauses.join(' AND '), limit, pageToken);
-    res.json(page);
+    const pageTokenText = str('pageToken');
+    if (errors.length) throw invalidQuery(errors);
+    const query = and(...clauses).text;
+    let pageToken: Uint8Array | undefined;
+    if (pageTokenText !== undefined) {
+      pageToken = openPageToken(query, pageTokenText) ?? undefined;
+      if (!pageToken) throw invalidQuery([{ field: 'pageToken', message: 'not the nextPageToken of a page of this list (same filters)' }]);
+    }
+    const page = await listPage(deps, query, limit, pageToken);
+    res.json({
+      interactions: page.interactions,
+      nextPageToken: page.nextPageToken ? sealPageToken(query, page.nextPageToken) : null,
+    } satisfies InteractionList);
   };
+}
+
+function invalidQuery(errors: FieldError[]): HttpProblem {
+  return new HttpProblem(422, 'Invalid query', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+}
+
+// Page tokens: Temporal's token, sealed to the query it pages through. A
+// token that is not one (AAAA, or one of another filter) is refused here,
+// before Temporal sees it: Temporal's SQL visibility answers a forged token
+// with UNKNOWN, which its client retries for ~20 s (measured) before failing.
+// The seal is a checksum, not a secret: a forged seal still reaches Temporal,
+// where it ends at the request's deadline (503).
+const SEAL_BYTES = 8;
+
+function seal(query: string): Buffer {
+  return createHash('sha256').update(query).digest().subarray(0, SEAL_BYTES);
+}
+
+function sealPageToken(query: string, token: Uint8Array): string {
+  return Buffer.concat([seal(query), token]).toString('base64url');
+}
+
+function openPageToken(query: string, text: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9_-]+$/u.test(text)) return null;
+  const bytes = Buffer.from(text, 'base64url');
+  if (bytes.length <= SEAL_BYTES || !bytes.subarray(0, SEAL_BYTES).equals(seal(query))) return null;
+  return bytes.subarray(SEAL_BYTES);
 }
 
 function getCustomer(deps: AppDeps): RouteHandlers['getCustomer'] {
   return async (req, res) => {
     const channel = String(req.params.channel);
     const authorId = String(req.params.authorId);
-    if (!SAFE.test(channel) || !SAFE.test(authorId))
-      throw new HttpProblem(400, 'Invalid customer', 'channel and authorId must be plain ids', [
-        { field: 'authorId', message: 'malformed' },
-      ]);
     const customer = `${channel}:${authorId}`;
+    if (customer.length > 400 || !canMatch(customer))
+      throw new HttpProblem(400, 'Invalid customer', `channel and authorId ${UNMATCHABLE_MESSAGE}`, [
+        { field: 'authorId', message: UNMATCHABLE_MESSAGE },
+      ]);
+    const query = and(INTERACTIONS, vq`HearkenCustomer = ${customer}`).text;
     const interactions: InteractionListItem[] = [];
-    let token: string | undefined;
+    const seen = new Set<string>();
+    let token: Uint8Array | undefined;
     do {
-      const page = await listPage(deps, `WorkflowType = 'interaction' AND HearkenCustomer = '${customer}'`, 500, token);
-      interactions.push(...page.interactions);
+      const page = await listPage(deps, query, 500, token);
+      for (const i of page.interactions) {
+        if (seen.has(i.interactionId)) continue;
+        seen.add(i.interactionId);
+        interactions.push(i);
+      }
       token = page.nextPageToken ?? undefined;
     } while (token && interactions.length < 5000);
     if (interactions.length === 0) throw new HttpProblem(404, 'Customer not found', `no interactions with ${customer}`);
@@ -104,38 +160,28 @@ function getCustomer(deps: AppDeps): RouteHandlers['getCustomer'] {
   };
 }
 
+/** One page of visibility, one row per interaction (its newest run on the page). */
 async function listPage(
   deps: Pick<AppDeps, 'client' | 'namespace' | 'uiBaseUrl'>,
   query: string,
   pageSize: number,
-  pageToken?: string,
-): Promise<InteractionList> {
-  const client: Client = deps.client;
-  let nextPageToken: Uint8Array | undefined;
-  if (pageToken) {
-    try {
-      nextPageToken = Buffer.from(pageToken, 'base64url');
-    } catch {
-      throw new HttpProblem(422, 'Invalid query', 'pageToken: not a page token', [{ field: 'pageToken', message: 'not a page token' }]);
-    }
+  pageToken?: Uint8Array,
+): Promise<{ interactions: InteractionListItem[]; nextPageToken: Uint8Array | null }> {
+  const res = await deps.client.workflowService.listWorkflowExecutions({
+    namespace: deps.namespace,
+    query,
+    pageSize,
+    ...(pageToken ? { nextPageToken: pageToken } : {}),
+  });
+  const seen = new Set<string>();
+  const interactions: InteractionListItem[] = [];
+  for (const e of res.executions ?? []) {
+    const item = toItem(deps, e);
+    if (seen.has(item.interactionId)) continue;
+    seen.add(item.interactionId);
+    interactions.push(item);
   }
-  let res: temporal.api.workflowservice.v1.IListWorkflowExecutionsResponse;
-  try {
-    res = await client.workflowService.listWorkflowExecutions({
-      namespace: deps.namespace,
-      query,
-      pageSize,
-      ...(nextPageToken ? { nextPageToken } : {}),
-    });
-  } catch (err) {
-    // A forged page token is the caller's mistake, not ours.
-    if (pageToken && (err as { code?: number }).code === 3)
-      throw new HttpProblem(422, 'Invalid query', 'pageToken: not a page token', [{ field: 'pageToken', message: 'not a page token' }]);
-    throw err;
-  }
-  const interactions = (res.executions ?? []).map((e) => toItem(deps, e));
-  const token = res.nextPageToken && res.nextPageToken.length ? Buffer.from(res.nextPageToken).toString('base64url') : null;
-  return { interactions, nextPageToken: token };
+  return { interactions, nextPageToken: res.nextPageToken?.length ? res.nextPageToken : null };
 }
 
 function attr(e: temporal.api.workflow.v1.IWorkflowExecutionInfo, name: string): unknown {

@@ -3,6 +3,7 @@
 // fast scraper does not turn into a visibility load).
 import type { RequestHandler } from 'express';
 import { Gauge } from 'prom-client';
+import { vq } from '../../client/visibility-query';
 import { metrics, registry } from '../../runtime/metrics';
 import type { AppDeps } from '../deps';
 import type { RouteHandlers } from '../http/mount';
@@ -28,15 +29,16 @@ export function metricsHandlers(deps: AppDeps): Pick<RouteHandlers, 'metrics'> {
     async collect() {
       try {
         const [open, pending, breached] = await Promise.all([
-          count(`WorkflowType = 'interaction' AND ExecutionStatus = 'Running'`),
-          count(`WorkflowType = 'interaction' AND ExecutionStatus = 'Running' AND HearkenStatus = 'awaiting-decision'`),
-          count(`WorkflowType = 'interaction' AND HearkenBreached = true`),
+          count(vq`WorkflowType = 'interaction' AND ExecutionStatus = 'Running'`.text),
+          count(vq`WorkflowType = 'interaction' AND ExecutionStatus = 'Running' AND HearkenStatus = 'awaiting-decision'`.text),
+          // One per interaction: not the runs it continued as new from.
+          count(vq`WorkflowType = 'interaction' AND ExecutionStatus != 'ContinuedAsNew' AND HearkenBreached = true`.text),
         ]);
         this.set({ state: 'open' }, open);
         this.set({ state: 'awaiting-decision' }, pending);
         this.set({ state: 'breached' }, breached);
       } catch {
-        // Temporal unreachable: /healthz says so; keep the last values.
+        // Temporal unreachable (or past the request's deadline, http/deadline.ts): /healthz says so; keep the last values.
       }
     },
   });

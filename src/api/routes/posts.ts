@@ -12,7 +12,7 @@ export function postHandlers(deps: AppDeps): Pick<RouteHandlers, 'capturePost'> 
       const post = body();
       const result = await capturePostWithRetry(
         deps.client,
-        { taskQueue: deps.taskQueue, idleCloseMs: deps.idleCloseMs, maxHistoryEvents: deps.maxHistoryEvents },
+        { taskQueue: deps.taskQueue, idleCloseMs: deps.idleCloseMs, maxHistoryEvents: deps.maxHistoryEvents, dedupMs: deps.dedupMs },
         post,
       );
       metrics.postsCaptured.inc({ channel: post.channel, duplicate: String(result.duplicate) });

@@ -32,7 +32,8 @@ export interface DevServerOptions {
   /**
    * How long `namespace` keeps closed workflows before deleting them (set at
    * every start, so also on an existing SQLite file); default: the server's
-   * own (one day).
+   * own (one day). Hearken's dedup of posts after their interaction closed
+   * reads closed runs, so it needs them kept (HEARKEN_RETENTION_DAYS).
    */
   retentionMs?: number;
   /** Receives every output line of the server. */
@@ -65,7 +66,16 @@ export interface DevServer {
 /** Start-up failure; the message carries the tail of the server's output. */
 export class DevServerStartError extends Error {
   override name = 'DevServerStartError';
+  /**
+   * The server lost a race for one of the ports it picks itself (HTTP API,
+   * metrics, internal services: "random free port", taken by someone else
+   * before it bound it). Starting again picks new ones.
+   */
+  portRace = false;
 }
+
+/** Start attempts when the server loses a race for a port it picked itself. */
+const PORT_RACE_ATTEMPTS = 3;
 
 const STOP_GRACE_MS = 10_000;
 const TAIL_LINES = 40;
@@ -134,6 +144,17 @@ export function devServerArgs(opts: Omit<DevServerOptions, 'cli'>): string[] {
 }
 
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevServerOnce(opts);
+    } catch (err) {
+      if (!(err instanceof DevServerStartError) || !err.portRace || attempt >= PORT_RACE_ATTEMPTS) throw err;
+      opts.log?.(`temporal dev server lost a race for a port it picked (attempt ${attempt}); starting it again`);
+    }
+  }
+}
+
+async function startDevServerOnce(opts: DevServerOptions): Promise<DevServer> {
   const { cli } = opts;
   const namespace = opts.namespace ?? 'default';
   const searchAttributes = opts.searchAttributes ?? [];
@@ -176,8 +197,10 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   });
 
   const tail: string[] = [];
+  let sawAddressInUse = false;
   const onLine = (line: string): void => {
     if (!line.trim()) return;
+    if (/address already in use/i.test(line)) sawAddressInUse = true;
     tail.push(line);
     if (tail.length > TAIL_LINES) tail.shift();
     try {
@@ -258,7 +281,9 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
 
   const failure = (reason: string): DevServerStartError => {
     const out = tail.length ? `\n--- temporal server output (last ${tail.length} lines) ---\n${tail.join('\n')}` : '';
-    return new DevServerStartError(`Temporal dev server (${cli} ${args.join(' ')}) ${reason}${out}`);
+    const error = new DevServerStartError(`Temporal dev server (${cli} ${args.join(' ')}) ${reason}${out}`);
+    error.portRace = sawAddressInUse;
+    return error;
   };
   const exitedEarly = exited.then(() => {
     const info = exitInfo ?? { code: null, signal: null };
