@@ -17,7 +17,9 @@ import type { Triage } from '../shared/triage';
 import { ErrorType } from '../shared/errors';
 import { workflowUiLink } from '../client/ui-links';
 import type { Config } from '../runtime/config';
+import type { PauseSource } from './pause-switch';
 import { classifierFromSettings, refineTriage } from '../triage/classifier';
+import { publishUnlessPaused } from './pause-switch';
 
 export interface PackSource {
   current(): PolicyPack;
@@ -32,6 +34,8 @@ export interface ActivityDeps {
   uiBaseUrl?: string;
   /** Triage settings from the config module; absent: the rules alone, with their default reach thresholds. */
   triage?: TriageConfig;
+  /** The pause switch as this worker sees it (src/client/controls.ts); absent: nothing is ever paused. */
+  pauses?: PauseSource;
 }
 
 /** $HEARKEN_REACH_THRESHOLDS and the classifier hook's $HEARKEN_CLASSIFIER_URL, _TOKEN, _TIMEOUT_MS. */
@@ -56,6 +60,8 @@ export interface PublishInput {
   text: string;
   /** A person's own words (an approved reply): published as written, never rendered. */
   verbatim?: boolean;
+  /** publishAutomaticReply: pauses already lifted for this reply (it was released by their resume). */
+  liftedPauses?: string[];
   vars: Omit<RenderVars, 'author'>;
   idempotencyKey: string;
 }
@@ -92,7 +98,7 @@ export const NOTIFY_WEBHOOK_ATTEMPTS = 4;
 export function createActivities(deps: ActivityDeps) {
   const settings = deps.triage;
   const classifier = settings ? classifierFromSettings(settings) : null;
-  return {
+  const activities = {
     /**
      * Triage the post (the rules, refined by the classifier when one is
      * configured) and choose the plan, with the pack loaded right now.
@@ -167,6 +173,7 @@ export function createActivities(deps: ActivityDeps) {
       return addDuration(input.duration, new Date(input.from), input.calendar).toISOString();
     },
   };
+  return { ...activities, publishAutomaticReply: publishUnlessPaused(deps, activities.publishReply) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -1,2 +1,3 @@
 // Workflow entry points, re-exported by name (a bundle has lost workflows to `export *`).
 export { interaction } from './interaction';
+export { controls } from './controls';

@@ -22,4 +22,10 @@ export const PATCH = {
    * customer's reply.
    */
   threadAuthors: 'thread-post-authors',
+  /**
+   * Automatic replies obey the pause switch: the publish activity refuses
+   * them while publishing is paused and they wait for a lead (held.ts).
+   * Before: every automatic reply was published.
+   */
+  pauseSwitch: 'pause-switch',
 } as const;

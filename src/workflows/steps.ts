@@ -4,6 +4,7 @@ import { sleep } from '@temporalio/workflow';
 import type { Step } from '../shared/plan';
 import type { StepRecord } from './definitions';
 import { runEscalation } from './escalation';
+import { isHeld, publishOrHold } from './held';
 import type { RunContext } from './run-context';
 
 /** `level`: the escalation level an escalate step in `steps` opens at (1, one more in each onTimeout). */
@@ -30,15 +31,19 @@ async function execute(ctx: RunContext, step: Step, path: string, level: number)
       ctx.state.ignoredReason = step.reason;
       ctx.setStatus('ignored');
       return `ignored: ${step.reason}`;
-    case 'interimReply':
+    case 'interimReply': {
       ctx.setStatus('responding');
-      await ctx.publish(step.text, 'interimReply', path);
-      return 'published';
-    case 'reply':
+      const out = await publishOrHold(ctx, step.text, 'interimReply', path);
+      return isHeld(out) ? 'held' : 'published';
+    }
+    case 'reply': {
       ctx.setStatus('responding');
-      await ctx.publish(step.text, 'reply', path);
+      const out = await publishOrHold(ctx, step.text, 'reply', path);
+      // A held final answer resolves once it is released (held.ts).
+      if (isHeld(out)) return 'held';
       ctx.resolved = true;
       return 'published';
+    }
     case 'notify':
       await ctx.notify(step.team, 'notify', step.message ?? `New interaction for ${step.team}: ${ctx.interactionId}`, path);
       return 'notified';
@@ -64,7 +69,7 @@ async function runFollowUp(ctx: RunContext, step: Extract<Step, { kind: 'followU
   // customer nobody answered does not get it. Its team is still told.
   const withheld = ctx.unanswered && step.text !== undefined;
   if (withheld) ctx.record('followUp.withheld', { stepPath: path, template: step.template, reason: 'unanswered' });
-  else if (step.text !== undefined) await ctx.publish(step.text, 'followUp', path);
+  else if (step.text !== undefined) await publishOrHold(ctx, step.text, 'followUp', path);
   if (step.team !== undefined) await ctx.notify(step.team, 'follow-up', `Follow up on ${ctx.interactionId}`, `${path}/notify`);
   return withheld && step.team === undefined ? 'skipped: unanswered' : 'followed-up';
 }
