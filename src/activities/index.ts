@@ -4,6 +4,7 @@
 // world), never a fake Temporal.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ChannelAdapter } from '../channels/channel';
+import { describeLimit, excess, measure } from '../channels/text-limit';
 import { WebhookError, type Notifier } from '../channels/notifier';
 import type { Post } from '../shared/post';
 import { addDuration } from '../policy/engine/calendar';
@@ -20,6 +21,8 @@ import type { Config } from '../runtime/config';
 import type { PauseSource } from './pause-switch';
 import { classifierFromSettings, refineTriage } from '../triage/classifier';
 import { publishUnlessPaused } from './pause-switch';
+import { listenActivities, type ListenDeps } from './listen';
+import { replyWindowFor } from '../channels/reply-window';
 
 export interface PackSource {
   current(): PolicyPack;
@@ -36,6 +39,8 @@ export interface ActivityDeps {
   triage?: TriageConfig;
   /** The pause switch as this worker sees it (src/client/controls.ts); absent: nothing is ever paused. */
   pauses?: PauseSource;
+  /** Connected accounts' listeners (src/activities/listen.ts); absent: this worker cannot listen. */
+  listening?: ListenDeps;
 }
 
 /** $HEARKEN_REACH_THRESHOLDS and the classifier hook's $HEARKEN_CLASSIFIER_URL, _TOKEN, _TIMEOUT_MS. */
@@ -99,6 +104,7 @@ export function createActivities(deps: ActivityDeps) {
   const settings = deps.triage;
   const classifier = settings ? classifierFromSettings(settings) : null;
   const activities = {
+    ...listenActivities(deps.listening),
     /**
      * Triage the post (the rules, refined by the classifier when one is
      * configured) and choose the plan, with the pack loaded right now.
@@ -111,6 +117,8 @@ export function createActivities(deps: ActivityDeps) {
       const rules = triageFor(pack, input.post, { reachThresholds: settings?.reachThresholds });
       const triage = await refineTriage(input.post, rules, classifier);
       const result = planFor(pack, compiled, input.post, triage);
+      const replyWindow = replyWindowFor(pack.accounts, input.post.channel);
+      if (replyWindow) result.plan.replyWindow = replyWindow;
       end({ policy: result.plan.policy.id });
       return { ...result, fromUs: fromOurAccount(pack.accounts, input.post) };
     },
@@ -120,16 +128,18 @@ export function createActivities(deps: ActivityDeps) {
       if (!text.trim()) {
         throw ApplicationFailure.create({ type: ErrorType.EmptyReply, message: 'the reply text is empty', nonRetryable: true });
       }
-      const { reply, duplicate } = await deps.channel.publish({
+      await refuseTooLong(deps.channel, input.post.channel, text);
+      const { reply, duplicate, via } = await deps.channel.publish({
         interactionId: input.interactionId,
         postId: input.post.id,
         channel: input.post.channel,
         inReplyTo: input.post.id,
         text,
         idempotencyKey: input.idempotencyKey,
+        ...attemptOf(),
       });
       metrics.repliesPublished.inc({ channel: input.post.channel, duplicate: String(duplicate) });
-      return { messageId: reply.messageId, publishedAt: reply.publishedAt, text: reply.text, channel: deps.channel.name, duplicate };
+      return { messageId: reply.messageId, publishedAt: reply.publishedAt, text: reply.text, channel: via ?? deps.channel.name, duplicate };
     },
 
     /**
@@ -174,6 +184,33 @@ export function createActivities(deps: ActivityDeps) {
     },
   };
   return { ...activities, publishAutomaticReply: publishUnlessPaused(deps, activities.publishReply) };
+}
+
+/**
+ * When this publish was first scheduled (recorded in the history: the same on
+ * every retry) and which attempt this is; nothing outside an activity.
+ */
+function attemptOf(): { firstAttemptAt?: number; attempt?: number } {
+  try {
+    const { scheduledTimestampMs, attempt } = Context.current().info;
+    return { firstAttemptAt: scheduledTimestampMs, attempt };
+  } catch {
+    return {};
+  }
+}
+
+/** A reply over its channel's limit is refused, never cut: retrying cannot help, a human must shorten it. */
+async function refuseTooLong(channel: ChannelAdapter, name: string, text: string): Promise<void> {
+  const limit = await channel.textLimit?.(name);
+  if (!limit) return;
+  const over = excess(text, limit);
+  if (over === 0) return;
+  throw ApplicationFailure.create({
+    type: ErrorType.ReplyTooLong,
+    message: `the reply is ${measure(text, limit.unit)} ${limit.unit} long; ${name} allows ${describeLimit(limit)} (${over} too many)`,
+    nonRetryable: true,
+    details: [{ channel: name, length: measure(text, limit.unit), limit: limit.max, unit: limit.unit, text }],
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -11,6 +11,7 @@ import { routeTableRouter } from './http/mount';
 import { HttpProblem, problemMiddleware, sendProblem } from './http/problem';
 import { strictUtf8 } from './http/utf8';
 import { openApiDocument } from './openapi';
+import { channelHandlers } from './routes/channels';
 import { controlsHandlers } from './routes/controls';
 import { escalationHandlers } from './routes/escalations';
 import { healthHandlers } from './routes/health';
@@ -28,6 +29,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders());
   // Before body parsing, so a flood of captures costs no JSON parsing.
   app.use('/v1/posts', captureRateLimit(deps.captureRatePerMinute));
+  app.use('/v1/channels/webhook', captureRateLimit(deps.captureRatePerMinute));
+  // Webhook signatures are over the exact bytes: that route reads the body raw (the JSON parser then skips it).
+  app.use('/v1/channels/webhook', express.raw({ limit: '64kb', type: () => true }));
   app.use(express.json({ limit: '64kb', type: ['application/json', 'application/*+json'], verify: strictUtf8 }));
   app.use(temporalDeadline(deps));
   app.use(
@@ -35,6 +39,7 @@ export function createApp(deps: AppDeps): Express {
       {
         ...healthHandlers(deps),
         ...postHandlers(deps),
+        ...channelHandlers(deps),
         ...listHandlers(deps),
         ...interactionHandlers(deps),
         ...escalationHandlers(deps),

@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { PackStore } from '../policy/pack/pack-store';
 import type { LastUsedLog, TokenStore } from './auth';
+import type { Connectors } from '../channels/connectors';
 
 export interface AppDeps {
   client: Client;
@@ -28,6 +29,8 @@ export interface AppDeps {
   temporalTimeoutMs: number;
   /** How long after its interaction closed a post captured again is a duplicate. */
   dedupMs: number;
+  /** Connected accounts (webhook sources, listener status). */
+  connectors: Connectors;
   /** Temporal UI base URL for deep links, when known. */
   uiBaseUrl?: string;
 }

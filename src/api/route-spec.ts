@@ -37,6 +37,11 @@ export const PROBLEMS = {
     description: 'No bearer token, or one that is unknown, malformed or expired.',
     headers: { 'WWW-Authenticate': { description: 'Bearer realm="hearken".', schema: { type: 'string' } } },
   },
+  BadSignature: {
+    status: 401,
+    description:
+      'The webhook signature did not verify: a header missing, no signature made with a secret of the source, or a timestamp more than 5 minutes off.',
+  },
   Forbidden: {
     status: 403,
     description:

@@ -11,6 +11,10 @@ export const PATH_PARAMS = {
   interactionId: { description: 'The interaction: <channel>:<threadId>.', schema: { type: 'string', minLength: 1, maxLength: 400 } },
   channel: { description: 'Channel, like twitter.', schema: { type: 'string', maxLength: 300 } },
   authorId: { description: "The author's id (or handle when the channel has no ids).", schema: { type: 'string', maxLength: 300 } },
+  source: {
+    description: 'A webhook-connected account: its id in accounts.yaml (default: its channel).',
+    schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 50 },
+  },
 } as const satisfies Record<string, ParamSpec>;
 
 const STATUS_REF = { $ref: '#/components/schemas/InteractionStatus' };
@@ -38,6 +42,35 @@ export const ROUTES = {
       200: { description: 'Captured before: nothing new happens.', json: 'AddPostResult' },
     },
     problems: ['BadRequest', 'PayloadTooLarge', 'UnsupportedMediaType', 'TooManyRequests', 'Unavailable'],
+  },
+  listChannels: {
+    method: 'get',
+    path: '/v1/channels',
+    summary:
+      'The connected accounts and their listeners: status, cursor, last post seen, lag, last error, counts, and warnings (a Mastodon notification policy that filters mentions).',
+    auth: 'read',
+    responses: { 200: { description: 'The connected accounts.', json: 'ChannelList' } },
+    problems: [],
+  },
+  channelWebhook: {
+    method: 'post',
+    path: '/v1/channels/webhook/{source}',
+    summary:
+      'Capture a post delivered by a signed webhook (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature over the raw body, 5 minutes tolerance). The body is a normalized post, bare or as the data of {type, timestamp, data}; a redelivery is one post.',
+    auth: 'none',
+    headers: {
+      'webhook-id': { description: 'The message id; a redelivery keeps it.', schema: { type: 'string' } },
+      'webhook-timestamp': { description: 'Seconds since the epoch, within 5 minutes of now.', schema: { type: 'string' } },
+      'webhook-signature': {
+        description: 'v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">; several separated by spaces during a key rotation.',
+        schema: { type: 'string' },
+      },
+    },
+    responses: {
+      202: { description: 'Captured; the interaction runs.', json: 'AddPostResult' },
+      200: { description: 'Delivered before: nothing new happens.', json: 'AddPostResult' },
+    },
+    problems: ['BadRequest', 'BadSignature', 'NotFound', 'PayloadTooLarge', 'UnprocessableContent', 'TooManyRequests', 'Unavailable'],
   },
   listInteractions: {
     method: 'get',

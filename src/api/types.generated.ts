@@ -47,6 +47,7 @@ export interface ApiComponents {
   ResumeResult: ResumeResult;
   Policies: Policies;
   OpenApiDocument: OpenApiDocument;
+  ChannelList: ChannelList;
 }
 /**
  * A post as connectors deliver it to POST /v1/posts and as the CLI reads it.
@@ -1497,4 +1498,149 @@ export interface OpenApiDocument {
   components: {
     [k: string]: unknown;
   };
+}
+/**
+ * The connected accounts of accounts.yaml and their listeners.
+ */
+export interface ChannelList {
+  /**
+   * One per connected account.
+   *
+   * Items: A connected account.
+   */
+  channels: {
+    /**
+     * Account id (accounts.yaml; default: its channel).
+     */
+    id: string;
+    /**
+     * Channel of its posts.
+     */
+    channel: string;
+    /**
+     * The account's handle.
+     */
+    handle: string;
+    /**
+     * How it is connected.
+     */
+    kind: 'bluesky' | 'mastodon' | 'webhook';
+    /**
+     * The longest reply it may post.
+     */
+    textLimit: {
+      /**
+       * Length.
+       */
+      max: number;
+      /**
+       * What is counted.
+       */
+      unit: 'graphemes' | 'characters';
+    } | null;
+    /**
+     * What may keep posts from Hearken (a Mastodon notification policy that filters mentions, a credential not set).
+     *
+     * Items: A warning.
+     */
+    warnings: string[];
+    /**
+     * Webhook accounts: where platforms deliver posts.
+     */
+    webhook?: {
+      /**
+       * POST here, signed.
+       */
+      path: string;
+    };
+    /**
+     * Its listener workflow; null for webhook accounts (they are pushed to).
+     */
+    listener: {
+      /**
+       * The listener workflow (listener:<account id>), to look up in the Temporal UI.
+       */
+      workflowId: string;
+      /**
+       * listening; waiting (the platform asked us to wait, or the listen activity is retrying after an error); stopped; not-started.
+       */
+      status: 'listening' | 'waiting' | 'stopped' | 'not-started';
+      /**
+       * Where the listener resumes: everything before it is captured.
+       */
+      cursor: string | null;
+      /**
+       * The last post captured: its id, its time on the platform, when Hearken captured it.
+       */
+      lastPost: {
+        /**
+         * Post id.
+         */
+        id: string;
+        /**
+         * Its time on the platform.
+         */
+        at: string;
+        /**
+         * When Hearken captured it.
+         */
+        capturedAt: string;
+      } | null;
+      /**
+       * How long after it was posted the last post was captured (ms).
+       */
+      lagMs: number | null;
+      /**
+       * The last failure of the listen activity, while it is being retried.
+       */
+      lastError: {
+        /**
+         * What failed.
+         */
+        message: string;
+        /**
+         * The attempt now running or waiting.
+         */
+        attempt: number;
+      } | null;
+      /**
+       * The platform asked us to wait (rate limit).
+       */
+      waiting: {
+        /**
+         * Why.
+         */
+        reason: string;
+        /**
+         * Until when.
+         */
+        until: string;
+      } | null;
+      /**
+       * The listen activity's last heartbeat.
+       */
+      lastHeartbeatAt: string | null;
+      /**
+       * Counts since the listener started.
+       */
+      totals: {
+        /**
+         * Customer posts captured.
+         */
+        captured: number;
+        /**
+         * Posts heard again (redelivery, replay after a restart): one post each.
+         */
+        duplicates: number;
+        /**
+         * Hearken's own replies heard back: never customer posts.
+         */
+        echoes: number;
+        /**
+         * Replies made by the brand outside Hearken, recorded in their threads.
+         */
+        brandReplies: number;
+      };
+    } | null;
+  }[];
 }

@@ -211,6 +211,19 @@ export function buildProgram(): Command {
       process.exitCode = await revokeToken(name, opts);
     });
 
+  const sandbox = program.command('sandbox').description('the local networks of npm run sandbox');
+  sandbox
+    .command('post')
+    .description('post on the sandbox network as one of its accounts ($HEARKEN_DATA_DIR/sandbox.json)')
+    .argument('<text>', 'the post; @brand.test (Bluesky) or @brand (Mastodon) addresses the brand')
+    .option('--as <who>', 'customer or brand', 'customer')
+    .option('--mastodon', 'post on the Mastodon mock instead of Bluesky')
+    .option('--wait', "wait for the other account's reply in the thread and print it")
+    .option('--timeout <seconds>', 'how long --wait waits', '30')
+    .action(async (text: string, opts: { as: string; mastodon?: boolean; wait?: boolean; timeout?: string }) => {
+      const { sandboxPost } = await import('./sandbox-post');
+      process.exitCode = await sandboxPost(text, opts);
+    });
   return program;
 }
 

@@ -81,8 +81,43 @@ export interface TeamSpec {
 }
 
 export interface AccountSpec {
+  /** Names a connected account (listener workflow, webhook route); default: the channel. */
+  id?: string;
   channel: string;
   handle: string;
+  /** The longest reply, in the channel's unit; default: the channel's (src/channels/text-limit.ts). */
+  textLimit?: number;
+  /** A reply is accepted only within this long after the customer's message (Meta's 24 hours). */
+  replyWindow?: ReplyWindowSpec;
+  bluesky?: BlueskyConnectSpec;
+  mastodon?: MastodonConnectSpec;
+  webhook?: WebhookConnectSpec;
+}
+
+export interface ReplyWindowSpec {
+  within: string;
+  escalateBefore?: string;
+  applies?: 'direct' | 'all';
+}
+
+/** Credentials are `${ENV}` references, kept as written: the worker reads the variable when it connects. */
+export interface BlueskyConnectSpec {
+  service: string;
+  identifier?: string;
+  password: string;
+  capture?: 'notifications' | 'firehose';
+  firehose?: string;
+}
+
+export interface MastodonConnectSpec {
+  instance: string;
+  token: string;
+}
+
+export interface WebhookConnectSpec {
+  secret: string;
+  replyUrl?: string;
+  replySecret?: string;
 }
 
 /** A fully validated, loaded pack. */

@@ -39,6 +39,12 @@ export const metrics = {
     labelNames: ['channel', 'duplicate'] as const,
     registers: [registry],
   }),
+  channelPosts: new Counter({
+    name: 'hearken_channel_posts_total',
+    help: 'Posts heard by the listeners of connected accounts, by account and outcome (captured, duplicates, echoes, brandReplies, untracked)',
+    labelNames: ['account', 'outcome'] as const,
+    registers: [registry],
+  }),
   notifications: new Counter({
     name: 'hearken_notifications_total',
     help: 'Team notifications sent, by team, kind and transport',

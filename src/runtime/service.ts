@@ -14,9 +14,12 @@ import { Notifier } from '../channels/notifier';
 import { PauseReader } from '../client/controls';
 import { OutboxChannel } from '../channels/outbox';
 import type { ChannelAdapter } from '../channels/channel';
+import { ChannelRouter, Connectors, type ConnectorDeps } from '../channels/connectors';
+import { ensureListeners } from '../client/listeners';
 import type { Config } from './config';
 import { formatPackError } from '../policy/pack/load-pack';
 import { PackStore } from '../policy/pack/pack-store';
+import type { PolicyPack } from '../policy/types';
 import { startDevServer } from './temporal/dev-server';
 import { superviseDevServer } from './temporal/dev-server-supervisor';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
@@ -30,8 +33,12 @@ export interface ServiceOptions {
   worker: boolean;
   api: boolean;
   workflowBundle?: WorkflowBundleWithSourceMap;
-  /** The outside world's channel; default: the outbox file in the data folder. */
+  /** Where replies go on channels without a connected account; default: the outbox file in the data folder. */
   channel?: ChannelAdapter;
+  /** How connectors reach the platforms (tests: through a lossy proxy). */
+  connectorDeps?: ConnectorDeps;
+  /** Length of one listen round (default 5 minutes); tests shorten it. */
+  listenRunMs?: number;
 }
 
 export interface RunningService {
@@ -91,7 +98,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       failed = devServer.failed;
     }
     const packs = await PackStore.open(config.policiesDir);
+    let onReload: ((pack: PolicyPack) => void) | null = null;
     packs.watch((event) => {
+      if (event.ok) onReload?.(event.pack);
       if (event.ok) logger.info({ version: event.pack.version.id, previous: event.previous.id }, 'policy pack reloaded');
       else logger.error({ errors: event.errors.map(formatPackError) }, 'policy pack invalid; keeping the last good one');
     });
@@ -109,6 +118,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     }
 
     if (opts.worker) {
+      const connectors = new Connectors(packs, opts.connectorDeps);
       if (!runtimeInstalled) {
         // Core SDK logs through pino at warn and above.
         Runtime.install({ logger: new PinoAdapter(logger) as never });
@@ -123,8 +133,18 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         ...(config.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.maxCachedWorkflows } : {}),
         deps: {
           packs,
-          channel: opts.channel ?? new OutboxChannel(config.dataDir),
+          channel: new ChannelRouter(connectors, opts.channel ?? new OutboxChannel(config.dataDir)),
           notifier: new Notifier(config.dataDir),
+          listening: {
+            connectors,
+            client,
+            capture: {
+              taskQueue: config.taskQueue,
+              idleCloseMs: config.idleCloseMs,
+              maxHistoryEvents: config.maxHistoryEvents,
+              dedupMs: config.dedupMs,
+            },
+          },
           triage: config,
           pauses: new PauseReader(client),
           ...(uiBaseUrl ? { uiBaseUrl } : {}),
@@ -138,6 +158,17 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         );
       }
       const running = worker.run();
+      // Listeners of connected accounts: started here and on each pack reload.
+      const listen = (pack = packs.current()) =>
+        ensureListeners(client, pack, {
+          taskQueue: config.taskQueue,
+          ...(opts.listenRunMs !== undefined ? { runMs: opts.listenRunMs } : {}),
+        }).then(
+          (ids) => ids.length > 0 && logger.info({ accounts: ids }, 'listening'),
+          (err: unknown) => logger.error({ err }, 'could not start the listeners of connected accounts'),
+        );
+      await listen();
+      onReload = (pack) => void listen(pack);
       stack.push(async () => {
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await running;
@@ -181,6 +212,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         authFailureLimit: config.authFailureLimit,
         lastUsed,
         captureRatePerMinute: config.captureRatePerMinute,
+        connectors: new Connectors(packs, opts.connectorDeps),
         captureTimeoutMs: config.captureTimeoutMs,
         temporalTimeoutMs: config.temporalTimeoutMs,
         dedupMs: config.dedupMs,

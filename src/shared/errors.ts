@@ -7,6 +7,8 @@ export const ErrorType = {
   EscalationMoved: 'EscalationMoved',
   InvalidDecision: 'InvalidDecision',
   PackInvalid: 'PackInvalid',
+  /** A rendered reply longer than its channel allows: never cut, handed to a human instead. */
+  ReplyTooLong: 'ReplyTooLong',
   /** A policy template that does not render (an unclosed `{{`): retrying cannot help. */
   TemplateError: 'TemplateError',
   /** A team webhook that did not accept a notification (the message never contains the URL). */

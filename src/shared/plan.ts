@@ -77,6 +77,12 @@ export interface Plan {
    * are recorded only.
    */
   thirdPartyPosts?: 'asCustomer';
+  /**
+   * The channel's reply window (accounts.yaml `replyWindow`), when the post
+   * has one: a reply is accepted only within `ms` of the customer's latest
+   * message, and the team is told `escalateBeforeMs` before it closes.
+   */
+  replyWindow?: { ms: number; escalateBeforeMs: number; source: string; applies: 'direct' | 'all' };
   /** Language chosen for templates. */
   language: string;
   /**

@@ -7,6 +7,7 @@ import type { Post } from '../shared/post';
 import type { AccountSpec } from '../policy/types';
 import type { Triage } from '../shared/triage';
 import { decodeEntities, withoutUrls } from './text';
+import { escapeRegex } from '../util/escape-regex';
 
 export type AddressedReason = Triage['addressedReason'];
 
@@ -80,6 +81,18 @@ export function addressing(post: Post, accounts: readonly AccountSpec[], clean?:
       const hit = ours.find((o) => sameAccount(h, o, author));
       if (hit) return { reason: 'mention', handle: hit, retweet };
     }
+    // Bluesky handles are domain names (`@brand.bsky.social`), which the
+    // pattern above reads as a domain, not a mention: look for ours as written.
+    const domainHit = ours.find((o) => DOMAIN_HANDLE.test(o) && mentionsDomainHandle(post.text, o));
+    if (domainHit) return { reason: 'mention', handle: domainHit, retweet };
   }
   return { reason: null, retweet };
+}
+
+/** A handle that is a domain name: Bluesky's (`brand.bsky.social`), not Mastodon's `user@host`. */
+const DOMAIN_HANDLE = /^[a-z0-9-]+(?:\.[a-z0-9-]+)+$/iu;
+
+function mentionsDomainHandle(text: string, handle: string): boolean {
+  const re = new RegExp(`(?<![\\p{L}\\p{N}_/=:@+.\\-])@${escapeRegex(bare(handle))}(?![\\p{L}\\p{N}_-]|\\.[\\p{L}\\p{N}])`, 'iu');
+  return re.test(text);
 }

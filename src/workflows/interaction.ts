@@ -38,6 +38,7 @@ import {
 import { handleHeldDecisions } from './held';
 import { PATCH } from './patches';
 import { assessPost, RunContext } from './run-context';
+import { startReplyWindow } from './reply-window';
 import { runSteps } from './steps';
 import { authorRole, brandPost, thirdPartyPost } from './thread-authors';
 
@@ -162,6 +163,7 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
       ctx.customerRepliedAt = Date.now();
       ctx.record('post.customer-reply', { postId: post.id });
       startNextResponse(ctx, post, scope);
+      startReplyWindow(ctx, post, scope);
     }
   }
 
@@ -201,6 +203,7 @@ async function runPlan(ctx: RunContext, plan: Plan, post: Post): Promise<void> {
       'resolution',
     );
   }
+  startReplyWindow(ctx, post);
   await runSteps(ctx, plan.steps, 'steps');
   // Replies held by the pause switch are part of the plan: it is done when a lead has decided them.
   if (ctx.holding > 0) await condition(() => ctx.holding === 0);

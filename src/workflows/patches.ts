@@ -28,4 +28,12 @@ export const PATCH = {
    * Before: every automatic reply was published.
    */
   pauseSwitch: 'pause-switch',
+  /**
+   * A reply its channel refuses as too long (ReplyTooLong) is recorded and
+   * handed to the owning team; the steps after it run. Before: the plan failed
+   * there (`step.failed`).
+   */
+  replyTooLong: 'reply-too-long-to-human',
+  /** A customer message on a channel with a reply window opens it as a timer. Before: no such timer. */
+  replyWindow: 'reply-window',
 } as const;

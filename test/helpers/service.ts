@@ -9,7 +9,7 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../../src/runtime/config';
 import { createLogger } from '../../src/runtime/logger';
-import { startService, type RunningService } from '../../src/runtime/service';
+import { startService, type RunningService, type ServiceOptions } from '../../src/runtime/service';
 import { tempDir } from './temporal';
 import { bearer, TEST_INGEST, TEST_VIEWER, writeTokensFile } from './tokens';
 
@@ -38,6 +38,9 @@ export async function startTestService(opts: {
   /** Default: pino at TEST_LOG_LEVEL (warn). */
   logger?: Logger;
   dedupDays?: number;
+  /** Passed to startService: how connectors reach the platforms, and the listen round length. */
+  connectorDeps?: ServiceOptions['connectorDeps'];
+  listenRunMs?: number;
 }): Promise<TestService> {
   const config = loadConfig({
     TEMPORAL_ADDRESS: opts.temporalAddress,
@@ -60,6 +63,8 @@ export async function startTestService(opts: {
     worker: opts.worker ?? true,
     api: true,
     workflowBundle: opts.workflowBundle,
+    ...(opts.connectorDeps ? { connectorDeps: opts.connectorDeps } : {}),
+    ...(opts.listenRunMs !== undefined ? { listenRunMs: opts.listenRunMs } : {}),
   });
   return { ...service, config, url: service.apiUrl! };
 }

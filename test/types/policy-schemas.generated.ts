@@ -228,7 +228,7 @@ export interface HearkenAccounts {
    *
    * @minItems 1
    *
-   * Items: One of our accounts on one channel.
+   * Items: One of our accounts on one channel. With a bluesky, mastodon or webhook block it is connected: Hearken listens to it and answers through it.
    */
   accounts: {
     /**
@@ -239,6 +239,86 @@ export interface HearkenAccounts {
      * The handle without the leading @; compared ignoring case. Mastodon handles include the server (hearken@social.example).
      */
     handle: string;
+    /**
+     * Names a connected account: its listener workflow is listener:<id>, its webhook route /v1/channels/webhook/<id>. Default: the channel. Two connected accounts need different ids.
+     */
+    id?: string;
+    /**
+     * The longest reply this account may post, in the channel's unit (Bluesky: graphemes; others: characters). Default: Bluesky 300, Mastodon the instance's limit (500 on a stock instance), X 280.
+     */
+    textLimit?: number;
+    /**
+     * Connect a Bluesky (AT Protocol) account: listen to mentions, replies and quotes, and reply in the thread.
+     */
+    bluesky?: {
+      /**
+       * The account's PDS or entryway, like https://bsky.social.
+       */
+      service: string;
+      /**
+       * Login identifier (handle, DID or e-mail). Default: the handle.
+       */
+      identifier?: string;
+      /**
+       * An app password of the account (Settings → App passwords). Only as an environment variable reference like ${NAME}: credentials never go into the file; the worker reads the variable when it connects.
+       */
+      password: string;
+      /**
+       * notifications (default): poll app.bsky.notification.listNotifications through the AppView with a cursor. firehose: read com.atproto.sync.subscribeRepos of the PDS (a network without an AppView, like the sandbox).
+       */
+      capture?: 'notifications' | 'firehose';
+      /**
+       * The firehose to read in capture: firehose. Default: the service.
+       */
+      firehose?: string;
+    };
+    /**
+     * Connect a Mastodon account: listen to mentions and direct messages, and reply in the thread with the same visibility.
+     */
+    mastodon?: {
+      /**
+       * The instance, like https://social.example.
+       */
+      instance: string;
+      /**
+       * An access token of the account with the read and write scopes. Only as an environment variable reference like ${NAME}: credentials never go into the file; the worker reads the variable when it connects.
+       */
+      token: string;
+    };
+    /**
+     * Connect a channel through signed webhooks (Standard Webhooks): an integration platform or your own bridge delivers posts to POST /v1/channels/webhook/<id> and receives replies.
+     */
+    webhook?: {
+      /**
+       * The whsec_… secret inbound deliveries are signed with. During a rotation the variable may hold several secrets separated by spaces. Only as an environment variable reference like ${NAME}: credentials never go into the file; the worker reads the variable when it connects.
+       */
+      secret: string;
+      /**
+       * Where replies are POSTed (JSON, signed with replySecret, webhook-id = the reply's idempotency key). An http(s) URL or ${NAME}. Without it replies go to the outbox.
+       */
+      replyUrl?: string;
+      /**
+       * The whsec_… secret replies are signed with. Default: secret. Only as an environment variable reference like ${NAME}: credentials never go into the file; the worker reads the variable when it connects.
+       */
+      replySecret?: string;
+    };
+    /**
+     * The platform accepts a reply only within this long after the customer's message (Meta: 24 hours for messages). Each interaction runs it as its own timer beside the commitments and escalates before it closes.
+     */
+    replyWindow?: {
+      /**
+       * How long after the customer's latest message a reply is accepted, like 24h.
+       */
+      within: string;
+      /**
+       * How long before the window closes the team is told when no reply has gone out (default 1h).
+       */
+      escalateBefore?: string;
+      /**
+       * direct (default): only direct messages have the window; all: every post.
+       */
+      applies?: 'direct' | 'all';
+    };
   }[];
   /**
    * The brand itself.

@@ -25,7 +25,7 @@ export function temporalDeadline(deps: Pick<AppDeps, 'client' | 'captureTimeoutM
 }
 
 function budgetFor(path: string, deps: Pick<AppDeps, 'captureTimeoutMs' | 'temporalTimeoutMs'>): number {
-  if (path === '/v1/posts') return deps.captureTimeoutMs;
+  if (path === '/v1/posts' || path.startsWith('/v1/channels/webhook/')) return deps.captureTimeoutMs;
   if (path === '/healthz' || path === '/metrics') return Math.min(PROBE_TIMEOUT_MS, deps.temporalTimeoutMs);
   return deps.temporalTimeoutMs;
 }

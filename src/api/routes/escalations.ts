@@ -11,6 +11,7 @@ import { CONTROL_ROLES } from '../../shared/controls';
 import { workflowUiLink } from '../../client/ui-links';
 import { and, vq } from '../../client/visibility-query';
 import type { AppDeps } from '../deps';
+import { refuseTooLongReply } from './reply-length';
 import type { RouteHandlers } from '../http/mount';
 import { HttpProblem } from '../http/problem';
 import type { Escalation, HeldReply } from '../types.generated';
@@ -137,6 +138,7 @@ function decideEscalation(deps: AppDeps): RouteHandlers['decideEscalation'] {
     const pending = state.escalations.find((e) => e.status === 'pending');
     if (!pending) throw new HttpProblem(409, 'Conflict', 'nothing is waiting for a decision');
     const role = decisionRole(user, pending.team, body.decision);
+    if (body.decision === 'approve' && body.reply) await refuseTooLongReply(deps.connectors, state, body.reply);
     const decider: Decider = { name: user.name, role };
     const result = await handle.executeUpdate(decideUpdate, { args: [{ ...body, decider, forTeam: pending.team }], updateId });
     metrics.decisions.inc({ decision: result.decision });

@@ -21,6 +21,7 @@ import { checkRegex, checkRegexes, MATCH_FLAGS, type RegexVerdict } from './rege
 import type { AccountSpec, CalendarSpec, Condition, PolicyPack, PolicySpec, StepSpec, TeamSpec } from '../types';
 import type { Calendar } from '../../shared/plan';
 import { namedSecret } from '../../runtime/config';
+import { checkConnectedAccounts, checkTemplateLengths } from './channel-checks';
 
 export interface PackError {
   /** Relative to the working directory when the pack is below it. */
@@ -245,6 +246,7 @@ function assemble(dir: string, files: Map<string, SourceFile>, report: Report, r
     { refs, report, regexVerdicts },
   );
   checkCaseFiles(files, report);
+  checkChannels(files, accountsData?.accounts ?? [], templates, policies, calendars, report);
 
   return {
     dir,
@@ -255,6 +257,25 @@ function assemble(dir: string, files: Map<string, SourceFile>, report: Report, r
     templates,
     policies,
   };
+}
+
+/** Connected accounts, and templates that can render longer than a channel allows (src/policy/pack/channel-checks.ts). */
+function checkChannels(
+  files: Map<string, SourceFile>,
+  accounts: AccountSpec[],
+  templates: Record<string, Record<string, string>>,
+  policies: PolicySpec[],
+  calendars: Record<string, Calendar>,
+  report: Report,
+): void {
+  const accountsFile = files.get('accounts.yaml');
+  if (accountsFile) {
+    for (const n of checkConnectedAccounts(accounts)) report[n.level === 'error' ? 'error' : 'warn'](accountsFile, n.pointer, n.message);
+  }
+  const templatesFile = files.get('templates.yaml');
+  if (!templatesFile) return;
+  const timezones = [...new Set(Object.values(calendars).map((c) => c.timezone))];
+  for (const n of checkTemplateLengths({ templates, policies, accounts, timezones })) report.warn(templatesFile, n.pointer, n.message);
 }
 
 /**

@@ -180,7 +180,8 @@ export function describeAjvError(err: ErrorObject): string {
   const label = instancePathLabel(err.instancePath);
   const subject = label || 'the file';
   const at = (text: string): string => (label ? `${label}: ${text}` : text);
-  const got = `, got ${showValue(err.data)}`;
+  // writeOnly marks credentials (accounts.yaml): a wrong value is never echoed.
+  const got = (err.parentSchema as { writeOnly?: boolean } | undefined)?.writeOnly ? '' : `, got ${showValue(err.data)}`;
   const p = err.params as Record<string, unknown>;
   // propertyNames failures: ajv names the offending key on the error itself.
   const keyNote = err.propertyName !== undefined ? `key "${err.propertyName}" ` : '';
