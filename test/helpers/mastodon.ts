@@ -79,3 +79,22 @@ export async function startMastodonMock(): Promise<MastodonMock> {
       }),
   };
 }
+
+/**
+ * Runs a test client's call to the mock, again when the mock answers with a
+ * server error (its in-memory SQLite occasionally fails a write under the
+ * listeners' concurrent polling on a loaded machine). Hearken's own calls
+ * need no such help: activities retry.
+ */
+export async function retryingMock<T>(call: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await call();
+    } catch (err) {
+      const e = err as { name?: string; statusCode?: number };
+      const serverError = e.name === 'MastoUnexpectedError' || (e.statusCode !== undefined && e.statusCode >= 500);
+      if (!serverError || i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 300 * i));
+    }
+  }
+}

@@ -9,7 +9,7 @@ import { createRestAPIClient } from 'masto';
 import type { DevServer } from '../../src/runtime/temporal/dev-server';
 import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 import { listenerStateQuery, listenerWorkflowId } from '../../src/workflows/listener-definitions';
-import { mastodonMockAvailable, startMastodonMock, type MastodonMock } from '../helpers/mastodon';
+import { mastodonMockAvailable, retryingMock, startMastodonMock, type MastodonMock } from '../helpers/mastodon';
 import { startLossyProxy, type LossyProxy } from '../helpers/lossy-proxy';
 import { spawnHearken, type Child } from '../helpers/processes';
 import { eventually, getJson, startTestService, type TestService } from '../helpers/service';
@@ -74,7 +74,7 @@ run('a listener whose worker is killed', () => {
     };
     repliesTo = async (id: string) =>
       (await brand.v1.accounts.$select(brandUser.id).statuses.list({ limit: 40 })).filter((s) => s.inReplyToId === id);
-    posted = (text) => alice.v1.statuses.create({ status: text, visibility: 'public' });
+    posted = (text) => retryingMock(() => alice.v1.statuses.create({ status: text, visibility: 'public' }));
     const answered = (id: string) =>
       eventually(
         async () => {
@@ -88,15 +88,15 @@ run('a listener whose worker is killed', () => {
     const first = spawnHearken('src/runtime/worker-main.ts', env);
     children.push(first);
     await first.waitFor('Hearken is running');
-    const m1 = await alice.v1.statuses.create({ status: '@brand first question', visibility: 'public' });
+    const m1 = await retryingMock(() => alice.v1.statuses.create({ status: '@brand first question', visibility: 'public' }));
     await answered(m1.id);
     // Let a heartbeat carry the cursor past m1, then kill the worker without warning.
     await new Promise((r) => setTimeout(r, 2500));
     await first.kill('SIGKILL');
 
     // Posted while no worker runs.
-    const m2 = await alice.v1.statuses.create({ status: '@brand second question', visibility: 'public' });
-    const m3 = await alice.v1.statuses.create({ status: '@brand third question', visibility: 'direct' });
+    const m2 = await retryingMock(() => alice.v1.statuses.create({ status: '@brand second question', visibility: 'public' }));
+    const m3 = await retryingMock(() => alice.v1.statuses.create({ status: '@brand third question', visibility: 'direct' }));
 
     const t0 = Date.now();
     const second = spawnHearken('src/runtime/worker-main.ts', env);

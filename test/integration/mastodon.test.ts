@@ -11,7 +11,7 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { DevServer } from '../../src/runtime/temporal/dev-server';
 import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 import { startLossyProxy, type LossyProxy } from '../helpers/lossy-proxy';
-import { mastodonMockAvailable, startMastodonMock, type MastodonMock, type MockUser } from '../helpers/mastodon';
+import { mastodonMockAvailable, retryingMock, startMastodonMock, type MastodonMock, type MockUser } from '../helpers/mastodon';
 import { eventually, getJson, postJson, startTestService, type TestService } from '../helpers/service';
 import { startTestServer, temporalAvailable, tempDir } from '../helpers/temporal';
 import { bearer, writeTokensFile, type TestUser } from '../helpers/tokens';
@@ -101,7 +101,7 @@ steps:
 
   it('a public mention is heard and answered in the thread, publicly, mentioning the customer', async () => {
     const t0 = Date.now();
-    const mention = await alice.v1.statuses.create({ status: '@brand my parcel never arrived', visibility: 'public' });
+    const mention = await retryingMock(() => alice.v1.statuses.create({ status: '@brand my parcel never arrived', visibility: 'public' }));
     const state = await eventually(
       async () => {
         const s = await interaction(mention.id);
@@ -133,7 +133,7 @@ steps:
   });
 
   it('a direct message is answered by direct message', async () => {
-    const dm = await alice.v1.statuses.create({ status: '@brand please reset my password', visibility: 'direct' });
+    const dm = await retryingMock(() => alice.v1.statuses.create({ status: '@brand please reset my password', visibility: 'direct' }));
     const [reply] = await eventually(async () => {
       const r = await repliesTo(dm.id);
       return r.length > 0 ? r : null;
@@ -146,7 +146,7 @@ steps:
   });
 
   it('an escalation approved over HTTP is answered in the thread, and the customer’s answer to us joins it', async () => {
-    const bill = await alice.v1.statuses.create({ status: '@brand my bill is wrong', visibility: 'unlisted' });
+    const bill = await retryingMock(() => alice.v1.statuses.create({ status: '@brand my bill is wrong', visibility: 'unlisted' }));
     await eventually(async () => ((await interaction(bill.id)).body?.status === 'awaiting-decision' ? true : null), 20_000);
     const decided = await postJson(
       `${svc.url}/v1/escalations/mastodon:${bill.id}/decision`,
@@ -160,7 +160,9 @@ steps:
     }, 20_000);
     expect(replies.map((r) => r.visibility)).toEqual(['unlisted', 'unlisted']);
     expect(replies[1]!.content).toContain('We refunded the second charge.');
-    const answer = await alice.v1.statuses.create({ status: '@brand thanks!', inReplyToId: replies[1]!.id, visibility: 'unlisted' });
+    const answer = await retryingMock(() =>
+      alice.v1.statuses.create({ status: '@brand thanks!', inReplyToId: replies[1]!.id, visibility: 'unlisted' }),
+    );
     const state = await eventually(async () => {
       const s = (await interaction(bill.id)).body;
       return s?.posts?.some((p: { id: string }) => p.id === answer.id) ? s : null;
@@ -173,7 +175,7 @@ steps:
 
   it('when the instance creates the reply but the response is lost, the retry (same Idempotency-Key) gives exactly one reply', async () => {
     const dropped = proxy.dropNextResponse((req) => req.method === 'POST' && (req.url ?? '').startsWith('/api/v1/statuses'));
-    const mention = await alice.v1.statuses.create({ status: '@brand is anyone there?', visibility: 'public' });
+    const mention = await retryingMock(() => alice.v1.statuses.create({ status: '@brand is anyone there?', visibility: 'public' }));
     await dropped;
     const s = await eventually(async () => {
       const x = (await interaction(mention.id)).body;
@@ -186,12 +188,14 @@ steps:
   });
 
   it('a reply the brand makes in the app is recorded in its thread; Hearken’s own replies are not', async () => {
-    const mention = await alice.v1.statuses.create({ status: '@brand can you call me?', visibility: 'public' });
+    const mention = await retryingMock(() => alice.v1.statuses.create({ status: '@brand can you call me?', visibility: 'public' }));
     const [ack] = await eventually(async () => {
       const r = await repliesTo(mention.id);
       return r.length > 0 ? r : null;
     }, 20_000);
-    const native = await brand.v1.statuses.create({ status: '@alice calling you now', inReplyToId: mention.id, visibility: 'public' });
+    const native = await retryingMock(() =>
+      brand.v1.statuses.create({ status: '@alice calling you now', inReplyToId: mention.id, visibility: 'public' }),
+    );
     const state = await eventually(async () => {
       const x = (await interaction(mention.id)).body;
       return x?.posts?.some((p: { id: string }) => p.id === native.id) ? x : null;
@@ -245,7 +249,7 @@ steps:
 
   it('with two connected accounts on the channel, a post addressed to the second is answered by the second', async () => {
     const support = createRestAPIClient({ url: mock.url, accessToken: supportUser.token });
-    const mention = await alice.v1.statuses.create({ status: '@support my router blinks red', visibility: 'public' });
+    const mention = await retryingMock(() => alice.v1.statuses.create({ status: '@support my router blinks red', visibility: 'public' }));
     const reply = await eventually(async () => {
       const mine = await support.v1.accounts.$select(supportUser.id).statuses.list({ limit: 20 });
       return mine.find((s) => s.inReplyToId === mention.id) ?? null;
