@@ -12,7 +12,11 @@ import { execFileSync } from 'node:child_process';
 import { readSettings } from '../src/runtime/config';
 import { BINARY_SETTINGS, requireTemporalCli } from '../src/runtime/temporal/binaries';
 import { bundleWorkflows } from '../src/runtime/temporal/worker';
-import { decideUpdate } from '../src/workflows/definitions';
+import { pausePublishing, resumePublishing } from '../src/client/controls';
+import type { Actor } from '../src/shared/controls';
+import { CONTROLS_WORKFLOW_ID } from '../src/shared/controls';
+import { decideHeldUpdate } from '../src/workflows/controls-messages';
+import { decideUpdate, stateQuery } from '../src/workflows/definitions';
 import { postJson, startTestService } from '../test/helpers/service';
 import { startTestServer } from '../test/helpers/temporal';
 
@@ -26,7 +30,13 @@ interface PathSpec {
   decide?: { decision: 'approve' | 'reject'; reply?: string };
   /** Later posts in the thread, in order; without an author, the customer's. */
   thread?: Array<{ text: string; author?: { id: string; handle: string } }>;
+  /** Default twitter. Each pause path has a channel of its own: paths run at once. */
+  channel?: string;
+  /** The channel is paused before the post; then the held reply is released by a resume, or discarded by a lead. */
+  pause?: 'resume-release' | 'decision-discard';
 }
+
+const RECORDER: Actor = { name: 'recorder', role: 'lead', via: 'cli' };
 
 const PATHS: PathSpec[] = [
   { name: 'ignore', text: 'Sprint is slow today' },
@@ -54,6 +64,9 @@ const PATHS: PathSpec[] = [
     ],
   },
   { name: 'commitment-warn-at', text: '@sprintcare warnme please' },
+  // Recorded after the patch pause-switch (the controls workflow is recorded beside them, as controls.json).
+  { name: 'pause-held-released', channel: 'mastodon', text: '@sprintcare@social.example hello, anyone?', pause: 'resume-release' },
+  { name: 'pause-held-discarded', channel: 'bluesky', text: '@sprintcare hello, anyone?', pause: 'decision-discard' },
 ];
 
 function selected(): PathSpec[] {
@@ -67,6 +80,18 @@ function selected(): PathSpec[] {
 
 async function main(): Promise<void> {
   const [server, bundle] = await Promise.all([startTestServer(), bundleWorkflows()]);
+  // The CLI writes the canonical JSON form that historyFromJSON reads.
+  const show = (workflowId: string): string =>
+    execFileSync(
+      requireTemporalCli(readSettings(BINARY_SETTINGS)),
+      ['workflow', 'show', '--address', server.address, '--workflow-id', workflowId, '--output', 'json'],
+      { encoding: 'utf8' },
+    );
+  const record = (name: string, json: string): void => {
+    const file = path.join(OUT, `${name}.json`);
+    fs.writeFileSync(file, json);
+    console.log(`recorded ${path.relative(ROOT, file)} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`);
+  };
   const svc = await startTestService({ temporalAddress: server.address, workflowBundle: bundle, policiesDir: PACK, idleCloseSeconds: 1 });
   try {
     fs.mkdirSync(OUT, { recursive: true });
@@ -75,8 +100,14 @@ async function main(): Promise<void> {
         const i = PATHS.indexOf(p);
         const id = `rec-${i}`;
         const customer = { id: `a${i}`, handle: 'jane', name: 'Jane' };
+        const channel = p.channel ?? 'twitter';
+        if (p.pause) {
+          await pausePublishing(svc.client, svc.config.taskQueue, { scope: { kind: 'channel', channel }, actor: RECORDER });
+          // Every worker's view of the switch is at most this old (PAUSE_READ_TTL_MS).
+          await new Promise((r) => setTimeout(r, 2_500));
+        }
         const res = await postJson(`${svc.url}/v1/posts`, {
-          channel: 'twitter',
+          channel,
           id,
           author: customer,
           text: p.text,
@@ -107,18 +138,30 @@ async function main(): Promise<void> {
             }
           }
         }
+        if (p.pause) {
+          for (;;) {
+            const state = await handle.query(stateQuery);
+            if (state.held?.some((h) => h.status === 'held')) break;
+            await new Promise((r) => setTimeout(r, 200));
+          }
+          if (p.pause === 'decision-discard') {
+            await handle.executeUpdate(decideHeldUpdate, { args: [{ decision: 'discard', by: RECORDER, via: 'decision', note: 'stale' }] });
+          }
+          await resumePublishing(svc.client, svc.config.taskQueue, {
+            scope: { kind: 'channel', channel },
+            decision: p.pause === 'resume-release' ? 'release' : 'discard',
+            actor: RECORDER,
+          });
+        }
         await handle.result();
-        // The CLI writes the canonical JSON form that historyFromJSON reads.
-        const json = execFileSync(
-          requireTemporalCli(readSettings(BINARY_SETTINGS)),
-          ['workflow', 'show', '--address', server.address, '--workflow-id', res.body.interactionId, '--output', 'json'],
-          { encoding: 'utf8' },
-        );
-        const file = path.join(OUT, `${p.name}.json`);
-        fs.writeFileSync(file, json);
-        console.log(`recorded ${path.relative(ROOT, file)} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`);
+        const json = show(res.body.interactionId);
+        record(p.name, json);
       }),
     );
+    if (selected().some((p) => p.pause)) {
+      // The switch itself: still running (it never ends), its history so far replays all the same.
+      record('controls', show(CONTROLS_WORKFLOW_ID));
+    }
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length)
       throw new AggregateError(

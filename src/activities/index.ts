@@ -18,7 +18,9 @@ import type { Triage } from '../shared/triage';
 import { ErrorType } from '../shared/errors';
 import { workflowUiLink } from '../client/ui-links';
 import type { Config } from '../runtime/config';
+import type { PauseSource } from './pause-switch';
 import { classifierFromSettings, refineTriage } from '../triage/classifier';
+import { publishUnlessPaused } from './pause-switch';
 import { listenActivities, type ListenDeps } from './listen';
 import { replyWindowFor } from '../channels/reply-window';
 
@@ -35,6 +37,8 @@ export interface ActivityDeps {
   uiBaseUrl?: string;
   /** Triage settings from the config module; absent: the rules alone, with their default reach thresholds. */
   triage?: TriageConfig;
+  /** The pause switch as this worker sees it (src/client/controls.ts); absent: nothing is ever paused. */
+  pauses?: PauseSource;
   /** Connected accounts' listeners (src/activities/listen.ts); absent: this worker cannot listen. */
   listening?: ListenDeps;
 }
@@ -61,6 +65,8 @@ export interface PublishInput {
   text: string;
   /** A person's own words (an approved reply): published as written, never rendered. */
   verbatim?: boolean;
+  /** publishAutomaticReply: pauses already lifted for this reply (it was released by their resume). */
+  liftedPauses?: string[];
   vars: Omit<RenderVars, 'author'>;
   idempotencyKey: string;
 }
@@ -97,7 +103,7 @@ export const NOTIFY_WEBHOOK_ATTEMPTS = 4;
 export function createActivities(deps: ActivityDeps) {
   const settings = deps.triage;
   const classifier = settings ? classifierFromSettings(settings) : null;
-  return {
+  const activities = {
     ...listenActivities(deps.listening),
     /**
      * Triage the post (the rules, refined by the classifier when one is
@@ -177,6 +183,7 @@ export function createActivities(deps: ActivityDeps) {
       return addDuration(input.duration, new Date(input.from), input.calendar).toISOString();
     },
   };
+  return { ...activities, publishAutomaticReply: publishUnlessPaused(deps, activities.publishReply) };
 }
 
 /**

@@ -12,6 +12,7 @@ import { HttpProblem, problemMiddleware, sendProblem } from './http/problem';
 import { strictUtf8 } from './http/utf8';
 import { openApiDocument } from './openapi';
 import { channelHandlers } from './routes/channels';
+import { controlsHandlers } from './routes/controls';
 import { escalationHandlers } from './routes/escalations';
 import { healthHandlers } from './routes/health';
 import { interactionHandlers } from './routes/interactions';
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps): Express {
         ...listHandlers(deps),
         ...interactionHandlers(deps),
         ...escalationHandlers(deps),
+        ...controlsHandlers(deps),
         ...policyHandlers(deps),
         ...metricsHandlers(deps),
         openApi: (_req, res) => {

@@ -8,7 +8,13 @@ import type { Access } from './auth/access';
 import type { ApiComponents } from './types.generated';
 
 /** Schema files that are request bodies, and their component names in the document. */
-export const REQUEST_SCHEMAS = { post: 'Post', decision: 'Decision' } as const satisfies Partial<Record<SchemaName, keyof ApiComponents>>;
+export const REQUEST_SCHEMAS = {
+  post: 'Post',
+  decision: 'Decision',
+  pause: 'PauseRequest',
+  resume: 'ResumeRequest',
+  'held-decision': 'HeldDecision',
+} as const satisfies Partial<Record<SchemaName, keyof ApiComponents>>;
 export type RequestSchema = keyof typeof REQUEST_SCHEMAS;
 export type ComponentName = keyof ApiComponents;
 
@@ -39,10 +45,13 @@ export const PROBLEMS = {
   Forbidden: {
     status: 403,
     description:
-      "A token of the wrong kind (an ingest token on a read or decision route, a person's token on capture), a viewer deciding, another team's escalation, or reassigning without the lead role.",
+      "A token of the wrong kind (an ingest token on a read or decision route, a person's token on capture), a viewer deciding, another team's escalation, or reassigning, pausing, resuming, releasing or discarding without the lead role.",
   },
   NotFound: { status: 404, description: 'No such interaction.' },
-  Conflict: { status: 409, description: 'Nothing is pending, or it was decided (or moved) meanwhile.' },
+  Conflict: {
+    status: 409,
+    description: 'Nothing is pending (or paused, or held), or it was decided (or moved) meanwhile.',
+  },
   PayloadTooLarge: { status: 413, description: 'The body is over 64 KB.' },
   UnsupportedMediaType: { status: 415, description: 'A charset or content encoding the API does not read.' },
   UnprocessableContent: { status: 422, description: 'A well-formed request the API cannot act on; each field named in errors.' },

@@ -12,6 +12,9 @@ export type InteractionStatus =
 export interface ApiComponents {
   Post: Post;
   Decision: Decision;
+  PauseRequest: PauseRequest;
+  ResumeRequest: ResumeRequest;
+  HeldDecision: HeldDecision;
   Problem: Problem;
   Health: Health;
   HealthChecks: HealthChecks;
@@ -23,6 +26,7 @@ export interface ApiComponents {
   CommitmentRecord: CommitmentRecord;
   ReplyRecord: ReplyRecord;
   EscalationRecord: EscalationRecord;
+  HeldRecord: HeldRecord;
   InteractionState: InteractionState;
   TimelineEvent: TimelineEvent;
   History: History;
@@ -31,8 +35,16 @@ export interface ApiComponents {
   InteractionList: InteractionList;
   CustomerProfile: CustomerProfile;
   Escalation: Escalation;
+  HeldReply: HeldReply;
   EscalationList: EscalationList;
   DecisionResult: DecisionResult;
+  HeldDecisionResult: HeldDecisionResult;
+  Actor: Actor;
+  Pause: Pause;
+  ControlsLogEntry: ControlsLogEntry;
+  ControlsState: ControlsState;
+  PauseResult: PauseResult;
+  ResumeResult: ResumeResult;
   Policies: Policies;
   OpenApiDocument: OpenApiDocument;
   ChannelList: ChannelList;
@@ -122,6 +134,61 @@ export interface Decision {
   team?: string;
   /**
    * Why; recorded in the interaction history with the decider (the reason of a reject).
+   */
+  note?: string;
+}
+/**
+ * The body of POST /v1/controls/pause: which automatic publishing stops (every automatic reply waits for a lead instead). An empty body pauses everything.
+ */
+export interface PauseRequest {
+  /**
+   * Pause only replies on this channel (like twitter); without channel and account: everything.
+   */
+  channel?: string;
+  /**
+   * Pause only replies published through this account of ours: <channel>:<handle> as in accounts.yaml, like twitter:sprintcare.
+   */
+  account?: string;
+  /**
+   * Why; recorded with who and when in the controls workflow and in the audit of every interaction whose reply waits.
+   */
+  note?: string;
+}
+/**
+ * The body of POST /v1/controls/resume: lift a pause (the global one without channel and account; every pause with all) and decide what waited.
+ */
+export interface ResumeRequest {
+  /**
+   * What becomes of the automatic replies that waited: release publishes them now (each checked against the switch again), discard records them and sends nothing.
+   */
+  decision: 'release' | 'discard';
+  /**
+   * Resume the pause of this channel.
+   */
+  channel?: string;
+  /**
+   * Resume the pause of this account: <channel>:<handle>.
+   */
+  account?: string;
+  /**
+   * Resume every pause in force.
+   */
+  all?: boolean;
+  /**
+   * Why; recorded with who and when in the controls workflow and in the audit of every interaction whose reply waits.
+   */
+  note?: string;
+}
+/**
+ * The body of POST /v1/held/{interactionId}/decision: release or discard the automatic replies of one interaction that wait because publishing was paused.
+ */
+export interface HeldDecision {
+  /**
+   * What becomes of the automatic replies that waited: release publishes them now (each checked against the switch again), discard records them and sends nothing.
+   */
+  decision: 'release' | 'discard';
+  /**
+   * Why; recorded in the interaction's audit with the decider.
    */
   note?: string;
 }
@@ -497,6 +564,113 @@ export interface EscalationRecord {
   note?: string;
 }
 /**
+ * An automatic reply that waited because publishing was paused, and what became of it.
+ */
+export interface HeldRecord {
+  /**
+   * <stepPath>#<n>.
+   */
+  id: string;
+  /**
+   * The kind of automatic reply.
+   */
+  kind: 'interimReply' | 'reply' | 'followUp' | 'periodicUpdate';
+  /**
+   * The step that wanted to publish it.
+   */
+  stepPath: string;
+  /**
+   * The customer post it answers.
+   */
+  postId: string;
+  /**
+   * The reply's template.
+   */
+  text: string;
+  pause: Pause;
+  /**
+   * When it was held.
+   */
+  heldAt: string;
+  /**
+   * held (waits), released (published, or held again by another pause), discarded (never sent), superseded (moot: a takeover, or its escalation was decided).
+   */
+  status: 'held' | 'released' | 'discarded' | 'superseded';
+  /**
+   * When it was released or discarded.
+   */
+  decidedAt?: string;
+  decidedBy?: Actor;
+  /**
+   * resume (the switch was lifted) or decision (a lead decided this interaction).
+   */
+  via?: 'resume' | 'decision';
+  /**
+   * The decider's note.
+   */
+  note?: string;
+  /**
+   * Why it was superseded.
+   */
+  reason?: string;
+}
+/**
+ * A pause in force: automatic replies it covers wait for a lead.
+ */
+export interface Pause {
+  /**
+   * Pause id (p1, p2, …): what waited is released or discarded per pause.
+   */
+  id: string;
+  /**
+   * What it covers.
+   */
+  scope: {
+    /**
+     * global, channel or account.
+     */
+    kind: 'global' | 'channel' | 'account';
+    /**
+     * The channel (channel and account scopes).
+     */
+    channel?: string;
+    /**
+     * Our account's handle (account scope).
+     */
+    handle?: string;
+  };
+  /**
+   * global, channel:<channel> or account:<channel>:<handle>.
+   */
+  key: string;
+  /**
+   * When it was paused.
+   */
+  since: string;
+  by: Actor;
+  /**
+   * Why, as given.
+   */
+  note?: string;
+}
+/**
+ * Who: a lead or an admin.
+ */
+export interface Actor {
+  /**
+   * The person (their token's name, or the operator's name from the CLI).
+   */
+  name: string;
+  /**
+   * Their role: lead or admin.
+   */
+  role: string;
+  /**
+   * api (a person's token) or cli (an operator with Temporal access).
+   */
+  via: 'api' | 'cli';
+}
+/**
  * The state of an interaction, from its workflow.
  */
 export interface InteractionState {
@@ -628,6 +802,10 @@ export interface InteractionState {
   postRoles?: {
     [k: string]: 'brand' | 'third-party';
   };
+  /**
+   * Automatic replies that waited because publishing was paused, and what became of them (absent when none ever did).
+   */
+  held?: HeldRecord[];
 }
 /**
  * One audit event; further properties carry its details.
@@ -941,13 +1119,82 @@ export interface Escalation {
   };
 }
 /**
- * What waits for a decision, earliest deadline first.
+ * An automatic reply waiting because publishing was paused: a lead releases or discards it.
+ */
+export interface HeldReply {
+  /**
+   * The interaction.
+   */
+  interactionId: string;
+  /**
+   * <stepPath>#<n>.
+   */
+  heldId: string;
+  /**
+   * The kind of automatic reply.
+   */
+  kind: 'interimReply' | 'reply' | 'followUp' | 'periodicUpdate';
+  /**
+   * When it was held.
+   */
+  heldAt: string;
+  /**
+   * The reply's template, rendered when released.
+   */
+  text: string;
+  pause: Pause;
+  /**
+   * The customer post the reply answers.
+   */
+  post: {
+    /**
+     * Post id.
+     */
+    id: string;
+    /**
+     * Channel.
+     */
+    channel: string;
+    author: Author;
+    /**
+     * Text (at most 1,000 characters).
+     */
+    text: string;
+    /**
+     * When the customer posted it (ISO 8601).
+     */
+    createdAt: string;
+  };
+  /**
+   * Related links.
+   */
+  links: {
+    /**
+     * The interaction's state.
+     */
+    interaction: string;
+    /**
+     * Where to POST release or discard.
+     */
+    decision: string;
+    /**
+     * The workflow in the Temporal UI, when its address is known.
+     */
+    temporalUi: string | null;
+  };
+}
+/**
+ * What waits for a decision: escalations, earliest deadline first, and (for leads and admins) automatic replies held by the pause switch, oldest first.
  */
 export interface EscalationList {
   /**
    * Escalations (at most 1,000).
    */
   escalations: Escalation[];
+  /**
+   * Automatic replies waiting because publishing was paused (at most 1,000; empty unless the caller is a lead or admin somewhere: they release or discard them).
+   */
+  held: HeldReply[];
 }
 /**
  * The decision, as the interaction applied it.
@@ -982,6 +1229,147 @@ export interface DecisionResult {
      */
     publishedAt: string;
   };
+}
+/**
+ * What the interaction did with its waiting replies.
+ */
+export interface HeldDecisionResult {
+  /**
+   * The interaction.
+   */
+  interactionId: string;
+  /**
+   * release or discard.
+   */
+  decision: 'release' | 'discard';
+  /**
+   * How many replies it decided.
+   */
+  replies: number;
+}
+/**
+ * A change of the switch, or an erasure of a customer's data.
+ */
+export interface ControlsLogEntry {
+  /**
+   * When.
+   */
+  at: string;
+  /**
+   * paused, resumed or erased.
+   */
+  type: 'paused' | 'resumed' | 'erased';
+  actor: Actor;
+  /**
+   * The pause (paused, resumed).
+   */
+  pauseId?: string;
+  /**
+   * Its scope key (paused, resumed).
+   */
+  scope?: string;
+  /**
+   * resumed: what became of the replies that waited.
+   */
+  decision?: 'release' | 'discard';
+  /**
+   * resumed: interactions whose replies waited.
+   */
+  interactions?: number;
+  /**
+   * Why, as given.
+   */
+  note?: string;
+  /**
+   * erased: the receipt and the counts (nothing that identifies the customer).
+   */
+  erasure?: {
+    /**
+     * Erasure id (e1, e2, …): the receipt the CLI printed.
+     */
+    id?: string;
+    /**
+     * Interactions deleted.
+     */
+    interactions?: number;
+    /**
+     * Workflow runs deleted.
+     */
+    runs?: number;
+    /**
+     * Lines of outbox.jsonl redacted.
+     */
+    outboxLines?: number;
+    /**
+     * Lines of notifications.jsonl redacted.
+     */
+    notificationLines?: number;
+    /**
+     * How long the erasure took.
+     */
+    durationMs?: number;
+  };
+}
+/**
+ * The pause switch: the pauses in force and the latest changes (GET /v1/controls).
+ */
+export interface ControlsState {
+  /**
+   * Whether any automatic publishing is paused.
+   */
+  paused: boolean;
+  /**
+   * The pauses in force.
+   */
+  pauses: (Pause & {
+    /**
+     * Interactions whose automatic replies wait under this pause.
+     */
+    waitingInteractions: number;
+  })[];
+  /**
+   * The latest changes, oldest first (at most 200; the controls workflow's history holds all).
+   */
+  log: ControlsLogEntry[];
+  /**
+   * Customers' data erased so far (hearken customer forget).
+   */
+  erasures: number;
+  /**
+   * Goes up with every change.
+   */
+  version: number;
+}
+/**
+ * The pause in force for the scope.
+ */
+export interface PauseResult {
+  pause: Pause;
+  /**
+   * The scope was paused already; nothing changed.
+   */
+  alreadyPaused: boolean;
+}
+/**
+ * The pauses lifted, and what becomes of what waited.
+ */
+export interface ResumeResult {
+  /**
+   * release or discard.
+   */
+  decision: 'release' | 'discard';
+  /**
+   * Each pause lifted.
+   *
+   * Items: A lifted pause.
+   */
+  resumed: {
+    pause: Pause;
+    /**
+     * Interactions whose replies waited under it: each is told now.
+     */
+    interactions: number;
+  }[];
 }
 /**
  * The loaded pack.

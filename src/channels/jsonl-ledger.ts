@@ -9,6 +9,11 @@
 // processes appended since its last read, so its key index is never stale.
 // A crash mid-append can leave a torn last line: it is skipped on read and the
 // next append starts on a fresh line.
+//
+// Erasing a customer (`hearken customer forget`) rewrites lines in place:
+// under the same lock, into a new file renamed over the old one. Every ledger
+// notices the new file (another inode, or a shorter one) on its next read and
+// reads it from the start; the keys stay, so nothing is sent again.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -17,10 +22,21 @@ export interface LedgerRecord {
   idempotencyKey: string;
 }
 
+/** A line of the file as `rewrite` sees it: its record, unless it is torn. */
+export interface LedgerLine<T> {
+  record: T | null;
+  raw: string;
+}
+
+/** What becomes of a line in `rewrite`: kept as it is, replaced by a record, or dropped. */
+export type LineFate<T> = 'keep' | 'drop' | { replace: T };
+
 export class JsonlLedger<T extends LedgerRecord> {
   private readonly byKey = new Map<string, T>();
   private readOffset = 0;
   private endsWithNewline = true;
+  /** The inode read so far; a rewrite renames a new file into place. */
+  private inode: number | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly file: string) {}
@@ -37,14 +53,75 @@ export class JsonlLedger<T extends LedgerRecord> {
     return this.byKey.get(key);
   }
 
-  private async appendLocked(record: T): Promise<{ record: T; duplicate: boolean }> {
+  /**
+   * Rewrites every line under the lock: `fate` keeps, replaces or drops each.
+   * The new file is written beside the old one, flushed, and renamed over it,
+   * so a crash leaves either file whole. Returns how many lines changed.
+   */
+  rewrite(fate: (line: LedgerLine<T>) => LineFate<T>): Promise<{ changed: number; lines: number }> {
+    const run = this.queue.then(() => this.rewriteLocked(fate));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async rewriteLocked(fate: (line: LedgerLine<T>) => LineFate<T>): Promise<{ changed: number; lines: number }> {
+    const release = await this.lock();
+    try {
+      const text = await fs.readFile(this.file, 'utf8');
+      const out: string[] = [];
+      let changed = 0;
+      const lines = text.split('\n').filter((l) => l.trim());
+      for (const raw of lines) {
+        let record: T | null = null;
+        try {
+          record = JSON.parse(raw) as T;
+        } catch {
+          // A torn line from a crash.
+        }
+        const f = fate({ record, raw });
+        if (f === 'keep') out.push(raw);
+        else {
+          changed++;
+          if (f !== 'drop') out.push(JSON.stringify(f.replace));
+        }
+      }
+      if (changed === 0) return { changed, lines: lines.length };
+      const temp = `${this.file}.rewrite-${process.pid}`;
+      const fh = await fs.open(temp, 'w', 0o600);
+      try {
+        await fh.write(out.map((l) => `${l}\n`).join(''));
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await fs.rename(temp, this.file);
+      this.forget();
+      return { changed, lines: lines.length };
+    } finally {
+      await release();
+    }
+  }
+
+  private async lock(): Promise<() => Promise<void>> {
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     const handle = await fs.open(this.file, 'a');
     await handle.close();
-    const release = await lockfile.lock(this.file, {
+    return lockfile.lock(this.file, {
       retries: { retries: 200, minTimeout: 5, maxTimeout: 100 },
       stale: 10_000,
     });
+  }
+
+  /** Drops what was read: the next read starts from the beginning of the (new) file. */
+  private forget(): void {
+    this.byKey.clear();
+    this.readOffset = 0;
+    this.endsWithNewline = true;
+    this.inode = null;
+  }
+
+  private async appendLocked(record: T): Promise<{ record: T; duplicate: boolean }> {
+    const release = await this.lock();
     try {
       await this.catchUp();
       const existing = this.byKey.get(record.idempotencyKey);
@@ -76,7 +153,10 @@ export class JsonlLedger<T extends LedgerRecord> {
       throw err;
     }
     try {
-      const { size } = await fh.stat();
+      const { size, ino } = await fh.stat();
+      // Rewritten (forget): another file now, or a shorter one.
+      if ((this.inode !== null && ino !== this.inode) || size < this.readOffset) this.forget();
+      this.inode = ino;
       if (size <= this.readOffset) return;
       const buf = Buffer.alloc(size - this.readOffset);
       await fh.read(buf, 0, buf.length, this.readOffset);

@@ -18,7 +18,9 @@ function packageVersion(): string {
 
 export function buildProgram(): Command {
   const program = new Command('hearken')
-    .description('Hearken tools: check, explain, test and simulate policy packs; triage posts; export audit trails; manage API tokens')
+    .description(
+      "Hearken tools: check, explain, test and simulate policy packs; triage posts; export audit trails; manage API tokens; pause automatic publishing; export or erase a customer's data",
+    )
     .version(packageVersion())
     // Settings made before .command() are inherited by every subcommand.
     .exitOverride()
@@ -86,6 +88,89 @@ export function buildProgram(): Command {
     .action(async (opts: { since: string; out?: string; address?: string }) => {
       const { exportAudit } = await import('./audit-export');
       process.exitCode = await exportAudit(opts);
+    });
+
+  const ADDRESS = 'Temporal frontend (default: $TEMPORAL_ADDRESS or the embedded dev server)';
+  const BY = 'who you are, for the record (default: your OS user name)';
+  program
+    .command('pause')
+    .description(
+      'pause automatic publishing (everything, or one channel or account): the replies it covers wait for a lead; every worker obeys within seconds',
+    )
+    .option('--channel <channel>', 'only this channel, like twitter')
+    .option('--account <channel:handle>', 'only this account of ours (accounts.yaml), like twitter:sprintcare')
+    .option('--note <text>', 'why; recorded with who and when')
+    .option('--by <name>', BY)
+    .option('--address <host:port>', ADDRESS)
+    .action(async (opts: { channel?: string; account?: string; note?: string; by?: string; address?: string }) => {
+      const { pause } = await import('./pause');
+      process.exitCode = await pause(opts);
+    });
+  program
+    .command('resume')
+    .description('lift a pause (the global one, or --channel / --account / --all) and release or discard what waited')
+    .option('--release', 'publish what waited (each checked against the pauses still in force)')
+    .option('--discard', 'record what waited and send none of it')
+    .option('--channel <channel>', 'the pause of this channel')
+    .option('--account <channel:handle>', 'the pause of this account')
+    .option('--all', 'every pause in force')
+    .option('--note <text>', 'why; recorded with who and when')
+    .option('--by <name>', BY)
+    .option('--address <host:port>', ADDRESS)
+    .action(
+      async (opts: {
+        release?: boolean;
+        discard?: boolean;
+        channel?: string;
+        account?: string;
+        all?: boolean;
+        note?: string;
+        by?: string;
+        address?: string;
+      }) => {
+        const { resume } = await import('./pause');
+        process.exitCode = await resume(opts);
+      },
+    );
+  program
+    .command('controls')
+    .description('show the pause switch: the pauses in force (who, since when, how many interactions wait) and the latest changes (JSON)')
+    .option('--address <host:port>', ADDRESS)
+    .action(async (opts: { address?: string }) => {
+      const { showControls } = await import('./pause');
+      process.exitCode = await showControls(opts);
+    });
+
+  const customer = program.command('customer').description("a customer's data: erase it on request, or export all of it");
+  const DATA = 'the data folder with outbox.jsonl and notifications.jsonl (default: $HEARKEN_DATA_DIR or ./data)';
+  customer
+    .command('forget')
+    .description(
+      'delete every interaction of the customer from Temporal, redact their lines in outbox.jsonl and notifications.jsonl, and record the erasure (who, when, how many)',
+    )
+    .argument('<channel>', 'the channel, like twitter')
+    .argument('<authorId>', "the author's id (or handle, when their posts had no id)")
+    .option('--dry-run', 'only list what would be erased')
+    .option('--data-dir <dir>', DATA)
+    .option('--by <name>', BY)
+    .option('--address <host:port>', ADDRESS)
+    .action(async (channel: string, authorId: string, opts: { dryRun?: boolean; dataDir?: string; by?: string; address?: string }) => {
+      const { forget } = await import('./customer');
+      process.exitCode = await forget(channel, authorId, opts);
+    });
+  customer
+    .command('export')
+    .description(
+      'write everything held about the customer as JSON: each interaction with its runs, state and audit timeline, and their outbox and notification lines',
+    )
+    .argument('<channel>', 'the channel, like twitter')
+    .argument('<authorId>', "the author's id (or handle, when their posts had no id)")
+    .option('--out <file>', 'write to this file (mode 0600) instead of stdout')
+    .option('--data-dir <dir>', DATA)
+    .option('--address <host:port>', ADDRESS)
+    .action(async (channel: string, authorId: string, opts: { out?: string; dataDir?: string; address?: string }) => {
+      const { exportData } = await import('./customer');
+      process.exitCode = await exportData(channel, authorId, opts);
     });
 
   const token = program

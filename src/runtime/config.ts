@@ -165,10 +165,19 @@ export const SETTINGS = {
   }),
   dedupMs: withDefault('HEARKEN_DEDUP_DAYS', '30', {
     description:
-      'how long a post stays one post after its interaction closed: the same channel + id captured again is `200 duplicate:true`; the embedded dev server keeps closed interactions this long, see [Duplicates](#duplicates)',
+      'how long a post stays one post after its interaction closed: the same channel + id captured again is `200 duplicate:true`, as long as closed interactions are kept (`HEARKEN_RETENTION_DAYS`), see [Duplicates](#duplicates)',
     expected: 'a whole number of days up to 3650',
     parse: (text) => {
       const days = wholeNumber(0, 3650)(text);
+      return days === INVALID ? INVALID : days * 86_400_000;
+    },
+  }),
+  retentionMs: withDefault('HEARKEN_RETENTION_DAYS', '31', {
+    description:
+      "how long Temporal keeps a closed interaction (its posts, state and audit timeline) before deleting it; applied to the embedded dev server's namespace at every start; on a cluster it is the namespace's setting, see [Personal data](#personal-data). At least a day more than `HEARKEN_DEDUP_DAYS`, or a post redelivered after its interaction was deleted is taken as new",
+    expected: 'a whole number of days from 1 to 3650',
+    parse: (text) => {
+      const days = wholeNumber(1, 3650)(text);
       return days === INVALID ? INVALID : days * 86_400_000;
     },
   }),

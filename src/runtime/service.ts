@@ -11,6 +11,7 @@ import { createApp } from '../api/app';
 import { ensureTokensFile, isLoopbackHost, LastUsedLog, lastUsedFileFor, TokenStore } from '../api/auth';
 import { listenApi } from '../api/http/server';
 import { Notifier } from '../channels/notifier';
+import { PauseReader } from '../client/controls';
 import { OutboxChannel } from '../channels/outbox';
 import type { ChannelAdapter } from '../channels/channel';
 import { ChannelRouter, Connectors, type ConnectorDeps } from '../channels/connectors';
@@ -84,8 +85,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
             port: config.devServerPort,
             namespace: config.namespace,
             searchAttributes: SEARCH_ATTRIBUTES,
-            // Closed interactions are what a redelivered post is checked against (src/client/capture.ts).
-            retentionMs: retentionFor(config.dedupMs),
+            // Closed interactions are deleted after this long (README "Personal data"); a
+            // redelivered post is checked against them until then (src/client/capture.ts).
+            retentionMs: config.retentionMs,
             log: (line) => logger.debug({ temporal: line }),
           }),
         { logger },
@@ -108,6 +110,12 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     stack.push(() => connection.close());
     const client = new Client({ connection, namespace: config.namespace });
     if (config.temporalAddress && opts.api) void warnOnShortRetention(client, config, logger);
+    if (!config.temporalAddress && config.dedupMs >= config.retentionMs) {
+      logger.warn(
+        { retentionDays: config.retentionMs / 86_400_000, dedupDays: config.dedupMs / 86_400_000 },
+        'HEARKEN_DEDUP_DAYS is not shorter than HEARKEN_RETENTION_DAYS: a post redelivered after its interaction was deleted is taken as new',
+      );
+    }
 
     if (opts.worker) {
       const connectors = new Connectors(packs, opts.connectorDeps);
@@ -138,6 +146,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
             },
           },
           triage: config,
+          pauses: new PauseReader(client),
           ...(uiBaseUrl ? { uiBaseUrl } : {}),
         },
       });
@@ -226,18 +235,23 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   }
 }
 
-/** The namespace retention that keeps closed interactions for the dedup period, and a day more. */
-function retentionFor(dedupMs: number): number {
-  return dedupMs + 86_400_000;
-}
-
-/** On a cluster the namespace's retention is the operator's: say so when it is shorter than the dedup period. */
+/**
+ * On a cluster the namespace's retention is the operator's: say so when it is
+ * shorter than the dedup period, or not what HEARKEN_RETENTION_DAYS says.
+ */
 async function warnOnShortRetention(client: Client, config: Config, logger: Logger): Promise<void> {
   try {
     const ns = await client.withDeadline(Date.now() + 10_000, () =>
       client.workflowService.describeNamespace({ namespace: config.namespace }),
     );
     const seconds = Number(ns.config?.workflowExecutionRetentionTtl?.seconds ?? 0);
+    if (seconds * 1000 !== config.retentionMs) {
+      logger.warn(
+        { namespace: config.namespace, retentionDays: seconds / 86_400, wantedDays: config.retentionMs / 86_400_000 },
+        "the namespace does not keep closed interactions for HEARKEN_RETENTION_DAYS (a cluster namespace is the operator's). " +
+          'Set it: temporal operator namespace update --retention <days>d <namespace>',
+      );
+    }
     if (seconds * 1000 < config.dedupMs) {
       logger.warn(
         { namespace: config.namespace, retentionDays: seconds / 86_400, dedupDays: config.dedupMs / 86_400_000 },

@@ -13,6 +13,12 @@ export const ErrorType = {
   TemplateError: 'TemplateError',
   /** A team webhook that did not accept a notification (the message never contains the URL). */
   WebhookFailed: 'WebhookFailed',
+  /** Resume: nothing is paused in that scope. */
+  NothingPaused: 'NothingPaused',
+  /** Release or discard: no reply of this interaction waits. */
+  NothingHeld: 'NothingHeld',
+  /** The pause switch and held replies are for leads and admins. */
+  NotAllowed: 'NotAllowed',
 } as const;
 
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];

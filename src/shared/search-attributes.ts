@@ -12,6 +12,8 @@ export const SA = {
   team: defineSearchAttributeKey('HearkenTeam', SearchAttributeType.KEYWORD),
   decisionDeadline: defineSearchAttributeKey('HearkenDecisionDeadline', SearchAttributeType.DATETIME),
   breached: defineSearchAttributeKey('HearkenBreached', SearchAttributeType.BOOL),
+  /** An automatic reply of the interaction waits because publishing is paused (leads release or discard it). */
+  held: defineSearchAttributeKey('HearkenHeld', SearchAttributeType.BOOL),
 } as const;
 
 /** Every Hearken search attribute, for registration. */

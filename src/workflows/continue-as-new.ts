@@ -44,6 +44,7 @@ export function carry(ctx: RunContext, known: Set<string>, waiting: Post[], runs
       steps: tail(s.steps),
       ...(postRoles ? { postRoles } : {}),
       replies: tail(s.replies),
+      ...(s.held ? { held: tail(s.held) } : {}),
       escalations: tail(s.escalations),
       // Running clocks must survive; settled ones are history.
       commitments: [

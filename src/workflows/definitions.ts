@@ -5,6 +5,7 @@ import type { Post } from '../shared/post';
 import type { CommitmentName, Plan } from '../shared/plan';
 import type { Triage } from '../shared/triage';
 import type { CarriedState } from './continue-as-new';
+import type { HeldRecord } from './controls-messages';
 
 /**
  * Every interaction status, in the order an interaction may pass through
@@ -153,6 +154,8 @@ export interface InteractionState {
   postRoles?: Record<string, 'brand' | 'third-party'>;
   /** Posts and replies of earlier runs no longer listed here (long threads keep the latest 100). */
   counts?: { posts: number; replies: number };
+  /** Automatic replies that waited because publishing was paused, and what became of them (held.ts). */
+  held?: HeldRecord[];
 }
 
 export interface InteractionResult {

@@ -3,12 +3,13 @@
 // periodic interim updates to the customer; on timeout its onTimeout chain
 // runs, one level up. A chain that ends with nobody deciding leaves the
 // customer unanswered, and says so.
-import { ApplicationFailure, isCancellation, patched, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, condition, isCancellation, patched, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import { ErrorType } from '../shared/errors';
 import type { Step } from '../shared/plan';
 import { SA } from '../shared/search-attributes';
 import { openCommitment, settleCommitment } from './commitments';
 import type { EscalationMemo, EscalationRecord } from './definitions';
+import { isHeld, publishOrHold, supersede } from './held';
 import { PATCH } from './patches';
 import type { RunContext } from './run-context';
 import { waitFor } from './wait';
@@ -183,8 +184,14 @@ async function periodicUpdates(ctx: RunContext, esc: EscalationRecord, key: stri
   const text = ctx.active?.plan.periodicUpdateText ?? ctx.interimText();
   if (text === undefined) return;
   const over = () => esc.status !== 'pending' || ctx.pendingDecision !== null;
+  // A held update counts from when it was held and when a lead decided it,
+  // so a pause does not pile up one update per period (held.ts).
+  const heldTimes = () =>
+    (ctx.state.held ?? [])
+      .filter((h) => h.stepPath.startsWith(`${key}/`))
+      .flatMap((h) => [h.heldAt, h.decidedAt ?? h.heldAt].map(Date.parse));
   for (let n = 1; ; n++) {
-    const last = Math.max(Date.parse(esc.openedAt), ...ctx.state.replies.map((r) => Date.parse(r.publishedAt)));
+    const last = Math.max(Date.parse(esc.openedAt), ...ctx.state.replies.map((r) => Date.parse(r.publishedAt)), ...heldTimes());
     const due = await ctx.deadlineAfter(last, every);
     const c = openCommitment(ctx, 'periodicUpdate', ctx.lastPost().id, last, due, every.business);
     // Send a little before the deadline so the update is out in time.
@@ -194,7 +201,23 @@ async function periodicUpdates(ctx: RunContext, esc: EscalationRecord, key: stri
       ctx.record('commitment.superseded', { commitment: c.name, postId: c.postId, reason: 'decision' });
       return;
     }
-    await ctx.publish(text, 'periodicUpdate', `${key}/update-${n}`);
+    const out = await publishOrHold(ctx, text, 'periodicUpdate', `${key}/update-${n}`);
+    if (isHeld(out)) {
+      // One held update at a time; a decision on the escalation makes it moot.
+      await condition(() => out.status !== 'held' || over());
+      if (out.status === 'held' || out.status === 'discarded') {
+        if (out.status === 'held') supersede(ctx, out, 'the escalation was decided');
+        c.status = Date.now() > due ? 'breached' : 'superseded';
+        ctx.record(`commitment.${c.status}`, {
+          commitment: c.name,
+          postId: c.postId,
+          deadline: c.deadline,
+          reason: `update ${out.status}`,
+        });
+        if (over()) return;
+        continue;
+      }
+    }
     if (Date.now() > due) {
       c.status = 'breached';
       ctx.record('commitment.breached', { commitment: c.name, postId: c.postId, deadline: c.deadline, byMs: Date.now() - due });

@@ -35,6 +35,7 @@ import {
   type InteractionInput,
   type InteractionResult,
 } from './definitions';
+import { handleHeldDecisions } from './held';
 import { PATCH } from './patches';
 import { assessPost, RunContext } from './run-context';
 import { startReplyWindow } from './reply-window';
@@ -75,6 +76,7 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
     (decision) => new Promise<DecisionResult>((resolve, reject) => (ctx.pendingDecision = { input: decision, resolve, reject })),
     { validator: (decision) => validateDecision(ctx, decision) },
   );
+  handleHeldDecisions(ctx);
   setHandler(stateQuery, () => ctx.state);
   setHandler(timelineQuery, () => ctx.timeline);
   setHandler(seenPostQuery, (key) => known.has(key));
@@ -114,11 +116,16 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
     for (;;) {
       // Between posts, with no step running, is the moment to shed a long
       // history; posts still waiting are carried over.
-      if (programDone && shouldContinueAsNew(input.maxHistoryEvents)) return 'continue';
+      if (programDone && ctx.holding === 0 && shouldContinueAsNew(input.maxHistoryEvents)) return 'continue';
       const post = inbox.shift();
       if (post) return post;
       if (!programDone) {
         await condition(() => inbox.length > 0 || programDone);
+        continue;
+      }
+      // A reply held by the pause switch keeps the thread open until a lead decides it.
+      if (ctx.holding > 0) {
+        await condition(() => inbox.length > 0 || ctx.holding === 0);
         continue;
       }
       if (!(await condition(() => inbox.length > 0, input.idleCloseMs))) return 'idle';
@@ -129,7 +136,7 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
     const post = await nextPost();
     if (post === 'idle') break;
     if (post === 'continue') {
-      await condition(() => allHandlersFinished() && ctx.notifying === 0);
+      await condition(() => allHandlersFinished() && ctx.notifying === 0 && ctx.holding === 0);
       ctx.record('run.continuing-as-new', { historyLength: workflowInfo().historyLength, waitingPosts: inbox.length });
       return continueAsNew<typeof interaction>({ ...input, carried: carry(ctx, known, inbox, input.carried?.runs ?? 0) });
     }
@@ -163,7 +170,7 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
   // An unanswered interaction keeps its status when it closes: lists still find it.
   if (!ctx.unanswered) ctx.setStatus('closed');
   ctx.record('interaction.closed', {});
-  await condition(() => allHandlersFinished() && ctx.notifying === 0);
+  await condition(() => allHandlersFinished() && ctx.notifying === 0 && ctx.holding === 0);
   return {
     status: ctx.state.status,
     policy: ctx.state.policy?.id ?? null,
@@ -198,6 +205,8 @@ async function runPlan(ctx: RunContext, plan: Plan, post: Post): Promise<void> {
   }
   startReplyWindow(ctx, post);
   await runSteps(ctx, plan.steps, 'steps');
+  // Replies held by the pause switch are part of the plan: it is done when a lead has decided them.
+  if (ctx.holding > 0) await condition(() => ctx.holding === 0);
   // Nobody answered: not resolved, whatever steps came after the escalation.
   if (ctx.unanswered) return;
   if (ctx.state.status !== 'ignored') {

@@ -23,6 +23,12 @@ export const PATCH = {
    */
   threadAuthors: 'thread-post-authors',
   /**
+   * Automatic replies obey the pause switch: the publish activity refuses
+   * them while publishing is paused and they wait for a lead (held.ts).
+   * Before: every automatic reply was published.
+   */
+  pauseSwitch: 'pause-switch',
+  /**
    * A reply its channel refuses as too long (ReplyTooLong) is recorded and
    * handed to the owning team; the steps after it run. Before: the plan failed
    * there (`step.failed`).

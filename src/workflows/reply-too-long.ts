@@ -23,10 +23,14 @@ export async function publishOrHandOver(
   text: string,
   kind: ReplyRecord['kind'],
   path: string,
-): Promise<'published' | 'handed-over'> {
-  try {
+  /** How to publish it: by default straight through; the step interpreter passes the pause-aware publish. */
+  publish: () => Promise<'published' | 'held'> = async () => {
     await ctx.publish(text, kind, path);
     return 'published';
+  },
+): Promise<'published' | 'held' | 'handed-over'> {
+  try {
+    return await publish();
   } catch (err) {
     const cause = err instanceof ActivityFailure ? err.cause : undefined;
     if (!(cause instanceof ApplicationFailure) || cause.type !== ErrorType.ReplyTooLong || !patched(PATCH.replyTooLong)) throw err;

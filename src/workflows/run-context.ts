@@ -6,6 +6,7 @@ import type { Activities } from '../activities';
 import { ErrorType } from '../shared/errors';
 import type { Post } from '../shared/post';
 import type { Duration, Plan, Step } from '../shared/plan';
+import type { Pause } from '../shared/controls';
 import { SA } from '../shared/search-attributes';
 import type {
   DecisionInput,
@@ -17,6 +18,7 @@ import type {
   ReplyRecord,
   TimelineEvent,
 } from './definitions';
+import type { HeldDecisionInput, HeldRecord } from './controls-messages';
 import { notify } from './notifications';
 
 const { assessPost } = proxyActivities<Activities>({
@@ -36,9 +38,27 @@ const { publishReply } = proxyActivities<Activities>({
   },
 });
 
+// The same options: an automatic reply that the pause switch lets through is published like any other.
+const { publishAutomaticReply } = proxyActivities<Activities>({
+  startToCloseTimeout: '15 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: [ErrorType.EmptyReply, ErrorType.TemplateError],
+  },
+});
+
 const { computeDeadline } = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds' });
 
 export { assessPost };
+
+/** An automatic reply the pause switch stopped (held.ts holds it); never leaves the workflow. */
+export class PublishingPaused extends Error {
+  constructor(readonly pause: Pause) {
+    super(`automatic publishing is paused (${pause.key})`);
+  }
+}
 
 export interface ActivePlan {
   plan: Plan;
@@ -75,6 +95,10 @@ export class RunContext {
   openEscalation: EscalationRecord | null = null;
   /** A decision accepted by the `decide` update, not yet acted on. */
   pendingDecision: PendingDecision | null = null;
+  /** Automatic replies held by the pause switch and not yet through (held.ts); the run neither closes nor continues as new meanwhile. */
+  holding = 0;
+  /** Decisions for held replies, arrived and not yet acted on. */
+  readonly heldDecisions = new Map<HeldRecord, HeldDecisionInput>();
 
   constructor(
     readonly interactionId: string,
@@ -198,20 +222,29 @@ export class RunContext {
   /**
    * Publishes a reply to the customer's latest post. `text` is a policy
    * template, rendered by the activity; `verbatim` (a person's own words, like
-   * an approved reply's text) publishes it exactly as written.
+   * an approved reply's text) publishes it exactly as written. `automatic`:
+   * not published while the pause switch covers it (PublishingPaused; held.ts holds it).
    */
-  async publish(text: string, kind: ReplyRecord['kind'], path: string, opts: { verbatim?: boolean } = {}): Promise<ReplyRecord> {
+  async publish(
+    text: string,
+    kind: ReplyRecord['kind'],
+    path: string,
+    opts: { verbatim?: boolean; automatic?: boolean; liftedPauses?: string[] } = {},
+  ): Promise<ReplyRecord> {
     const post = this.lastPost();
     const plan = this.plan();
     const idempotencyKey = this.idempotencyKey(path);
-    const out = await publishReply({
+    const input = {
       interactionId: this.interactionId,
       post: { id: post.id, channel: post.channel, author: post.author },
       text,
       ...(opts.verbatim ? { verbatim: true } : {}),
+      ...(opts.liftedPauses?.length ? { liftedPauses: opts.liftedPauses } : {}),
       vars: { deadlines: { ...this.state.deadlines }, timezone: plan.calendar?.timezone ?? 'UTC', language: plan.language },
       idempotencyKey,
-    });
+    };
+    const out = opts.automatic ? await publishAutomaticReply(input) : await publishReply(input);
+    if ('paused' in out) throw new PublishingPaused(out.paused);
     const reply: ReplyRecord = {
       stepPath: path,
       kind,

@@ -4,6 +4,7 @@ import { sleep } from '@temporalio/workflow';
 import type { Step } from '../shared/plan';
 import type { StepRecord } from './definitions';
 import { runEscalation } from './escalation';
+import { isHeld, publishOrHold } from './held';
 import { publishOrHandOver } from './reply-too-long';
 import type { RunContext } from './run-context';
 
@@ -31,12 +32,14 @@ async function execute(ctx: RunContext, step: Step, path: string, level: number)
       ctx.state.ignoredReason = step.reason;
       ctx.setStatus('ignored');
       return `ignored: ${step.reason}`;
-    case 'interimReply':
+    case 'interimReply': {
       ctx.setStatus('responding');
-      return publishOrHandOver(ctx, step.text, 'interimReply', path);
+      return publishAutomatic(ctx, step.text, 'interimReply', path);
+    }
     case 'reply': {
       ctx.setStatus('responding');
-      const outcome = await publishOrHandOver(ctx, step.text, 'reply', path);
+      const outcome = await publishAutomatic(ctx, step.text, 'reply', path);
+      // A held final answer resolves once it is released (held.ts).
       if (outcome === 'published') ctx.resolved = true;
       return outcome;
     }
@@ -65,7 +68,20 @@ async function runFollowUp(ctx: RunContext, step: Extract<Step, { kind: 'followU
   // customer nobody answered does not get it. Its team is still told.
   const withheld = ctx.unanswered && step.text !== undefined;
   if (withheld) ctx.record('followUp.withheld', { stepPath: path, template: step.template, reason: 'unanswered' });
-  else if (step.text !== undefined) await publishOrHandOver(ctx, step.text, 'followUp', path);
+  else if (step.text !== undefined) await publishAutomatic(ctx, step.text, 'followUp', path);
   if (step.team !== undefined) await ctx.notify(step.team, 'follow-up', `Follow up on ${ctx.interactionId}`, `${path}/notify`);
   return withheld && step.team === undefined ? 'skipped: unanswered' : 'followed-up';
+}
+
+/**
+ * An automatic reply: held while publishing is paused (held.ts), handed to a
+ * person when its channel refuses it as too long (reply-too-long.ts).
+ */
+async function publishAutomatic(
+  ctx: RunContext,
+  text: string,
+  kind: 'interimReply' | 'reply' | 'followUp',
+  path: string,
+): Promise<'published' | 'held' | 'handed-over'> {
+  return publishOrHandOver(ctx, text, kind, path, async () => (isHeld(await publishOrHold(ctx, text, kind, path)) ? 'held' : 'published'));
 }

@@ -198,8 +198,11 @@ steps:
     );
     const state = await eventually(async () => {
       const x = (await interaction(mention.id)).body;
-      return x?.posts?.some((p: { id: string }) => p.id === native.id) ? x : null;
-    }, 20_000);
+      // The post joins the thread first; it is recorded as the brand's reply once it is assessed.
+      const heard = x?.posts?.some((p: { id: string }) => p.id === native.id);
+      const recorded = x?.replies?.some((r: { messageId: string }) => r.messageId === native.id);
+      return heard && recorded ? x : null;
+    }, 40_000);
     expect(state.posts.find((p: { id: string }) => p.id === native.id).author).toMatchObject({
       handle: 'brand@mock.test',
       id: brandUser.id,
@@ -209,7 +212,7 @@ steps:
       kind: 'brandPost',
       postId: mention.id,
     });
-  });
+  }, 90_000);
 
   it('GET /v1/channels shows the listener: listening, its cursor, the last post, its lag and counts', async () => {
     expect((await getJson(`${svc.url}/v1/channels`, {})).status).toBe(401);

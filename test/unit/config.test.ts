@@ -36,6 +36,7 @@ describe('configuration from the environment', () => {
       captureTimeoutMs: 4000,
       temporalTimeoutMs: 10_000,
       dedupMs: 30 * 86_400_000,
+      retentionMs: 31 * 86_400_000,
       maxHistoryEvents: 5000,
       maxCachedWorkflows: undefined,
       reachThresholds: { medium: 1000, high: 10_000 },

@@ -61,3 +61,40 @@ describe('OutboxChannel', () => {
     expect(lines(path.join(dir, 'outbox.jsonl'))).toHaveLength(1);
   });
 });
+
+describe('JsonlLedger.rewrite (erasing a customer)', () => {
+  type Rec = { idempotencyKey: string; who: string; text: string };
+
+  it('redacts lines in place and keeps their keys: another process that read the file before still sends nothing twice', async () => {
+    const file = path.join(tmp(), 'outbox.jsonl');
+    const worker = new JsonlLedger<Rec>(file);
+    await worker.append({ idempotencyKey: 'k1', who: 'jane', text: 'Hi Jane MARKER' });
+    await worker.append({ idempotencyKey: 'k2', who: 'bob', text: 'Hi Bob' });
+    expect(await worker.get('k1')).toMatchObject({ text: 'Hi Jane MARKER' });
+
+    const cli = new JsonlLedger<Rec>(file);
+    const done = await cli.rewrite(({ record }) => (record?.who === 'jane' ? { replace: { ...record, text: '' } } : 'keep'));
+    expect(done).toEqual({ changed: 1, lines: 2 });
+    expect(fs.readFileSync(file, 'utf8')).not.toContain('MARKER');
+
+    // The worker's next read finds the new file: the redacted record, and the key still there.
+    expect(await worker.get('k1')).toEqual({ idempotencyKey: 'k1', who: 'jane', text: '' });
+    expect((await worker.append({ idempotencyKey: 'k1', who: 'jane', text: 'Hi Jane MARKER' })).duplicate).toBe(true);
+    expect((await worker.append({ idempotencyKey: 'k3', who: 'bob', text: 'Bye' })).duplicate).toBe(false);
+    expect(lines(file).map((l) => JSON.parse(l).idempotencyKey)).toEqual(['k1', 'k2', 'k3']);
+  });
+
+  it('drops a torn line that names the customer, and leaves the file alone when nothing changes', async () => {
+    const file = path.join(tmp(), 'notifications.jsonl');
+    fs.writeFileSync(file, '{"idempotencyKey":"a","who":"bob","text":"x"}\n{"idempotencyKey":"b","who":"jane","text":"MARK');
+    const ledger = new JsonlLedger<Rec>(file);
+    const before = fs.statSync(file).ino;
+    expect(await ledger.rewrite(() => 'keep')).toEqual({ changed: 0, lines: 2 });
+    expect(fs.statSync(file).ino).toBe(before);
+    expect(await ledger.rewrite(({ record, raw }) => (record === null && raw.includes('"jane"') ? 'drop' : 'keep'))).toEqual({
+      changed: 1,
+      lines: 2,
+    });
+    expect(lines(file)).toEqual(['{"idempotencyKey":"a","who":"bob","text":"x"}']);
+  });
+});

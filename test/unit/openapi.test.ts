@@ -147,6 +147,10 @@ describe('the OpenAPI document', () => {
         'GET /v1/interactions/{id}/history',
         'GET /v1/escalations',
         'POST /v1/escalations/{interactionId}/decision',
+        'POST /v1/held/{interactionId}/decision',
+        'GET /v1/controls',
+        'POST /v1/controls/pause',
+        'POST /v1/controls/resume',
         'GET /v1/policies',
         'GET /metrics',
         'GET /openapi.json',
@@ -236,6 +240,10 @@ describe('the OpenAPI document', () => {
       'GET /v1/interactions/{id}/history': [{ person: [] }],
       'GET /v1/escalations': [{ person: [] }],
       'POST /v1/escalations/{interactionId}/decision': [{ person: [] }],
+      'POST /v1/held/{interactionId}/decision': [{ person: [] }],
+      'GET /v1/controls': [{ person: [] }],
+      'POST /v1/controls/pause': [{ person: [] }],
+      'POST /v1/controls/resume': [{ person: [] }],
       'GET /v1/policies': [{ person: [] }],
       'GET /v1/channels': [{ person: [] }],
       'POST /v1/channels/webhook/{source}': [],
@@ -273,6 +281,9 @@ describe('the OpenAPI document', () => {
     for (const [component, file] of [
       ['Post', 'post'],
       ['Decision', 'decision'],
+      ['PauseRequest', 'pause'],
+      ['ResumeRequest', 'resume'],
+      ['HeldDecision', 'held-decision'],
     ] as const) {
       const {
         $id: _id,

@@ -47,7 +47,9 @@ describe('replay guard', () => {
       'escalate-unanswered.json',
       'thread-brand-and-third-party.json',
     ];
-    expect(FILES).toEqual([...beforePatches, ...afterPatches].sort());
+    // Recorded after pause-switch: a held reply released by a resume, one discarded by a lead, and the controls workflow.
+    const afterPauseSwitch = ['controls.json', 'pause-held-discarded.json', 'pause-held-released.json'];
+    expect(FILES).toEqual([...beforePatches, ...afterPatches, ...afterPauseSwitch].sort());
   });
 
   it('every recorded interaction replays against the current workflow code', async () => {

@@ -72,7 +72,11 @@ export function toProblem(err: unknown): HttpProblem {
       case ErrorType.NothingPending:
       case ErrorType.AlreadyDecided:
       case ErrorType.EscalationMoved:
+      case ErrorType.NothingPaused:
+      case ErrorType.NothingHeld:
         return new HttpProblem(409, 'Conflict', cause.message);
+      case ErrorType.NotAllowed:
+        return new HttpProblem(403, 'Forbidden', cause.message);
       case ErrorType.InvalidDecision: {
         const [field, ...rest] = cause.message.split(': ');
         return new HttpProblem(

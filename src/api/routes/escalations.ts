@@ -6,14 +6,16 @@ import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { Decider, DecisionResult, EscalationMemo, InteractionState } from '../../workflows/definitions';
 import { decideUpdate, stateQuery } from '../../workflows/definitions';
 import { metrics } from '../../runtime/metrics';
-import { decisionRole, roleIn, type User } from '../auth';
+import { decisionRole, highestRole, roleIn, type User } from '../auth';
+import { CONTROL_ROLES } from '../../shared/controls';
 import { workflowUiLink } from '../../client/ui-links';
 import { and, vq } from '../../client/visibility-query';
 import type { AppDeps } from '../deps';
 import { refuseTooLongReply } from './reply-length';
 import type { RouteHandlers } from '../http/mount';
 import { HttpProblem } from '../http/problem';
-import type { Escalation } from '../types.generated';
+import type { Escalation, HeldReply } from '../types.generated';
+import type { HeldRecord } from '../../workflows/controls-messages';
 import { checkInteractionId } from './ids';
 
 const TEAM = /^[a-z0-9][a-z0-9-]{0,99}$/u;
@@ -65,8 +67,42 @@ function listEscalations(deps: AppDeps): RouteHandlers['listEscalations'] {
       if (escalations.length >= 1000) break;
     }
     escalations.sort((a, b) => a.deadline.localeCompare(b.deadline));
-    res.json({ escalations });
+    res.json({ escalations, held: await heldReplies(deps, user) });
   };
+}
+
+/** What the memo `held` holds (src/workflows/held.ts). */
+type HeldMemo = Pick<HeldRecord, 'id' | 'kind' | 'stepPath' | 'text' | 'heldAt' | 'pause'> & { post: HeldReply['post'] };
+
+/**
+ * Automatic replies held by the pause switch, oldest first, for those who
+ * may release or discard them (leads and admins of any team: a pause is not
+ * a team's). From visibility (HearkenHeld) and the memo, like escalations.
+ */
+async function heldReplies(deps: AppDeps, user: User): Promise<HeldReply[]> {
+  const role = highestRole(user);
+  if (!role || !CONTROL_ROLES.includes(role)) return [];
+  const held: HeldReply[] = [];
+  for await (const wf of deps.client.workflow.list({ query: vq`WorkflowType = 'interaction' AND HearkenHeld = true`.text })) {
+    for (const h of (wf.memo?.held as HeldMemo[] | undefined) ?? []) {
+      held.push({
+        interactionId: wf.workflowId,
+        heldId: h.id,
+        kind: h.kind,
+        heldAt: h.heldAt,
+        text: h.text,
+        pause: h.pause,
+        post: h.post,
+        links: {
+          interaction: `/v1/interactions/${encodeURIComponent(wf.workflowId)}`,
+          decision: `/v1/held/${encodeURIComponent(wf.workflowId)}/decision`,
+          temporalUi: workflowUiLink(deps, wf.workflowId) ?? null,
+        },
+      });
+    }
+    if (held.length >= 1000) break;
+  }
+  return held.sort((a, b) => a.heldAt.localeCompare(b.heldAt));
 }
 
 function decideEscalation(deps: AppDeps): RouteHandlers['decideEscalation'] {

@@ -56,6 +56,7 @@ function publicState(s: InteractionState) {
     escalations: s.escalations,
     posts: s.posts,
     ...(s.counts ? { counts: s.counts } : {}),
+    ...(s.held?.length ? { held: s.held } : {}),
     ...(s.ignoredReason ? { ignoredReason: s.ignoredReason } : {}),
   };
 }

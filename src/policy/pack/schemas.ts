@@ -15,7 +15,20 @@ import { pointerSegments } from './json-pointer';
 export const SCHEMA_DIR = fileURLToPath(new URL('../../../schemas/', import.meta.url));
 export const SCHEMA_BASE = 'https://hearken.dev/schemas/';
 
-export type SchemaName = 'policy' | 'accounts' | 'teams' | 'calendars' | 'templates' | 'cases' | 'post' | 'tokens' | 'decision' | 'api';
+export type SchemaName =
+  | 'policy'
+  | 'accounts'
+  | 'teams'
+  | 'calendars'
+  | 'templates'
+  | 'cases'
+  | 'post'
+  | 'tokens'
+  | 'decision'
+  | 'pause'
+  | 'resume'
+  | 'held-decision'
+  | 'api';
 
 // ajv-formats is CommonJS; under ESM interop its function may sit on `default`.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (
