@@ -22,6 +22,7 @@ import { PackStore } from '../../src/policy/pack/pack-store';
 import type { ProbeEvent, WorkerChildConfig } from '../lib/sut-protocol';
 import { workerOptionsFor } from '../lib/tuning';
 import { baselineActivities } from './baseline-activities';
+import { careMetricsSinks } from '../../src/runtime/care-metrics-sinks';
 
 const config = JSON.parse(process.env.BENCH_WORKER_CONFIG ?? '') as WorkerChildConfig;
 
@@ -106,6 +107,8 @@ async function main(): Promise<void> {
       ],
     },
     sinks: {
+      // Hearken's own care metrics, as src/runtime/temporal/worker.ts registers them (unregistered sinks log an error per call).
+      ...careMetricsSinks(),
       probe: {
         settled: { fn: (info) => emit({ kind: 'settled', wf: info.workflowId, at: now() }), callDuringReplay: false },
       },

@@ -110,7 +110,17 @@ export const SETTINGS = {
     expected: 'a port number from 0 to 65535',
     parse: wholeNumber(0, 65_535),
   }),
-  host: withDefault('HOST', '127.0.0.1', { description: 'API bind address', expected: 'a host name or IP address', parse: anyText }),
+  host: withDefault('HOST', '127.0.0.1', {
+    description: "API bind address (and the worker's metrics port's)",
+    expected: 'a host name or IP address',
+    parse: anyText,
+  }),
+  workerMetricsPort: optional('HEARKEN_WORKER_METRICS_PORT', {
+    description:
+      "port of the worker's own `GET /metrics` (Prometheus), see [Metrics](#metrics); unset: `9464` in a process that runs the worker alone (`npm run worker`), none beside the API (`npm start`: the API's `/metrics` has the worker's metrics too); `0`: any free port (printed at start)",
+    expected: 'a port number from 0 to 65535',
+    parse: wholeNumber(0, 65_535),
+  }),
   dataDir: withDefault('HEARKEN_DATA_DIR', './data', {
     description: 'dev server SQLite, `outbox.jsonl`, `notifications.jsonl`',
     expected: 'a folder',

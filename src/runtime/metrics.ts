@@ -1,6 +1,7 @@
 // Prometheus metrics, one registry per process. In `npm start` the worker and
-// the API share the process, so GET /metrics shows both; a worker-only
-// process keeps its counters to itself (see README).
+// the API share the process, so the API's GET /metrics shows both; a process
+// that runs the worker alone serves them on its own port
+// (src/runtime/metrics-server.ts, README "Metrics").
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const registry = new Registry();
@@ -49,6 +50,29 @@ export const metrics = {
     name: 'hearken_notifications_total',
     help: 'Team notifications sent, by team, kind and transport',
     labelNames: ['team', 'kind', 'via'] as const,
+    registers: [registry],
+  }),
+  // Care metrics: reported by the interaction workflow through a sink
+  // (src/runtime/care-metrics-sinks.ts), so by the worker that ran it.
+  commitments: new Counter({
+    name: 'hearken_commitments_total',
+    help: 'Response-time commitments settled, by policy, commitment (firstResponse, nextResponse, periodicUpdate, resolution) and outcome (met in time, breached)',
+    labelNames: ['policy', 'commitment', 'outcome'] as const,
+    registers: [registry],
+  }),
+  firstReply: new Histogram({
+    name: 'hearken_first_reply_seconds',
+    help: "From a post's capture (its arrival in a new interaction) to the interaction's first public reply, by policy and channel",
+    labelNames: ['policy', 'channel'] as const,
+    // An automatic interim reply takes well under a second; a person's answer minutes to hours.
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300, 900, 1800, 3600, 4 * 3600, 24 * 3600],
+    registers: [registry],
+  }),
+  escalationDecision: new Histogram({
+    name: 'hearken_escalation_decision_seconds',
+    help: 'From an escalation opening to its decision (approve, reject, reassign) or its timeout (timed-out), by policy, team and decision',
+    labelNames: ['policy', 'team', 'decision'] as const,
+    buckets: [10, 30, 60, 300, 900, 1800, 3600, 2 * 3600, 4 * 3600, 8 * 3600, 24 * 3600, 3 * 24 * 3600],
     registers: [registry],
   }),
   notificationFailures: new Counter({

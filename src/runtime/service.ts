@@ -26,6 +26,7 @@ import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { createWorker } from './temporal/worker';
 import { connectApiClient } from './temporal/api-connection';
 import { requireTemporalCli } from './temporal/binaries';
+import { DEFAULT_WORKER_METRICS_PORT, serveMetrics } from './metrics-server';
 
 export interface ServiceOptions {
   config: Config;
@@ -45,6 +46,8 @@ export interface RunningService {
   temporalAddress: string;
   uiBaseUrl: string | null;
   apiUrl: string | null;
+  /** The worker's own GET /metrics (HEARKEN_WORKER_METRICS_PORT), when this process serves one. */
+  workerMetricsUrl: string | null;
   packs: PackStore;
   client: Client;
   /** Set when this start created the tokens file: the one time its token is shown. */
@@ -117,6 +120,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       );
     }
 
+    let workerMetricsUrl: string | null = null;
     if (opts.worker) {
       const connectors = new Connectors(packs, opts.connectorDeps);
       if (!runtimeInstalled) {
@@ -175,6 +179,13 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         await nativeConnection.close();
       });
       running.catch((err: unknown) => logger.fatal({ err }, 'worker stopped'));
+      // Beside the API its /metrics has the worker's too; alone, the worker serves its own.
+      const metricsPort = config.workerMetricsPort ?? (opts.api ? undefined : DEFAULT_WORKER_METRICS_PORT);
+      if (metricsPort !== undefined) {
+        const metricsServer = await serveMetrics(metricsPort, config.host);
+        workerMetricsUrl = metricsServer.url;
+        stack.push(() => metricsServer.close());
+      }
     }
 
     let apiUrl: string | null = null;
@@ -228,7 +239,18 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       apiUrl = `http://${config.host}:${port}`;
       stack.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     }
-    return { temporalAddress: address, uiBaseUrl, apiUrl, packs, client, createdToken, captureWithoutToken, failed, stop };
+    return {
+      temporalAddress: address,
+      uiBaseUrl,
+      apiUrl,
+      workerMetricsUrl,
+      packs,
+      client,
+      createdToken,
+      captureWithoutToken,
+      failed,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -20,6 +20,7 @@ import type {
 } from './definitions';
 import type { HeldDecisionInput, HeldRecord } from './controls-messages';
 import { notify } from './notifications';
+import { reportCareMetrics } from './care-metrics';
 
 const { assessPost } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -148,6 +149,7 @@ export class RunContext {
 
   record(type: string, detail: Record<string, unknown> = {}, actor?: string): void {
     this.timeline.push({ at: this.now(), type, ...(actor ? { actor } : {}), ...detail });
+    reportCareMetrics(this, type, detail, Date.now());
   }
 
   setStatus(status: InteractionStatus): void {

@@ -18,7 +18,8 @@ export function spawnHearken(
 ): Child {
   const proc = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    // Any free metrics port: several worker processes (and other test runs) share the host.
+    env: { ...process.env, LOG_LEVEL: 'warn', HEARKEN_WORKER_METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -17,6 +17,7 @@ import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 import { addPostUpdate, stateQuery, timelineQuery } from '../../src/workflows/definitions';
 import { jsonLines } from '../helpers/files';
 import { findTestServer, tempDir } from '../helpers/temporal';
+import { careMetricsSinks } from '../../src/runtime/care-metrics-sinks';
 
 const PACK = path.resolve(import.meta.dirname, '../fixtures/packs/long-timers');
 const testServer = findTestServer();
@@ -48,6 +49,7 @@ run('long timers on the time-skipping server', () => {
       taskQueue: 'long',
       workflowBundle: await bundleWorkflows(),
       activities: createActivities({ packs, channel: new OutboxChannel(dataDir), notifier: new Notifier(dataDir) }),
+      sinks: careMetricsSinks(),
     });
     const state = await worker.runUntil(async () => {
       const interactionId = 'twitter:long-1';

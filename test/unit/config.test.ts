@@ -26,6 +26,7 @@ describe('configuration from the environment', () => {
     expect(loadConfig({})).toEqual({
       port: 3000,
       host: '127.0.0.1',
+      workerMetricsPort: undefined,
       dataDir: path.resolve('data'),
       policiesDir: path.resolve('policies'),
       devServerPort: 7233,

@@ -21,6 +21,8 @@ export type WorkerControl = { channelFailRate: number };
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // A restarted worker must not wait for the port of the one just killed: any free port.
+  config.workerMetricsPort ??= 0;
   const logger = createLogger(config.logLevel);
   const bundle = JSON.parse(fs.readFileSync(process.env.CHAOS_WORKFLOW_BUNDLE ?? '', 'utf8')) as WorkflowBundleWithSourceMap;
   const send = (m: WorkerMessage): void => {

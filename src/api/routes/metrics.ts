@@ -42,6 +42,31 @@ export function metricsHandlers(deps: AppDeps): Pick<RouteHandlers, 'metrics'> {
       }
     },
   });
+  registry.removeSingleMetric('hearken_escalations_open');
+  new Gauge({
+    name: 'hearken_escalations_open',
+    help: "Escalations waiting for a decision, by the team that holds them (each team of the loaded pack's teams.yaml)",
+    labelNames: ['team'] as const,
+    registers: [registry],
+    async collect() {
+      // Visibility groups counts by ExecutionStatus only: one count per team.
+      const teams = Object.keys(deps.packs.current().teams);
+      try {
+        const values = await Promise.all(
+          teams.map((team) =>
+            count(
+              vq`WorkflowType = 'interaction' AND ExecutionStatus = 'Running' AND HearkenStatus = 'awaiting-decision' AND HearkenTeam = ${team}`
+                .text,
+            ),
+          ),
+        );
+        this.reset();
+        teams.forEach((team, i) => this.set({ team }, values[i]!));
+      } catch {
+        // As above: keep the last values.
+      }
+    },
+  });
   return {
     metrics: async (_req, res) => {
       res.type(registry.contentType).send(await registry.metrics());
