@@ -15,6 +15,7 @@ import { parse } from 'yaml';
 import type { Post } from '../src/shared/post';
 import type { Triage } from '../src/shared/triage';
 import { triagePost, type TriageContext } from '../src/triage/triage';
+import { formatPackError, loadPack } from '../src/policy/pack/load-pack';
 import { parseCsv, parseCsvRecords } from './lib/csv';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -127,76 +128,11 @@ const DB_BRAND: TriageContext = {
 };
 
 /**
- * The same with listening terms for the common word "Bahn" (a running or
- * swimming lane, an orbit, a motorway, other countries' railways), written
- * from what the word means, not from rows of the data.
+ * The same with listening terms for the common word "Bahn", from the pack
+ * file scripts/eval-packs/deutsche-bahn/accounts.yaml (brand.listening), as
+ * the worker reads them: loaded by the pack loader in main().
  */
-const DB_LISTENING: TriageContext = {
-  ...DB_BRAND,
-  topic: {
-    exclude: [
-      'auf der bahn',
-      'bahn frei',
-      'umlaufbahn',
-      'autobahn*',
-      'laufbahn',
-      'achterbahn',
-      'rennbahn',
-      'radrennbahn',
-      'eisbahn',
-      'kegelbahn',
-      'bowlingbahn',
-      'schwimmbahn*',
-      'schlittenbahn',
-      'rodelbahn',
-      'bahnrad*',
-      'weltcup',
-      'olympia*',
-      'sprint*',
-      'runde',
-      'runden',
-      'meter',
-      'kilometer',
-      'km/h',
-      'satellit*',
-      'planet*',
-      'sbb',
-      'öbb',
-      'schweiz*',
-      'österreich*',
-      'wien',
-      'zürich',
-      'london',
-      'rhätische',
-      'bergbahn*',
-      'seilbahn*',
-      'freizeitpark',
-      'karriere',
-      'stellenangebot*',
-      'job',
-      'jobs',
-    ],
-    about: [
-      'zug',
-      'züge',
-      'zugbegleiter*',
-      'ice',
-      'intercity',
-      'regionalbahn',
-      'fahrkarte*',
-      'ticket*',
-      'bahncard',
-      'gdl',
-      'evg',
-      'lokführer*',
-      'verspätung*',
-      'gleis*',
-      'fahrplan*',
-      'pendler*',
-      'db',
-    ],
-  },
-};
+const DB_PACK = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'eval-packs/deutsche-bahn');
 
 const AIRLINES: TriageContext = {
   accounts: ['VirginAmerica', 'united', 'SouthwestAir', 'JetBlue', 'USAirways', 'AmericanAir', 'Delta'].map((handle) => ({
@@ -349,7 +285,7 @@ function bench(): void {
   );
 }
 
-function main(): void {
+async function main(): Promise<void> {
   if (process.argv.includes('--bench')) {
     bench();
     return;
@@ -393,6 +329,13 @@ function main(): void {
   });
 
   const ge = judge(sets.germeval, DB_BRAND);
+  const dbPack = await loadPack(DB_PACK);
+  if (!dbPack.ok) throw new Error(dbPack.errors.map(formatPackError).join('\n'));
+  const DB_LISTENING: TriageContext = {
+    accounts: dbPack.pack.accounts,
+    brandNames: dbPack.pack.brandNames,
+    listening: dbPack.pack.listening,
+  };
   const geListening = judge(sets.germeval, DB_LISTENING);
   const co = judge(sets.complaints, NO_BRAND);
   const ai = judge(sets.airline, AIRLINES);
@@ -548,4 +491,9 @@ function printErrors(
   for (let i = 0; i < lines.length && i / step < limit; i += step) lines[i]!();
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) main();
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

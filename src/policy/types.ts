@@ -120,12 +120,32 @@ export interface WebhookConnectSpec {
   replySecret?: string;
 }
 
+/**
+ * Listening terms of one language (accounts.yaml `brand.listening.<lang>`),
+ * for brand names that are also common words; src/triage/relevance.ts.
+ */
+export interface ListeningTerms {
+  /** Confirm a post is about us even when an exclude term is there too. */
+  include?: string[];
+  /** Another sense of a single-word brand name: the post is not about us. */
+  exclude?: string[];
+}
+
+/** accounts.yaml `brand`. */
+export interface BrandSpec {
+  names?: string[];
+  /** Language code (en, de, …) or `any` → its listening terms. */
+  listening?: Record<string, ListeningTerms>;
+}
+
 /** A fully validated, loaded pack. */
 export interface PolicyPack {
   dir: string;
   version: PackVersion;
   accounts: AccountSpec[];
   brandNames: string[];
+  /** accounts.yaml `brand.listening`: language code or `any` → terms; `{}` when none. */
+  listening: Record<string, ListeningTerms>;
   teams: Record<string, TeamSpec>;
   calendars: Record<string, Calendar>;
   /** template id → language → text; the first language listed is the fallback. */

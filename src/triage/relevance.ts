@@ -100,11 +100,11 @@ function compileTopic(terms: readonly string[] | undefined): RegExp | null {
   return parts.length === 0 ? null : new RegExp(`(?<![\\p{L}\\p{N}])(?:${parts.join('|')})(?![\\p{L}\\p{N}])`, 'iu');
 }
 
-const topicCache = new WeakMap<BrandTopic, { about: RegExp | null; exclude: RegExp | null }>();
+const topicCache = new WeakMap<BrandTopic, { include: RegExp | null; exclude: RegExp | null }>();
 
-function topicRes(topic: BrandTopic): { about: RegExp | null; exclude: RegExp | null } {
+function topicRes(topic: BrandTopic): { include: RegExp | null; exclude: RegExp | null } {
   let res = topicCache.get(topic);
-  if (!res) topicCache.set(topic, (res = { about: compileTopic(topic.about), exclude: compileTopic(topic.exclude) }));
+  if (!res) topicCache.set(topic, (res = { include: compileTopic(topic.include), exclude: compileTopic(topic.exclude) }));
   return res;
 }
 
@@ -119,7 +119,7 @@ export interface BrandOptions {
 /**
  * The first brand reference in `text` (links already removed). A handle or
  * a multi-word name always counts; a single-word name is weighed against
- * the listening topic's exclude / about terms when there are any.
+ * the listening terms (exclude / include) of the post's language when there are any.
  */
 export function brandHit(text: string, opts: BrandOptions): BrandHit | null {
   const brand = compileBrand(opts.brandNames, opts.accounts);
@@ -144,7 +144,7 @@ export function brandHit(text: string, opts: BrandOptions): BrandHit | null {
   const phrase = brand.phrase?.exec(text);
   if (phrase) return { kind: 'phrase', term: phrase[0] };
   if (!weak || !opts.topic) return weak;
-  const { about, exclude } = topicRes(opts.topic);
-  if (exclude?.test(lower) && !about?.test(lower)) return null;
+  const { include, exclude } = topicRes(opts.topic);
+  if (exclude?.test(lower) && !include?.test(lower)) return null;
   return weak;
 }

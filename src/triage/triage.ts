@@ -6,7 +6,7 @@
 import type { Post } from '../shared/post';
 import type { Triage } from '../shared/triage';
 import { addressing } from './addressing';
-import type { TriageContext } from './context';
+import { listeningFor, type TriageContext } from './context';
 import { classifyIntent, findCues } from './intent';
 import { detectLanguage } from './language';
 import { reachOf } from './reach';
@@ -15,7 +15,7 @@ import { assessRisk } from './risk';
 import { scoreSentiment } from './sentiment';
 import { prepare } from './text';
 
-export type { BrandTopic, ReachThresholds, TriageContext } from './context';
+export type { BrandListening, BrandTopic, ReachThresholds, TriageContext } from './context';
 
 const brandTokenCache = new WeakMap<TriageContext['brandNames'], string[]>();
 
@@ -50,7 +50,7 @@ export function triagePost(post: Post, ctx: TriageContext): Triage {
   const hit = brandHit(prep.clean, {
     brandNames: ctx.brandNames,
     accounts: ctx.accounts,
-    topic: ctx.topic,
+    topic: listeningFor(ctx.listening, lang.language),
     compounds: lang.language !== 'en',
   });
   if (hit) signals.push(`relevant:${hit.kind} ${quote(hit.term)}`);

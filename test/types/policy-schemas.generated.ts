@@ -330,7 +330,36 @@ export interface HearkenAccounts {
      * Items: A brand name, matched as whole words ignoring case.
      */
     names?: string[];
+    /**
+     * Listening terms for brand names that are also common words, per language: keys are language codes as triage detects them (en, de, …) or any (every language; merged with the post's language). Relevance uses them; a post that is not addressed to us is still not answered by default (overheard.policy.yaml).
+     */
+    listening?: {
+      [k: string]: ListeningTerms;
+    };
   };
+}
+/**
+ * Listening terms of one language (or of every language, under any).
+ */
+export interface ListeningTerms {
+  /**
+   * Terms that confirm a post is about us: a post that names the brand only by a single-word name (Bahn, Sprint) and holds an exclude term counts after all when it also holds one of these (zug, ticket, my phone bill).
+   *
+   * @minItems 1
+   * @maxItems 500
+   *
+   * Items: A word or a phrase, matched as whole words ignoring case; a trailing * matches any ending (autobahn* also finds Autobahnen).
+   */
+  include?: string[];
+  /**
+   * Terms that mean another sense of a single-word brand name (auf der Bahn, Autobahn, sprint planning): a post that names the brand only that way and holds one of these is not about us, unless an include term says it is. Handles and multi-word names always count.
+   *
+   * @minItems 1
+   * @maxItems 500
+   *
+   * Items: A word or a phrase, matched as whole words ignoring case; a trailing * matches any ending (autobahn* also finds Autobahnen).
+   */
+  exclude?: string[];
 }
 
 /**

@@ -64,7 +64,12 @@ describe('relevance: brand names in words and compounds', () => {
     expect(singleNameIn('bahnfahrt', 'bahn', false)).toBeNull();
   });
   it('listening terms drop a common-word name used in another sense, unless the topic is there too', () => {
-    const opts = { brandNames: ['Bahn'], accounts: [], compounds: true, topic: { exclude: ['auf der bahn', 'schwimm*'], about: ['zug'] } };
+    const opts = {
+      brandNames: ['Bahn'],
+      accounts: [],
+      compounds: true,
+      topic: { exclude: ['auf der bahn', 'schwimm*'], include: ['zug'] },
+    };
     expect(brandHit('Heute 3000 m auf der Bahn geschwommen', opts)).toBeNull();
     expect(brandHit('Auf der Bahn zum Zug gerannt', opts)).not.toBeNull();
     expect(brandHit('Die Bahn ist pünktlich', opts)).toMatchObject({ kind: 'name', term: 'Bahn' });

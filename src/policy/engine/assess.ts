@@ -20,9 +20,14 @@ export interface Assessment {
 /** What triage takes from the configuration rather than from the pack ($HEARKEN_REACH_THRESHOLDS). */
 export type TriageSettings = Pick<TriageContext, 'reachThresholds'>;
 
-/** The rules' triage alone, with the pack's accounts and brand names (for `hearken triage` and the worker). */
+/** The rules' triage alone, with the pack's accounts, brand names and listening terms (for `hearken triage` and the worker). */
 export function triageFor(pack: PolicyPack, post: Post, settings: TriageSettings = {}): Triage {
-  return triagePost(post, { accounts: pack.accounts, brandNames: pack.brandNames, reachThresholds: settings.reachThresholds });
+  return triagePost(post, {
+    accounts: pack.accounts,
+    brandNames: pack.brandNames,
+    listening: pack.listening,
+    reachThresholds: settings.reachThresholds,
+  });
 }
 
 /** Picks the winning policy of `compiled` (from compilePolicies(pack.policies)) for `post` as triaged, and resolves its plan. */

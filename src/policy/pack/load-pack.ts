@@ -18,7 +18,7 @@ import { DurationError, parseDuration, parsePercent } from '../engine/duration';
 import { CalendarError, normalizeCalendar } from '../engine/calendar';
 import { compileCondition, MatchError } from '../engine/match';
 import { checkRegex, checkRegexes, MATCH_FLAGS, type RegexVerdict } from './regex-safety';
-import type { AccountSpec, CalendarSpec, Condition, PolicyPack, PolicySpec, StepSpec, TeamSpec } from '../types';
+import type { AccountSpec, BrandSpec, CalendarSpec, Condition, PolicyPack, PolicySpec, StepSpec, TeamSpec } from '../types';
 import type { Calendar } from '../../shared/plan';
 import { namedSecret } from '../../runtime/config';
 import { checkConnectedAccounts, checkTemplateLengths } from './channel-checks';
@@ -228,7 +228,7 @@ type RegexVerdicts = ReadonlyMap<string, RegexVerdict>;
 
 function assemble(dir: string, files: Map<string, SourceFile>, report: Report, regexVerdicts: RegexVerdicts): Assembled {
   const accountsFile = files.get('accounts.yaml');
-  const accountsData = accountsFile?.data as { accounts: AccountSpec[]; brand?: { names?: string[] } } | undefined;
+  const accountsData = accountsFile?.data as { accounts: AccountSpec[]; brand?: BrandSpec } | undefined;
   if (accountsFile && accountsData) checkAccounts(accountsFile, accountsData.accounts, report);
 
   // Ids come from the files as written, so a calendar that fails to
@@ -252,6 +252,7 @@ function assemble(dir: string, files: Map<string, SourceFile>, report: Report, r
     dir,
     accounts: accountsData?.accounts ?? [],
     brandNames: accountsData?.brand?.names ?? [],
+    listening: accountsData?.brand?.listening ?? {},
     teams,
     calendars,
     templates,
