@@ -80,6 +80,21 @@ describe('the default pack', () => {
 });
 
 describe('a broken pack names file, line and column', () => {
+  it('listening terms under a key that is no language', async () => {
+    editPack(dir, 'accounts.yaml', '    de:\n', '    German:\n');
+    await expectOnlyError('accounts.yaml', 38, 5, /brand\.listening.*German.*must be a language code like en or de, or any/u);
+  });
+
+  it('a listening term with a * inside', async () => {
+    editPack(dir, 'accounts.yaml', '- "scrum*"', '- "scr*m"');
+    await expectOnlyError('accounts.yaml', 26, 11, /brand\.listening\.any\.exclude\[5\].*with \* only at the end/u);
+  });
+
+  it('an unknown listening field suggests the right one', async () => {
+    editPack(dir, 'accounts.yaml', '    de:\n      include:', '    de:\n      includes:');
+    await expectOnlyError('accounts.yaml', 39, 7, /unknown property "includes" \(did you mean "include"\?\)/u);
+  });
+
   it('YAML syntax error', async () => {
     editPack(dir, 'question.policy.yaml', 'intent: question', 'intent: question\n  bad');
     await expectOnlyError('question.policy.yaml', 8, 3, 'Implicit map keys need to be followed by map values');

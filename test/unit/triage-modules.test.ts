@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Post } from '../../src/shared/post';
 import { mentionedHandles, sameAccount } from '../../src/triage/addressing';
 import { readSettings } from '../../src/runtime/config';
-import { DEFAULT_REACH } from '../../src/triage/context';
+import { DEFAULT_REACH, listeningFor } from '../../src/triage/context';
 import { detectLanguage, normalizeLanguageTag } from '../../src/triage/language';
 import { reachOf } from '../../src/triage/reach';
 import { brandHit, singleNameIn } from '../../src/triage/relevance';
@@ -73,6 +73,22 @@ describe('relevance: brand names in words and compounds', () => {
     expect(brandHit('Heute 3000 m auf der Bahn geschwommen', opts)).toBeNull();
     expect(brandHit('Auf der Bahn zum Zug gerannt', opts)).not.toBeNull();
     expect(brandHit('Die Bahn ist pünktlich', opts)).toMatchObject({ kind: 'name', term: 'Bahn' });
+  });
+  it("a post gets the listening terms of `any` and of its own language, as accounts.yaml's brand.listening gives them", () => {
+    const listening = { any: { exclude: ['scrum*'] }, de: { include: ['handy'], exclude: ['leichtathlet*'] }, en: { include: ['phone'] } };
+    expect(listeningFor(listening, 'de')).toEqual({ include: ['handy'], exclude: ['scrum*', 'leichtathlet*'] });
+    expect(listeningFor(listening, 'en')).toEqual({ include: ['phone'], exclude: ['scrum*'] });
+    expect(listeningFor(listening, 'fr')).toEqual({ exclude: ['scrum*'] });
+    expect(listeningFor({ de: { exclude: ['x'] } }, 'en')).toBeUndefined();
+    expect(listeningFor(undefined, 'en')).toBeUndefined();
+    // One object per pack and language: the regexes built from it are compiled once.
+    expect(listeningFor(listening, 'de')).toBe(listeningFor(listening, 'de'));
+    const ctx = { ...sprint, listening };
+    expect(triagePost(post('Im Sprint geschlagen, Leichtathletik am Sonntag', { language: 'de' }), ctx).relevant).toBe(false);
+    // The German terms do not apply to an English post.
+    expect(triagePost(post('Sprint finish at the leichtathletik meeting', { language: 'en' }), ctx).relevant).toBe(true);
+    expect(triagePost(post('Our scrum sprint: my Sprint phone died', { language: 'en' }), ctx).relevant).toBe(true);
+    expect(triagePost(post('Our scrum sprint ended', { language: 'en' }), ctx).relevant).toBe(false);
   });
   it('our handles make a post relevant on any channel', () => {
     expect(triagePost(post('Schon gesehen, was @sprintcare schreibt?', { channel: 'mastodon' }), sprint)).toMatchObject({
