@@ -34,6 +34,7 @@ export function bucketOf(policyId: string): PathBucket {
     case 'overheard':
     case 'troll':
     case 'no-policy-matched':
+    case 'hr': // a team notification and no public reply: no reply to time
       return 'ignored';
     case 'customer-complaint':
     case 'opinion-leader':

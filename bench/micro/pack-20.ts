@@ -1,5 +1,5 @@
 // The 20-policy pack of the selector micro-benchmark: the default pack plus
-// the eleven policies in bench/fixtures/pack-20-extra, loaded by the real
+// the ten policies in bench/fixtures/pack-20-extra, loaded by the real
 // loader (so it is validated like any pack) from a temporary folder.
 import fs from 'node:fs';
 import os from 'node:os';

@@ -74,7 +74,7 @@ function noStackTrace(run: Run): void {
 describe.concurrent('hearken policy check', () => {
   it('passes on the default pack with a one-line summary', async () => {
     const run = await hearken(['policy', 'check']);
-    expect(run.stdout).toMatch(/^ok: 9 policies, version \S+\n$/);
+    expect(run.stdout).toMatch(/^ok: 10 policies, version \S+\n$/);
     expect(run.code).toBe(0);
   });
 

@@ -43,6 +43,7 @@ describe('the default pack', () => {
       ['security-incident', 100],
       ['troll', 90],
       ['opinion-leader', 80],
+      ['hr', 75],
       ['customer-complaint', 70],
       ['question', 50],
       ['idea', 40],
