@@ -20,6 +20,8 @@ export interface WorkerOptions {
   deps: ActivityDeps;
   workflowBundle?: WorkflowBundleWithSourceMap;
   maxCachedWorkflows?: number;
+  /** The worker's Temporal identity (default: the SDK's, pid@host). */
+  identity?: string;
 }
 
 export async function createWorker(opts: WorkerOptions): Promise<Worker> {
@@ -31,6 +33,7 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     workflowBundle,
     activities: createActivities(opts.deps),
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
+    ...(opts.identity !== undefined ? { identity: opts.identity } : {}),
     // Drain: running activities get this long to finish on SIGTERM.
     shutdownGraceTime: '10 seconds',
   });
