@@ -31,6 +31,8 @@ export interface WatchPathOptions {
   signal?: NodeJS.Signals;
   /** Also look for a change this often (0 or unset: events only); see above. */
   pollMs?: number;
+  /** false: no change events, polling only (what a network folder amounts to for other hosts' writes; tests). */
+  events?: boolean;
 }
 
 export interface PathWatch {
@@ -49,7 +51,7 @@ interface Armed {
  * hint to re-read, not a promise that the content differs.
  */
 export function watchPath(target: string, onChange: () => void, options: WatchPathOptions = {}): PathWatch {
-  const { debounceMs = 200, retryMs = 1_000, signal, pollMs = 0 } = options;
+  const { debounceMs = 200, retryMs = 1_000, signal, pollMs = 0, events = true } = options;
   const full = path.resolve(target);
   const parent = path.dirname(full);
   const name = path.basename(full);
@@ -65,7 +67,7 @@ export function watchPath(target: string, onChange: () => void, options: WatchPa
     debounce = setTimeout(() => {
       debounce = null;
       // Re-arm before the caller reads, so an edit made during the read is not missed.
-      if (!healthy()) rearm();
+      if (events && !healthy()) rearm();
       onChange();
     }, debounceMs);
   };
@@ -105,7 +107,7 @@ export function watchPath(target: string, onChange: () => void, options: WatchPa
     inner = null;
   };
 
-  rearm();
+  if (events) rearm();
   if (signal) process.on(signal, onChange);
   let seen = signatureOf(full);
   const poll =

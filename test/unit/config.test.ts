@@ -100,6 +100,20 @@ describe('configuration from the environment', () => {
     expect(problemsOf({ HEARKEN_IDLE_CLOSE_SECONDS: '-1' })?.[0]).toMatch(/^HEARKEN_IDLE_CLOSE_SECONDS must be a whole number of seconds/);
   });
 
+  it('shared rate limits need the shared database; a database URL is checked for its scheme', () => {
+    expect(problemsOf({ HEARKEN_RATE_LIMIT_STORE: 'shared' })).toEqual([
+      'HEARKEN_RATE_LIMIT_STORE must be "process" when HEARKEN_DATABASE_URL is unset; got "shared"',
+    ]);
+    expect(problemsOf({ HEARKEN_RATE_LIMIT_STORE: 'shared', HEARKEN_DATABASE_URL: 'postgres://h@db:5432/hearken' })).toBeNull();
+    expect(problemsOf({ HEARKEN_DATABASE_URL: 'mysql://db/hearken' })?.[0]).toMatch(
+      /^HEARKEN_DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/,
+    );
+    expect(problemsOf({ HEARKEN_RELOAD_POLL_SECONDS: '5000' })?.[0]).toMatch(
+      /^HEARKEN_RELOAD_POLL_SECONDS must be a whole number of seconds up to 3600/,
+    );
+    expect(loadConfig({ HEARKEN_RELOAD_POLL_SECONDS: '0' }).reloadPollMs).toBe(0);
+  });
+
   it('names every bad variable at once, each on its own line, even a value with a line break', () => {
     const problems = problemsOf({ PORT: 'abc', LOG_LEVEL: 'loud\nvery', HEARKEN_MAX_HISTORY_EVENTS: '1.5' });
     expect(problems?.map((p) => p.split(' ')[0])).toEqual(['PORT', 'HEARKEN_MAX_HISTORY_EVENTS', 'LOG_LEVEL']);

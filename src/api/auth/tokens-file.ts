@@ -186,7 +186,7 @@ export class TokenStore {
    * its folder is recreated, and on SIGHUP; with `pollMs`, also when a look
    * every `pollMs` finds it changed. `onReload` hears about each attempt.
    */
-  watch(onReload?: (event: TokensReloadEvent) => void, opts: { pollMs?: number } = {}): void {
+  watch(onReload?: (event: TokensReloadEvent) => void, opts: { pollMs?: number; events?: boolean } = {}): void {
     if (this.watching || this.file === null) return;
     const trigger = (): void => {
       this.reload().then(
@@ -195,7 +195,11 @@ export class TokenStore {
       );
     };
     // pollMs: a tokens file on a folder shared by several API hosts changes without local events.
-    this.watching = watchPath(this.file, trigger, { signal: 'SIGHUP', ...(opts.pollMs ? { pollMs: opts.pollMs } : {}) });
+    this.watching = watchPath(this.file, trigger, {
+      signal: 'SIGHUP',
+      ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
+      ...(opts.events === false ? { events: false } : {}),
+    });
   }
 
   close(): void {

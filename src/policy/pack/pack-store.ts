@@ -88,7 +88,7 @@ export class PackStore {
    * (a folder on shared storage). `onChange` hears about a new version and about failed loads; an
    * unchanged reload stays quiet.
    */
-  watch(onChange?: (event: ReloadEvent) => void, opts: { pollMs?: number } = {}): void {
+  watch(onChange?: (event: ReloadEvent) => void, opts: { pollMs?: number; events?: boolean } = {}): void {
     if (this.watching) return;
     const trigger = (): void => {
       void this.reload().then(
@@ -103,7 +103,11 @@ export class PackStore {
         },
       );
     };
-    this.watching = watchPath(this.dir, trigger, { signal: 'SIGHUP', ...(opts.pollMs ? { pollMs: opts.pollMs } : {}) });
+    this.watching = watchPath(this.dir, trigger, {
+      signal: 'SIGHUP',
+      ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
+      ...(opts.events === false ? { events: false } : {}),
+    });
   }
 
   /** Stops watching; waits for a reload in flight. */
