@@ -25,6 +25,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Behind load balancers, the per-IP limits and the access log need the client's address, not the balancer's.
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   app.use(requestTimer());
   app.use(securityHeaders());
   // Before body parsing, so a flood of captures costs no JSON parsing.

@@ -37,6 +37,8 @@ export interface AppDeps {
   uiBaseUrl?: string;
   /** Shared rate-limit counters (HEARKEN_RATE_LIMIT_STORE=shared); none: each limit counts in this process's memory. */
   limitStores?: LimitStores;
+  /** Express's `trust proxy` (HEARKEN_TRUST_PROXY): whose X-Forwarded-For names the client; none: the socket's address. */
+  trustProxy?: number | string[];
   /** The pack version each live worker runs (GET /healthz, GET /v1/policies); none: not shown. */
   workerPacks?: WorkerPacks;
 }

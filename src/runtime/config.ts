@@ -178,6 +178,17 @@ export const SETTINGS = {
       return seconds === INVALID ? INVALID : seconds * 1000;
     },
   }),
+  trustProxy: optional('HEARKEN_TRUST_PROXY', {
+    description:
+      'the load balancers or proxies in front of the API whose `X-Forwarded-For` names the client: a number of hops, or addresses and subnets (`10.0.0.0/8,loopback`); unset: none, and every client behind a proxy shares its address for the per-IP limits',
+    expected: 'a number of hops, or a comma-separated list of IP addresses, subnets, loopback, linklocal or uniquelocal',
+    parse: (text) => {
+      if (/^\d{1,2}$/u.test(text)) return Number(text);
+      const parts = text.split(',').map((p) => p.trim());
+      const named = ['loopback', 'linklocal', 'uniquelocal'];
+      return parts.every((p) => named.includes(p) || /^[0-9a-fA-F.:]+(\/\d{1,3})?$/u.test(p)) ? parts : INVALID;
+    },
+  }),
   captureTimeoutMs: withDefault('HEARKEN_CAPTURE_TIMEOUT_MS', '4000', {
     description: 'how long `POST /v1/posts` waits for Temporal before it answers 503 with `Retry-After` (at most 30000)',
     // Under 5 s by default: a connector learns of an outage before its own timeout.

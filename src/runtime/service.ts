@@ -275,6 +275,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         authFailureLimit: config.authFailureLimit,
         lastUsed,
         ...(limitStores ? { limitStores } : {}),
+        ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
         workerPacks: new WorkerPacks(client, config.namespace, config.taskQueue),
         captureRatePerMinute: config.captureRatePerMinute,
         connectors: new Connectors(packs, opts.connectorDeps),

@@ -36,6 +36,7 @@ describe('configuration from the environment', () => {
       databaseUrl: undefined,
       rateLimitStore: undefined,
       reloadPollMs: 5000,
+      trustProxy: undefined,
       captureTimeoutMs: 4000,
       temporalTimeoutMs: 10_000,
       dedupMs: 30 * 86_400_000,
@@ -112,6 +113,9 @@ describe('configuration from the environment', () => {
       /^HEARKEN_RELOAD_POLL_SECONDS must be a whole number of seconds up to 3600/,
     );
     expect(loadConfig({ HEARKEN_RELOAD_POLL_SECONDS: '0' }).reloadPollMs).toBe(0);
+    expect(loadConfig({ HEARKEN_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ HEARKEN_TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback']);
+    expect(problemsOf({ HEARKEN_TRUST_PROXY: 'everyone' })?.[0]).toMatch(/^HEARKEN_TRUST_PROXY must be a number of hops/);
   });
 
   it('names every bad variable at once, each on its own line, even a value with a line break', () => {
