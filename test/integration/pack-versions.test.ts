@@ -6,7 +6,6 @@
 // brought in line (a reload, no restart), it clears.
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPack } from '../../src/policy/pack/load-pack';
 import type { DevServer } from '../../src/runtime/temporal/dev-server';
