@@ -27,7 +27,9 @@ const SCHEMA = [
      PRIMARY KEY (ledger, idempotency_key)
    )`,
   `CREATE INDEX IF NOT EXISTS hearken_ledger_interaction ON hearken_ledger (ledger, (record->>'interactionId'))`,
-  `CREATE TABLE IF NOT EXISTS hearken_rate_limits (
+  // UNLOGGED: counters need no durability (a crash forgets a minute's counts) and
+  // skip the write-ahead log, so a hit costs no fsync (bench/shared-state).
+  `CREATE UNLOGGED TABLE IF NOT EXISTS hearken_rate_limits (
      key text PRIMARY KEY,
      hits integer NOT NULL,
      reset_at timestamptz NOT NULL

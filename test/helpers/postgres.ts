@@ -31,7 +31,8 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
+/** `fsync: true` for measurements (durable commits, as in production); tests skip it. */
+export async function startPostgres(opts: { fsync?: boolean } = {}): Promise<TestPostgres> {
   const initdb = binary('initdb')!;
   const pgCtl = binary('pg_ctl')!;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearken-pg-'));
@@ -43,7 +44,7 @@ export async function startPostgres(): Promise<TestPostgres> {
       : execFileSync(cmd, args, { stdio: 'pipe' });
   if (asRoot) execFileSync('chown', ['postgres', dir]);
   fs.chmodSync(dir, 0o700);
-  run(initdb, ['-D', data, '-U', 'hearken', '--auth=trust', '--no-sync', '-E', 'UTF8']);
+  run(initdb, ['-D', data, '-U', 'hearken', '--auth=trust', '-E', 'UTF8', ...(opts.fsync ? [] : ['--no-sync'])]);
   const port = await pickFreePort();
   run(pgCtl, [
     '-D',
@@ -52,7 +53,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     path.join(dir, 'log'),
     '-w',
     '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`,
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${opts.fsync ? 'on' : 'off'} -c max_connections=100`,
     'start',
   ]);
   return {
