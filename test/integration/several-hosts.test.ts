@@ -13,6 +13,7 @@ import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 import { postgresAvailable, startPostgres, type TestPostgres } from '../helpers/postgres';
 import { eventually, postJson, startTestService, type TestService } from '../helpers/service';
 import { startTestServer, temporalAvailable } from '../helpers/temporal';
+import { bearer, TEST_INGEST } from '../helpers/tokens';
 
 const FIXTURE_PACK = path.resolve(import.meta.dirname, '../fixtures/packs/basic');
 const run = temporalAvailable() && postgresAvailable() ? describe : describe.skip;
@@ -44,7 +45,8 @@ run('several hosts sharing PostgreSQL', () => {
           policiesDir: FIXTURE_PACK,
           taskQueue,
           captureRatePerMinute: 30,
-          env: { HEARKEN_DATABASE_URL: db.url },
+          // Behind "a load balancer" on loopback: X-Forwarded-For names the client.
+          env: { HEARKEN_DATABASE_URL: db.url, HEARKEN_TRUST_PROXY: 'loopback' },
         }),
       );
     }
@@ -79,12 +81,19 @@ run('several hosts sharing PostgreSQL', () => {
     }
   });
 
-  it('the capture limit (30/min) holds for both APIs together', async () => {
-    // The first test spent 12 of the 30 (6 per API) from this client's address.
+  it('the capture limit (30/min per client) holds for both APIs together', async () => {
+    // A client of its own (the balancer's X-Forwarded-For), so nothing earlier counts.
+    const client = { ...bearer(TEST_INGEST), 'x-forwarded-for': '203.0.113.9' };
     const answers = await Promise.all(
-      Array.from({ length: 24 }, (_, i) => postJson(`${hosts[i % 2]!.url}/v1/posts`, post(`limit${i}`)).then((r) => r.status)),
+      Array.from({ length: 36 }, (_, i) => postJson(`${hosts[i % 2]!.url}/v1/posts`, post(`limit${i}`), client).then((r) => r.status)),
     );
-    expect(answers.filter((s) => s === 429)).toHaveLength(24 - 18);
-    expect(answers.filter((s) => s === 202)).toHaveLength(18);
+    expect(answers.filter((s) => s === 202)).toHaveLength(30);
+    expect(answers.filter((s) => s === 429)).toHaveLength(6);
+    // Another client behind the same balancer is not limited by it.
+    const other = await postJson(`${hosts[0]!.url}/v1/posts`, post('other-client'), {
+      ...bearer(TEST_INGEST),
+      'x-forwarded-for': '203.0.113.10',
+    });
+    expect(other.status).toBe(202);
   });
 });
