@@ -25,11 +25,13 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Behind load balancers, the per-IP limits and the access log need the client's address, not the balancer's.
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   app.use(requestTimer());
   app.use(securityHeaders());
   // Before body parsing, so a flood of captures costs no JSON parsing.
-  app.use('/v1/posts', captureRateLimit(deps.captureRatePerMinute));
-  app.use('/v1/channels/webhook', captureRateLimit(deps.captureRatePerMinute));
+  app.use('/v1/posts', captureRateLimit(deps.captureRatePerMinute, deps.limitStores));
+  app.use('/v1/channels/webhook', captureRateLimit(deps.captureRatePerMinute, deps.limitStores));
   // Webhook signatures are over the exact bytes: that route reads the body raw (the JSON parser then skips it).
   app.use('/v1/channels/webhook', express.raw({ limit: '64kb', type: () => true }));
   app.use(express.json({ limit: '64kb', type: ['application/json', 'application/*+json'], verify: strictUtf8 }));
@@ -51,6 +53,7 @@ export function createApp(deps: AppDeps): Express {
         },
       },
       accessControl(deps),
+      deps.limitStores,
     ),
   );
   app.use((req, res) => sendProblem(res, new HttpProblem(404, 'Not Found', `no route for ${req.method} ${req.path}`), req.originalUrl));

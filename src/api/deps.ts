@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import type { PackStore } from '../policy/pack/pack-store';
 import type { LastUsedLog, TokenStore } from './auth';
 import type { Connectors } from '../channels/connectors';
+import type { LimitStores } from './http/limits';
+import type { WorkerPacks } from '../client/worker-registry';
 
 export interface AppDeps {
   client: Client;
@@ -33,4 +35,10 @@ export interface AppDeps {
   connectors: Connectors;
   /** Temporal UI base URL for deep links, when known. */
   uiBaseUrl?: string;
+  /** Shared rate-limit counters (HEARKEN_RATE_LIMIT_STORE=shared); none: each limit counts in this process's memory. */
+  limitStores?: LimitStores;
+  /** Express's `trust proxy` (HEARKEN_TRUST_PROXY): whose X-Forwarded-For names the client; none: the socket's address. */
+  trustProxy?: number | string[];
+  /** The pack version each live worker runs (GET /healthz, GET /v1/policies); none: not shown. */
+  workerPacks?: WorkerPacks;
 }

@@ -48,6 +48,7 @@ export interface ApiComponents {
   Policies: Policies;
   OpenApiDocument: OpenApiDocument;
   ChannelList: ChannelList;
+  WorkerPacks: WorkerPacks;
 }
 /**
  * A post as connectors deliver it to POST /v1/posts and as the CLI reads it.
@@ -303,6 +304,60 @@ export interface HealthChecks {
       errors: string[];
     };
   };
+  packs?: WorkerPacks;
+}
+/**
+ * The policy pack version each live worker runs: workers report it to the hearken-workers:<task queue> workflow at start, on every reload and every 5 minutes; live means polling the task queue within the last 90 s.
+ */
+export interface WorkerPacks {
+  /**
+   * ok: every live worker runs this process's version; mismatch: two or more versions are in use (among the workers, or this process's differs); unknown: no live worker, a worker has not reported yet, or Temporal did not answer.
+   */
+  status: 'ok' | 'mismatch' | 'unknown';
+  /**
+   * The distinct pack versions in use.
+   *
+   * Items: One version and who runs it.
+   */
+  versions: {
+    /**
+     * Pack version id.
+     */
+    version: string;
+    /**
+     * Identities (pid@host) of the live workers that reported it.
+     *
+     * Items: A worker identity.
+     */
+    workers: string[];
+    /**
+     * Whether this API process loaded it.
+     */
+    thisProcess: boolean;
+  }[];
+  /**
+   * Every live worker and the version it last reported.
+   *
+   * Items: A live worker.
+   */
+  workers: {
+    /**
+     * Its Temporal identity (pid@host).
+     */
+    identity: string;
+    /**
+     * The pack version it reported; null when it has not reported yet.
+     */
+    version: string | null;
+    /**
+     * When it last reported (ISO 8601); null when never.
+     */
+    reportedAt: string | null;
+  }[];
+  /**
+   * Why the status is not ok.
+   */
+  detail?: string;
 }
 /**
  * Temporal answers and a worker polls the task queue; degraded when the last policy pack reload failed (the last good pack is in force).
@@ -1467,6 +1522,7 @@ export interface Policies {
       text: string;
     }[];
   } | null;
+  workers?: WorkerPacks;
 }
 /**
  * An OpenAPI 3.1 document.

@@ -41,6 +41,10 @@ export class JsonlLedger<T extends LedgerRecord> {
 
   constructor(readonly file: string) {}
 
+  get where(): string {
+    return this.file;
+  }
+
   /** Appends `record` unless its key is already there; returns the stored record and whether it was already there. */
   append(record: T): Promise<{ record: T; duplicate: boolean }> {
     const run = this.queue.then(() => this.appendLocked(record));
@@ -51,6 +55,12 @@ export class JsonlLedger<T extends LedgerRecord> {
   async get(key: string): Promise<T | undefined> {
     await this.catchUp();
     return this.byKey.get(key);
+  }
+
+  /** Every record, in the file's order (the first line of a key). */
+  async all(): Promise<T[]> {
+    await this.catchUp();
+    return [...this.byKey.values()];
   }
 
   /**

@@ -1,10 +1,10 @@
 // Team notifications: a POST to the team's webhook when configured (the
 // activity's retry policy gives backoff), else a line in
-// $HEARKEN_DATA_DIR/notifications.jsonl. Both are keyed by idempotency key.
+// $HEARKEN_DATA_DIR/notifications.jsonl (or the `notifications` ledger in
+// PostgreSQL with HEARKEN_DATABASE_URL). Both are keyed by idempotency key.
 // Webhook URLs often carry a token: no error, record or log line made here
 // contains one.
-import path from 'node:path';
-import { JsonlLedger } from './jsonl-ledger';
+import { ledgerStoreOf, type Ledger, type LedgerStore } from './ledger';
 
 export interface Notification {
   interactionId: string;
@@ -29,17 +29,19 @@ export class WebhookError extends Error {
 }
 
 export class Notifier {
-  private readonly ledger: JsonlLedger<NotificationRecord>;
+  private readonly ledger: Ledger<NotificationRecord>;
 
+  /** `ledgers`: a data folder (the file) or the runtime's store. */
   constructor(
-    dataDir: string,
+    ledgers: string | LedgerStore,
     private readonly fetchImpl: typeof fetch = fetch,
   ) {
-    this.ledger = new JsonlLedger(path.join(dataDir, 'notifications.jsonl'));
+    this.ledger = ledgerStoreOf(ledgers).open('notifications');
   }
 
+  /** Where the file notifications are: a file path, or `postgres:…`. */
   get file(): string {
-    return this.ledger.file;
+    return this.ledger.where;
   }
 
   /**

@@ -1,20 +1,23 @@
-// The default channel: one JSON line per published reply in
-// $HEARKEN_DATA_DIR/outbox.jsonl, never two lines with one idempotency key.
+// The default channel: one record per published reply, never two with one
+// idempotency key — a JSON line in $HEARKEN_DATA_DIR/outbox.jsonl, or a row
+// of the `outbox` ledger in PostgreSQL when HEARKEN_DATABASE_URL is set
+// (then the promise holds across hosts; see ledger.ts).
 import { createHash } from 'node:crypto';
-import path from 'node:path';
 import type { ChannelAdapter, OutgoingReply, PublishedReply } from './channel';
-import { JsonlLedger } from './jsonl-ledger';
+import { ledgerStoreOf, type Ledger, type LedgerStore } from './ledger';
 
 export class OutboxChannel implements ChannelAdapter {
   readonly name = 'outbox';
-  private readonly ledger: JsonlLedger<PublishedReply>;
+  private readonly ledger: Ledger<PublishedReply>;
 
-  constructor(dataDir: string) {
-    this.ledger = new JsonlLedger(path.join(dataDir, 'outbox.jsonl'));
+  /** `ledgers`: a data folder (the file) or the runtime's store. */
+  constructor(ledgers: string | LedgerStore) {
+    this.ledger = ledgerStoreOf(ledgers).open('outbox');
   }
 
+  /** Where the replies are: a file path, or `postgres:…`. */
   get file(): string {
-    return this.ledger.file;
+    return this.ledger.where;
   }
 
   async publish(reply: OutgoingReply): Promise<{ reply: PublishedReply; duplicate: boolean }> {

@@ -1,9 +1,13 @@
 // `hearken customer forget|export <channel> <authorId>`: a customer's data
 // erased on request, or written out whole (README "Personal data"). Run it on
-// the host that holds the data folder (outbox.jsonl, notifications.jsonl).
+// the host that holds the data folder (outbox.jsonl, notifications.jsonl), or
+// anywhere with HEARKEN_DATABASE_URL when the ledgers are in PostgreSQL.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { LedgerStore } from '../channels/ledger';
 import { exportCustomer } from '../client/export';
+import { openDatabase } from '../store/database';
+import { pgLedgers } from '../store/pg-ledger';
 import { customerRuns, type CustomerRef } from '../client/customer-data';
 import { forgetCustomer } from '../client/forget';
 import { CliError, EXIT } from './errors';
@@ -23,6 +27,7 @@ export async function forget(
 ): Promise<number> {
   const customer = checked(channel, authorId);
   const dataDir = dataDirOf(opts);
+  const ledgers = await sharedLedgers();
   const t = await connectTemporal(opts.address);
   try {
     if (opts.dryRun) {
@@ -35,6 +40,7 @@ export async function forget(
       namespace: t.namespace,
       taskQueue: t.taskQueue,
       dataDir,
+      ...(ledgers ? { ledgers: ledgers.store } : {}),
       customer,
       actor: operator(opts.by),
       log: (line) => process.stderr.write(`${line}\n`),
@@ -50,15 +56,21 @@ export async function forget(
     return EXIT.ok;
   } finally {
     await t.close();
+    await ledgers?.close();
   }
 }
 
 export async function exportData(channel: string, authorId: string, opts: CustomerOptions & { out?: string }): Promise<number> {
   const customer = checked(channel, authorId);
   const dataDir = dataDirOf(opts);
+  const ledgers = await sharedLedgers();
   const t = await connectTemporal(opts.address);
   try {
-    const data = await withWorker(t, () => exportCustomer({ client: t.client, dataDir, customer }), 120_000);
+    const data = await withWorker(
+      t,
+      () => exportCustomer({ client: t.client, dataDir, customer, ...(ledgers ? { ledgers: ledgers.store } : {}) }),
+      120_000,
+    );
     const text = `${JSON.stringify(data, null, 2)}\n`;
     if (opts.out) fs.writeFileSync(opts.out, text, { mode: 0o600 });
     else process.stdout.write(text);
@@ -68,7 +80,16 @@ export async function exportData(channel: string, authorId: string, opts: Custom
     return EXIT.ok;
   } finally {
     await t.close();
+    await ledgers?.close();
   }
+}
+
+/** The ledgers in PostgreSQL when HEARKEN_DATABASE_URL is set (then the data folder holds none). */
+async function sharedLedgers(): Promise<{ store: LedgerStore; close(): Promise<void> } | null> {
+  const { databaseUrl } = cliSettings(['databaseUrl']);
+  if (!databaseUrl) return null;
+  const db = await openDatabase(databaseUrl, { max: 2, applicationName: 'hearken-cli' });
+  return { store: pgLedgers(db.pool), close: () => db.close() };
 }
 
 function checked(channel: string, authorId: string): CustomerRef {

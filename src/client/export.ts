@@ -6,6 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { stateQuery, type InteractionState } from '../workflows/definitions';
 import { buildTimeline, type TimelineEntry } from './timeline';
+import type { LedgerName, LedgerStore } from '../channels/ledger';
 import { channelLines, customerKeyOf, customerRuns, type CustomerRef, type RunRef } from './customer-data';
 
 export interface CustomerExport {
@@ -23,7 +24,13 @@ export interface CustomerExport {
   notifications: unknown[];
 }
 
-export async function exportCustomer(opts: { client: Client; dataDir: string; customer: CustomerRef }): Promise<CustomerExport> {
+export async function exportCustomer(opts: {
+  client: Client;
+  dataDir: string;
+  customer: CustomerRef;
+  /** Where the ledgers are when not in the data folder (HEARKEN_DATABASE_URL). */
+  ledgers?: LedgerStore;
+}): Promise<CustomerExport> {
   const key = customerKeyOf(opts.customer);
   const runs = await customerRuns(opts.client, opts.customer);
   const ids = [...new Set(runs.map((r) => r.workflowId))];
@@ -45,7 +52,15 @@ export async function exportCustomer(opts: { client: Client; dataDir: string; cu
     customer: { ...opts.customer, key },
     exportedAt: new Date().toISOString(),
     interactions,
-    outbox: channelLines(opts.dataDir, 'outbox.jsonl', idSet),
-    notifications: channelLines(opts.dataDir, 'notifications.jsonl', idSet),
+    outbox: opts.ledgers ? await ledgerRecords(opts.ledgers, 'outbox', idSet) : channelLines(opts.dataDir, 'outbox.jsonl', idSet),
+    notifications: opts.ledgers
+      ? await ledgerRecords(opts.ledgers, 'notifications', idSet)
+      : channelLines(opts.dataDir, 'notifications.jsonl', idSet),
   };
+}
+
+/** The records of a ledger that belong to these interactions. */
+async function ledgerRecords(ledgers: LedgerStore, name: LedgerName, interactionIds: ReadonlySet<string>): Promise<unknown[]> {
+  const all = await ledgers.open<{ idempotencyKey: string; interactionId?: unknown }>(name).all();
+  return all.filter((r) => typeof r.interactionId === 'string' && interactionIds.has(r.interactionId));
 }

@@ -5,20 +5,20 @@
 //     history, state, memo and visibility record;
 //  2. visibility is polled until it no longer lists any of them (deletion is
 //     asynchronous in Temporal), and each run is checked to be gone;
-//  3. their lines in outbox.jsonl and notifications.jsonl are redacted in
-//     place under the ledger's lock: the texts go, the idempotency keys stay,
+//  3. their lines in outbox.jsonl and notifications.jsonl (or their rows in
+//     PostgreSQL, HEARKEN_DATABASE_URL) are redacted in place under the
+//     ledger's lock: the texts go, the idempotency keys stay,
 //     so a publish retried by a worker that has not heard yet sends nothing;
 //     when a terminated run had an activity on its way (a reply being
 //     published), once more after an attempt's longest time;
 //  4. the erasure is recorded in the controls workflow: who, when, how many,
 //     and nothing that identifies the customer (the receipt is its id).
-import path from 'node:path';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { JsonlLedger, type LedgerLine, type LineFate } from '../channels/jsonl-ledger';
+import { fileLedgers, LEDGER_NAMES, type LedgerLine, type LedgerStore, type LineFate } from '../channels/ledger';
 import type { Actor } from '../shared/controls';
 import { recordErasure } from './controls';
 import { runsById } from './runs';
-import { CHANNEL_FILES, customerKeyOf, customerQuery, customerRuns, type CustomerRef, type RunRef } from './customer-data';
+import { customerKeyOf, customerQuery, customerRuns, type CustomerRef, type RunRef } from './customer-data';
 
 export interface ForgetOptions {
   client: Client;
@@ -26,6 +26,8 @@ export interface ForgetOptions {
   taskQueue: string;
   /** The data folder whose outbox.jsonl and notifications.jsonl are redacted. */
   dataDir: string;
+  /** Where the ledgers are when not in the data folder (HEARKEN_DATABASE_URL): redacted there instead. */
+  ledgers?: LedgerStore;
   customer: CustomerRef;
   actor: Actor;
   /**
@@ -77,7 +79,7 @@ export async function forgetCustomer(opts: ForgetOptions): Promise<ForgetReport>
   const deletedMs = Date.now() - started;
   log(`deleted from Temporal in ${deletedMs} ms; visibility no longer lists them`);
 
-  const redact = () => redactFiles(opts.dataDir, ids, new Date().toISOString());
+  const redact = () => redactLedgers(opts.ledgers ?? fileLedgers(opts.dataDir), ids, new Date().toISOString());
   let counts = await redact();
   if (inFlight > 0) {
     log(
@@ -194,10 +196,14 @@ async function exists(client: Client, run: RunRef): Promise<boolean> {
   }
 }
 
-/** Redacts the lines of these interactions in both channel files; returns how many changed in each. */
-async function redactFiles(dataDir: string, ids: ReadonlySet<string>, at: string): Promise<{ outbox: number; notifications: number }> {
+/** Redacts the records of these interactions in both channel ledgers; returns how many changed in each. */
+async function redactLedgers(
+  ledgers: LedgerStore,
+  ids: ReadonlySet<string>,
+  at: string,
+): Promise<{ outbox: number; notifications: number }> {
   const [outbox, notifications] = await Promise.all(
-    CHANNEL_FILES.map((file) => new JsonlLedger<ChannelLine>(path.join(dataDir, file)).rewrite((line) => redacted(line, ids, at))),
+    LEDGER_NAMES.map((name) => ledgers.open<ChannelLine>(name).rewrite((line) => redacted(line, ids, at))),
   );
   return { outbox: outbox!.changed, notifications: notifications!.changed };
 }

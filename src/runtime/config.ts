@@ -161,6 +161,44 @@ export const SETTINGS = {
     expected: 'a whole number of failed authentications, at least 1',
     parse: wholeNumber(1),
   }),
+  databaseUrl: optional('HEARKEN_DATABASE_URL', {
+    description:
+      'a PostgreSQL database shared by every Hearken process on every host (`postgres://user:password@host:5432/hearken`): the outbox and notification ledgers live there instead of in the data folder, so a reply key is published once across hosts, and the rate limits are shared (see `HEARKEN_RATE_LIMIT_STORE`); tables are created on first use, see [Running on several hosts](#running-on-several-hosts)',
+    expected: 'a postgres:// or postgresql:// URL',
+    parse: (text) => {
+      try {
+        return ['postgres:', 'postgresql:'].includes(new URL(text).protocol) ? text : INVALID;
+      } catch {
+        return INVALID;
+      }
+    },
+  }),
+  rateLimitStore: optional('HEARKEN_RATE_LIMIT_STORE', {
+    description:
+      'where the capture, decision and failed-authentication counters live: `shared` (in `HEARKEN_DATABASE_URL`: the limits hold for all API processes together) or `process` (each API process counts alone: with N processes a client gets up to N times each limit); unset: `shared` when `HEARKEN_DATABASE_URL` is set, else `process`',
+    expected: 'process or shared',
+    parse: oneOf(['process', 'shared'] as const),
+  }),
+  reloadPollMs: withDefault('HEARKEN_RELOAD_POLL_SECONDS', '5', {
+    description:
+      "how often the tokens file and the policy pack are also checked for changes by looking (size, time, inode), besides the operating system's change events, which a shared network folder does not deliver for other hosts' writes; a revoked token is refused within this long on every API host; `0`: events only",
+    expected: 'a whole number of seconds up to 3600',
+    parse: (text) => {
+      const seconds = wholeNumber(0, 3600)(text);
+      return seconds === INVALID ? INVALID : seconds * 1000;
+    },
+  }),
+  trustProxy: optional('HEARKEN_TRUST_PROXY', {
+    description:
+      'the load balancers or proxies in front of the API whose `X-Forwarded-For` names the client: a number of hops, or addresses and subnets (`10.0.0.0/8,loopback`); unset: none, and every client behind a proxy shares its address for the per-IP limits',
+    expected: 'a number of hops, or a comma-separated list of IP addresses, subnets, loopback, linklocal or uniquelocal',
+    parse: (text) => {
+      if (/^\d{1,2}$/u.test(text)) return Number(text);
+      const parts = text.split(',').map((p) => p.trim());
+      const named = ['loopback', 'linklocal', 'uniquelocal'];
+      return parts.every((p) => named.includes(p) || /^[0-9a-fA-F.:]+(\/\d{1,3})?$/u.test(p)) ? parts : INVALID;
+    },
+  }),
   captureTimeoutMs: withDefault('HEARKEN_CAPTURE_TIMEOUT_MS', '4000', {
     description: 'how long `POST /v1/posts` waits for Temporal before it answers 503 with `Retry-After` (at most 30000)',
     // Under 5 s by default: a connector learns of an outage before its own timeout.
@@ -284,7 +322,10 @@ export function readSettings<K extends SettingKey>(keys: readonly K[], env: Env 
 
 /** Every setting, read and checked at once: a service start calls this first. */
 export function loadConfig(env: Env = process.env): Config {
-  return readSettings(Object.keys(SETTINGS) as SettingKey[], env);
+  const config = readSettings(Object.keys(SETTINGS) as SettingKey[], env);
+  if (config.rateLimitStore === 'shared' && config.databaseUrl === undefined)
+    throw new ConfigError(['HEARKEN_RATE_LIMIT_STORE must be "process" when HEARKEN_DATABASE_URL is unset; got "shared"']);
+  return config;
 }
 
 /**

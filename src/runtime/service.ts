@@ -2,6 +2,7 @@
 // Temporal address is given), the worker, the API. `npm start` runs all of
 // them in one process; `npm run worker` / `npm run api` one half each.
 import fs from 'node:fs';
+import os from 'node:os';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@temporalio/client';
@@ -13,6 +14,12 @@ import { listenApi } from '../api/http/server';
 import { Notifier } from '../channels/notifier';
 import { PauseReader } from '../client/controls';
 import { OutboxChannel } from '../channels/outbox';
+import { fileLedgers, type LedgerStore } from '../channels/ledger';
+import type { LimitStores } from '../api/http/limits';
+import { startWorkerReports, WorkerPacks } from '../client/worker-registry';
+import { openDatabase, redactedUrl, type Database } from '../store/database';
+import { pgLedgers } from '../store/pg-ledger';
+import { PgRateLimitStore } from '../store/pg-rate-limit-store';
 import type { ChannelAdapter } from '../channels/channel';
 import { ChannelRouter, Connectors, type ConnectorDeps } from '../channels/connectors';
 import { ensureListeners } from '../client/listeners';
@@ -40,6 +47,8 @@ export interface ServiceOptions {
   connectorDeps?: ConnectorDeps;
   /** Length of one listen round (default 5 minutes); tests shorten it. */
   listenRunMs?: number;
+  /** The worker's Temporal identity; default pid@host (tests running two workers in one process give each its own). */
+  workerIdentity?: string;
 }
 
 export interface RunningService {
@@ -50,6 +59,10 @@ export interface RunningService {
   workerMetricsUrl: string | null;
   packs: PackStore;
   client: Client;
+  /** Where the outbox and notification ledgers are: the data folder's files, or PostgreSQL. */
+  ledgers: LedgerStore;
+  /** The worker's Temporal identity (pid@host), as the worker registry and DescribeTaskQueue know it; null without a worker. */
+  workerIdentity: string | null;
   /** Set when this start created the tokens file: the one time its token is shown. */
   createdToken: { file: string; name: string; token: string } | null;
   /** Whether capture took no token at start (loopback, no ingest token yet); null without the API. */
@@ -101,13 +114,26 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       failed = devServer.failed;
     }
     const packs = await PackStore.open(config.policiesDir);
-    let onReload: ((pack: PolicyPack) => void) | null = null;
-    packs.watch((event) => {
-      if (event.ok) onReload?.(event.pack);
-      if (event.ok) logger.info({ version: event.pack.version.id, previous: event.previous.id }, 'policy pack reloaded');
-      else logger.error({ errors: event.errors.map(formatPackError) }, 'policy pack invalid; keeping the last good one');
-    });
+    const reloadListeners: Array<(pack: PolicyPack) => void> = [];
+    packs.watch(
+      (event) => {
+        if (event.ok) for (const listener of reloadListeners) listener(event.pack);
+        if (event.ok) logger.info({ version: event.pack.version.id, previous: event.previous.id }, 'policy pack reloaded');
+        else logger.error({ errors: event.errors.map(formatPackError) }, 'policy pack invalid; keeping the last good one');
+      },
+      { pollMs: config.reloadPollMs },
+    );
     stack.push(async () => packs.close());
+
+    // What must hold across hosts and is not Temporal's to hold (README "Running on several hosts").
+    let database: Database | null = null;
+    if (config.databaseUrl) {
+      database = await openDatabase(config.databaseUrl);
+      const db = database;
+      stack.push(() => db.close());
+      logger.info({ database: redactedUrl(config.databaseUrl) }, 'ledgers and shared limits in PostgreSQL');
+    }
+    const ledgers = database ? pgLedgers(database.pool) : fileLedgers(config.dataDir);
 
     const connection = await connectApiClient(address);
     stack.push(() => connection.close());
@@ -121,8 +147,18 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     }
 
     let workerMetricsUrl: string | null = null;
+    let workerIdentity: string | null = null;
     if (opts.worker) {
       const connectors = new Connectors(packs, opts.connectorDeps);
+      // Set, not left to the SDK: the worker registry and the task queue's pollers must name it alike.
+      const identity = opts.workerIdentity ?? `${process.pid}@${os.hostname()}`;
+      workerIdentity = identity;
+      if (config.temporalAddress && !database) {
+        logger.info(
+          { outbox: ledgers.open('outbox').where },
+          'replies are recorded in the data folder: "never a key twice" holds for the workers that share this folder; set HEARKEN_DATABASE_URL for workers on several hosts',
+        );
+      }
       if (!runtimeInstalled) {
         // Core SDK logs through pino at warn and above.
         Runtime.install({ logger: new PinoAdapter(logger) as never });
@@ -134,11 +170,12 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         namespace: config.namespace,
         taskQueue: config.taskQueue,
         workflowBundle: opts.workflowBundle,
+        identity,
         ...(config.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.maxCachedWorkflows } : {}),
         deps: {
           packs,
-          channel: new ChannelRouter(connectors, opts.channel ?? new OutboxChannel(config.dataDir)),
-          notifier: new Notifier(config.dataDir),
+          channel: new ChannelRouter(connectors, opts.channel ?? new OutboxChannel(ledgers)),
+          notifier: new Notifier(ledgers),
           listening: {
             connectors,
             client,
@@ -172,7 +209,22 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
           (err: unknown) => logger.error({ err }, 'could not start the listeners of connected accounts'),
         );
       await listen();
-      onReload = (pack) => void listen(pack);
+      reloadListeners.push((pack) => void listen(pack));
+      // Which pack this worker runs, for GET /healthz and GET /v1/policies on any API host.
+      let reportFailed = false;
+      const reports = startWorkerReports({
+        client,
+        taskQueue: config.taskQueue,
+        identity,
+        version: () => packs.current().version.id,
+        onError: (err) => {
+          if (!reportFailed)
+            logger.warn({ err }, 'could not report the pack version to the worker registry; retrying with the next report');
+          reportFailed = true;
+        },
+      });
+      reloadListeners.push(() => void reports.changed());
+      stack.push(async () => reports.close());
       stack.push(async () => {
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await running;
@@ -198,11 +250,20 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         tokensFile = ensured.file;
         if (ensured.created) createdToken = { file: ensured.file, ...ensured.created };
       }
+      if (config.temporalAddress && !config.tokensFile) {
+        logger.warn(
+          { tokensFile },
+          'HEARKEN_TOKENS_FILE is unset: this API uses the tokens file of its own data folder. With API processes on several hosts, point HEARKEN_TOKENS_FILE at one file on shared storage so every host knows the same tokens and revocations',
+        );
+      }
       const tokens = await TokenStore.load(tokensFile);
-      tokens.watch((event) => {
-        if (event.ok) logger.info({ users: event.users }, 'tokens file reloaded');
-        else logger.error({ error: event.error.message }, 'tokens file invalid; keeping the previous users');
-      });
+      tokens.watch(
+        (event) => {
+          if (event.ok) logger.info({ users: event.users }, 'tokens file reloaded');
+          else logger.error({ error: event.error.message }, 'tokens file invalid; keeping the previous users');
+        },
+        { pollMs: config.reloadPollMs },
+      );
       stack.push(async () => tokens.close());
       let lastUsedFailed = false;
       const lastUsed = new LastUsedLog(lastUsedFileFor(tokens.file ?? tokensFile), {
@@ -213,6 +274,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         },
       });
       stack.push(() => lastUsed.close());
+      const limitStores = sharedLimits(config, database, logger);
+      if (limitStores) stack.push(async () => limitStores.close());
       const loopbackOnly = isLoopbackHost(config.host);
       captureWithoutToken = loopbackOnly && !tokens.hasIngestTokens();
       const app = createApp({
@@ -222,6 +285,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         loopbackOnly,
         authFailureLimit: config.authFailureLimit,
         lastUsed,
+        ...(limitStores ? { limitStores } : {}),
+        ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
+        workerPacks: new WorkerPacks(client, config.namespace, config.taskQueue),
         captureRatePerMinute: config.captureRatePerMinute,
         connectors: new Connectors(packs, opts.connectorDeps),
         captureTimeoutMs: config.captureTimeoutMs,
@@ -246,6 +312,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       workerMetricsUrl,
       packs,
       client,
+      ledgers,
+      workerIdentity,
       createdToken,
       captureWithoutToken,
       failed,
@@ -255,6 +323,32 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     await stop();
     throw err;
   }
+}
+
+/**
+ * The rate-limit counters in PostgreSQL when HEARKEN_RATE_LIMIT_STORE says
+ * `shared` (its default with HEARKEN_DATABASE_URL); null: each limiter counts
+ * in this process's memory. A failing store lets requests through and is
+ * logged at most once a minute.
+ */
+function sharedLimits(config: Config, database: Database | null, logger: Logger): (LimitStores & { close(): void }) | null {
+  const kind = config.rateLimitStore ?? (database ? 'shared' : 'process');
+  if (kind === 'process' || !database) return null;
+  const pool = database.pool;
+  let lastWarned = 0;
+  const sweeper = new PgRateLimitStore(pool, 'sweep');
+  // Ended windows are deleted by whichever process gets there: the table stays small.
+  const sweep = setInterval(() => void sweeper.sweep().catch(() => undefined), 10 * 60_000);
+  sweep.unref();
+  return {
+    store: (name) => new PgRateLimitStore(pool, name),
+    onError: (err) => {
+      if (Date.now() - lastWarned < 60_000) return;
+      lastWarned = Date.now();
+      logger.warn({ error: err.message }, 'shared rate-limit store failed; requests pass unlimited meanwhile');
+    },
+    close: () => clearInterval(sweep),
+  };
 }
 
 /**

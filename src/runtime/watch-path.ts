@@ -12,7 +12,14 @@
 // and re-arms when not; while the parent folder is missing it tries again
 // every `retryMs`. A burst of events (an editor's temp file and rename, git
 // writing many files) makes one call after `debounceMs` of quiet.
-import { statSync, watch, type FSWatcher } from 'node:fs';
+//
+// Change events are local: on a network folder (NFS, SMB) shared by several
+// hosts, inotify reports this host's writes only, so a token revoked on one
+// host would never reach the API on another. With `pollMs`, the target is
+// also looked at that often (size, modification time and inode of the file,
+// or of each file in the folder) and a difference counts as a change: the
+// delay is bounded by `pollMs` whatever the file system.
+import { readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 
 export interface WatchPathOptions {
@@ -22,6 +29,10 @@ export interface WatchPathOptions {
   retryMs?: number;
   /** Also call `onChange`, at once, when the process receives this signal (SIGHUP: "reload your files"). */
   signal?: NodeJS.Signals;
+  /** Also look for a change this often (0 or unset: events only); see above. */
+  pollMs?: number;
+  /** false: no change events, polling only (what a network folder amounts to for other hosts' writes; tests). */
+  events?: boolean;
 }
 
 export interface PathWatch {
@@ -40,7 +51,7 @@ interface Armed {
  * hint to re-read, not a promise that the content differs.
  */
 export function watchPath(target: string, onChange: () => void, options: WatchPathOptions = {}): PathWatch {
-  const { debounceMs = 200, retryMs = 1_000, signal } = options;
+  const { debounceMs = 200, retryMs = 1_000, signal, pollMs = 0, events = true } = options;
   const full = path.resolve(target);
   const parent = path.dirname(full);
   const name = path.basename(full);
@@ -56,7 +67,7 @@ export function watchPath(target: string, onChange: () => void, options: WatchPa
     debounce = setTimeout(() => {
       debounce = null;
       // Re-arm before the caller reads, so an edit made during the read is not missed.
-      if (!healthy()) rearm();
+      if (events && !healthy()) rearm();
       onChange();
     }, debounceMs);
   };
@@ -96,8 +107,20 @@ export function watchPath(target: string, onChange: () => void, options: WatchPa
     inner = null;
   };
 
-  rearm();
+  if (events) rearm();
   if (signal) process.on(signal, onChange);
+  let seen = signatureOf(full);
+  const poll =
+    pollMs > 0
+      ? setInterval(() => {
+          const now = signatureOf(full);
+          if (now === seen) return;
+          seen = now;
+          changed();
+        }, pollMs)
+      : null;
+  // Polling alone must not keep a finished process alive.
+  poll?.unref();
 
   return {
     close(): void {
@@ -105,6 +128,7 @@ export function watchPath(target: string, onChange: () => void, options: WatchPa
       disarm();
       if (debounce) clearTimeout(debounce);
       if (retry) clearTimeout(retry);
+      if (poll) clearInterval(poll);
       debounce = null;
       retry = null;
       if (signal) process.off(signal, onChange);
@@ -137,4 +161,27 @@ function identityOf(folder: string): string | null {
 
 function isFolder(file: string): boolean {
   return identityOf(file) !== null;
+}
+
+/**
+ * What polling compares: size, modification time and inode of the file, or of
+ * every file in the folder (not deeper: a pack is one folder). Editors and git
+ * replace files (a new inode), `touch` and appends change the time or size.
+ */
+export function signatureOf(target: string): string {
+  const one = (file: string): string => {
+    try {
+      const st = statSync(file);
+      return `${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      return '-';
+    }
+  };
+  let names: string[];
+  try {
+    names = readdirSync(target).sort();
+  } catch {
+    return one(target);
+  }
+  return `${one(target)}|${names.map((n) => `${n}=${one(path.join(target, n))}`).join('|')}`;
 }

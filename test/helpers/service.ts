@@ -41,6 +41,8 @@ export async function startTestService(opts: {
   /** Passed to startService: how connectors reach the platforms, and the listen round length. */
   connectorDeps?: ServiceOptions['connectorDeps'];
   listenRunMs?: number;
+  /** More environment for loadConfig (e.g. HEARKEN_DATABASE_URL). */
+  env?: Record<string, string>;
 }): Promise<TestService> {
   const config = loadConfig({
     TEMPORAL_ADDRESS: opts.temporalAddress,
@@ -56,6 +58,7 @@ export async function startTestService(opts: {
     ...(opts.maxHistoryEvents !== undefined ? { HEARKEN_MAX_HISTORY_EVENTS: String(opts.maxHistoryEvents) } : {}),
     ...(opts.captureRatePerMinute !== undefined ? { HEARKEN_CAPTURE_RATE_LIMIT: String(opts.captureRatePerMinute) } : {}),
     ...(opts.dedupDays !== undefined ? { HEARKEN_DEDUP_DAYS: String(opts.dedupDays) } : {}),
+    ...opts.env,
   });
   const service = await startService({
     config,

@@ -34,6 +34,10 @@ describe('configuration from the environment', () => {
       tokensFile: undefined,
       captureRatePerMinute: 6000,
       authFailureLimit: 20,
+      databaseUrl: undefined,
+      rateLimitStore: undefined,
+      reloadPollMs: 5000,
+      trustProxy: undefined,
       captureTimeoutMs: 4000,
       temporalTimeoutMs: 10_000,
       dedupMs: 30 * 86_400_000,
@@ -96,6 +100,23 @@ describe('configuration from the environment', () => {
     ]);
     expect(problemsOf({ HEARKEN_DEV_SERVER_PORT: '65000' })?.[0]).toMatch(/^HEARKEN_DEV_SERVER_PORT must be a port number from 1 to 64535/);
     expect(problemsOf({ HEARKEN_IDLE_CLOSE_SECONDS: '-1' })?.[0]).toMatch(/^HEARKEN_IDLE_CLOSE_SECONDS must be a whole number of seconds/);
+  });
+
+  it('shared rate limits need the shared database; a database URL is checked for its scheme', () => {
+    expect(problemsOf({ HEARKEN_RATE_LIMIT_STORE: 'shared' })).toEqual([
+      'HEARKEN_RATE_LIMIT_STORE must be "process" when HEARKEN_DATABASE_URL is unset; got "shared"',
+    ]);
+    expect(problemsOf({ HEARKEN_RATE_LIMIT_STORE: 'shared', HEARKEN_DATABASE_URL: 'postgres://h@db:5432/hearken' })).toBeNull();
+    expect(problemsOf({ HEARKEN_DATABASE_URL: 'mysql://db/hearken' })?.[0]).toMatch(
+      /^HEARKEN_DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/,
+    );
+    expect(problemsOf({ HEARKEN_RELOAD_POLL_SECONDS: '5000' })?.[0]).toMatch(
+      /^HEARKEN_RELOAD_POLL_SECONDS must be a whole number of seconds up to 3600/,
+    );
+    expect(loadConfig({ HEARKEN_RELOAD_POLL_SECONDS: '0' }).reloadPollMs).toBe(0);
+    expect(loadConfig({ HEARKEN_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ HEARKEN_TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback']);
+    expect(problemsOf({ HEARKEN_TRUST_PROXY: 'everyone' })?.[0]).toMatch(/^HEARKEN_TRUST_PROXY must be a number of hops/);
   });
 
   it('names every bad variable at once, each on its own line, even a value with a line break', () => {

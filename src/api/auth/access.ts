@@ -6,7 +6,7 @@
 // data and per decision, with the user and the route, never a body.
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { ipKey } from '../http/limits';
+import { ipKey, type LimitStores } from '../http/limits';
 import { HttpProblem, sendProblem } from '../http/problem';
 import { FailedAuthLimit } from './failed-auth-limit';
 import type { LastUsedLog } from './last-used';
@@ -31,6 +31,8 @@ export interface AccessOptions {
   /** Failed authentications per client IP within five minutes before 429. */
   authFailureLimit?: number;
   lastUsed?: LastUsedLog;
+  /** Shared counters (HEARKEN_RATE_LIMIT_STORE=shared); none: this process's memory. */
+  limitStores?: LimitStores;
 }
 
 /** Who the gate let through, in `res.locals`. */
@@ -52,7 +54,14 @@ export interface AccessControl {
 }
 
 export function accessControl(opts: AccessOptions): AccessControl {
-  const failures = new FailedAuthLimit(opts.authFailureLimit);
+  const stores = opts.limitStores;
+  const failures = new FailedAuthLimit(
+    opts.authFailureLimit,
+    undefined,
+    stores
+      ? { store: stores.store('auth-failure'), ...(stores.onError ? { onError: (err: Error) => stores.onError?.(err) } : {}) }
+      : undefined,
+  );
   const anonymousCapture = (): boolean => opts.loopbackOnly === true && !opts.tokens.hasIngestTokens();
 
   const gate = (route: { operationId: string; path: string; auth: Access }): RequestHandler | null => {

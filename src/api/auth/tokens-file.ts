@@ -183,9 +183,10 @@ export class TokenStore {
 
   /**
    * Reloads when the file changes, is replaced (editors save by renaming) or
-   * its folder is recreated, and on SIGHUP. `onReload` hears about each attempt.
+   * its folder is recreated, and on SIGHUP; with `pollMs`, also when a look
+   * every `pollMs` finds it changed. `onReload` hears about each attempt.
    */
-  watch(onReload?: (event: TokensReloadEvent) => void): void {
+  watch(onReload?: (event: TokensReloadEvent) => void, opts: { pollMs?: number; events?: boolean } = {}): void {
     if (this.watching || this.file === null) return;
     const trigger = (): void => {
       this.reload().then(
@@ -193,7 +194,12 @@ export class TokenStore {
         (err: unknown) => onReload?.({ ok: false, error: err as Error }),
       );
     };
-    this.watching = watchPath(this.file, trigger, { signal: 'SIGHUP' });
+    // pollMs: a tokens file on a folder shared by several API hosts changes without local events.
+    this.watching = watchPath(this.file, trigger, {
+      signal: 'SIGHUP',
+      ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
+      ...(opts.events === false ? { events: false } : {}),
+    });
   }
 
   close(): void {

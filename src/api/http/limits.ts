@@ -1,10 +1,13 @@
-// Security headers and rate limits. The limits live in this process's memory:
-// with several API processes each enforces its own share, which is enough to
-// stop a runaway client or a script guessing tokens, not a distributed flood
-// (that belongs in front of the API).
+// Security headers and rate limits. By default the limits live in this
+// process's memory: with N API processes a client gets up to N times each
+// limit (each process counts alone), which is enough to stop a runaway client
+// or a script guessing tokens, not a distributed flood (that belongs in front
+// of the API). Given a shared store (HEARKEN_RATE_LIMIT_STORE=shared, in
+// PostgreSQL), every process adds to the same counters and the limits hold
+// for all of them together; a store that fails lets requests through.
 import type { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { HttpProblem, sendProblem } from './problem';
 
 /** Connectors deliver in bursts (a backlog after an outage): generous by default. */
@@ -29,20 +32,32 @@ export function securityHeaders(): RequestHandler {
   };
 }
 
+/** Where a limiter counts: a store per limiter name (shared), or none (this process's memory). */
+export interface LimitStores {
+  store(name: 'capture' | 'decision' | 'auth-failure'): Store;
+  /** A shared store failed; the request was let through. */
+  onError?(err: Error): void;
+}
+
 /** POST /v1/posts: per client IP. */
-export function captureRateLimit(perMinute: number = DEFAULT_CAPTURE_PER_MINUTE): RequestHandler {
-  return limiter('capture', perMinute, (req) => ipKey(req));
+export function captureRateLimit(perMinute: number = DEFAULT_CAPTURE_PER_MINUTE, stores?: LimitStores): RequestHandler {
+  return limiter('capture', perMinute, (req) => ipKey(req), stores);
 }
 
 /**
  * Decision endpoints: per authenticated user when mounted after requireUser
  * (one user, one token), else per client IP (which also slows token guessing).
  */
-export function decisionRateLimit(perMinute: number = DEFAULT_DECISION_PER_MINUTE): RequestHandler {
-  return limiter('decision', perMinute, (req, res) => {
-    const user = (res.locals as { user?: { name: string } }).user;
-    return user ? `user:${user.name}` : ipKey(req);
-  });
+export function decisionRateLimit(perMinute: number = DEFAULT_DECISION_PER_MINUTE, stores?: LimitStores): RequestHandler {
+  return limiter(
+    'decision',
+    perMinute,
+    (req, res) => {
+      const user = (res.locals as { user?: { name: string } }).user;
+      return user ? `user:${user.name}` : ipKey(req);
+    },
+    stores,
+  );
 }
 
 /** The client's address as a rate-limit key (an IPv6 client by its /56, as express-rate-limit advises). */
@@ -50,7 +65,12 @@ export function ipKey(req: Request): string {
   return `ip:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown')}`;
 }
 
-function limiter(name: string, perMinute: number, keyGenerator: (req: Request, res: Response) => string): RequestHandler {
+function limiter(
+  name: 'capture' | 'decision',
+  perMinute: number,
+  keyGenerator: (req: Request, res: Response) => string,
+  stores: LimitStores | undefined,
+): RequestHandler {
   if (!Number.isInteger(perMinute) || perMinute < 1)
     throw new Error(`${name} rate limit must be a whole number of requests per minute, at least 1; got ${perMinute}`);
   return rateLimit({
@@ -61,6 +81,17 @@ function limiter(name: string, perMinute: number, keyGenerator: (req: Request, r
     legacyHeaders: false,
     identifier: name,
     keyGenerator,
+    ...(stores
+      ? {
+          store: stores.store(name),
+          // A database restart must not refuse every capture: let it through, say so.
+          passOnStoreError: true,
+          logger: {
+            error: (err: unknown) => stores.onError?.(err as Error),
+            warn: (err: unknown) => stores.onError?.(err as Error),
+          },
+        }
+      : {}),
     handler: (req, res) => {
       const retryAfter = res.getHeader('Retry-After');
       sendProblem(

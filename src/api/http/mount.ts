@@ -8,7 +8,7 @@ import type { AccessControl } from '../auth';
 import type { REQUEST_SCHEMAS, RouteSpec } from '../route-spec';
 import { ROUTES, type OperationId, type Routes } from '../route-table';
 import type { ApiComponents } from '../types.generated';
-import { decisionRateLimit } from './limits';
+import { decisionRateLimit, type LimitStores } from './limits';
 import { validateBody } from './validate';
 
 /** `/v1/customers/{channel}/{authorId}` → `{ channel: string; authorId: string }` */
@@ -42,7 +42,7 @@ export type RouteHandlers = { [K in OperationId]: RouteHandler<K> };
 /** What handlers look like to express, once their types have done their work. */
 type MountedHandler = (req: Request, res: Response, ctx: { body: () => unknown }) => void | Promise<void>;
 
-export function routeTableRouter(handlers: RouteHandlers, access: AccessControl): Router {
+export function routeTableRouter(handlers: RouteHandlers, access: AccessControl, limitStores?: LimitStores): Router {
   const router = Router();
   for (const id of Object.keys(ROUTES) as OperationId[]) {
     const route: RouteSpec = ROUTES[id];
@@ -50,7 +50,7 @@ export function routeTableRouter(handlers: RouteHandlers, access: AccessControl)
     // Who may call it (and the access log), before anything reads the request further.
     const gate = access.gate({ operationId: id, path: route.path, auth: route.auth });
     if (gate) chain.push(gate);
-    if (route.rateLimit === 'decision') chain.push(decisionRateLimit());
+    if (route.rateLimit === 'decision') chain.push(decisionRateLimit(undefined, limitStores));
     // Express matched the path template, so the declared params are there.
     const handler = handlers[id] as MountedHandler;
     chain.push((req, res) => handler(req, res, contextFor(id, route, req)));

@@ -7,6 +7,9 @@
 //  - pack: this process's last policy reload succeeded. A failed reload
 //    keeps the last good pack in force, so it degrades the answer (200,
 //    status "degraded") rather than failing it: interactions are served.
+//  - packs: the pack version every live worker reported (worker registry).
+//    Two versions in use degrade the answer too: the same post could get
+//    different answers depending on which worker takes it.
 // 503 (problem+json, with the same checks) when Temporal or the worker is
 // missing. Each answer is computed afresh: everything recovers by itself.
 import { isGrpcServiceError } from '@temporalio/client';
@@ -37,7 +40,7 @@ export function healthHandlers(deps: AppDeps): Pick<RouteHandlers, 'health'> {
         return;
       }
       res.json({
-        status: checks.pack.status === 'ok' ? 'ok' : 'degraded',
+        status: checks.pack.status === 'ok' && checks.packs?.status !== 'mismatch' ? 'ok' : 'degraded',
         temporal: 'reachable',
         namespace: deps.namespace,
         pack: checks.pack.version,
@@ -49,13 +52,14 @@ export function healthHandlers(deps: AppDeps): Pick<RouteHandlers, 'health'> {
 
 async function check(deps: AppDeps): Promise<HealthChecks> {
   const { workflowService } = deps.client.connection;
-  const [namespace, queue] = await Promise.allSettled([
+  const [namespace, queue, packs] = await Promise.allSettled([
     workflowService.describeNamespace({ namespace: deps.namespace }),
     workflowService.describeTaskQueue({
       namespace: deps.namespace,
       taskQueue: { name: deps.taskQueue, kind: 1 }, // TASK_QUEUE_KIND_NORMAL
       taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
     }),
+    deps.workerPacks?.read(deps.packs.current().version.id),
   ]);
   const temporal: HealthChecks['temporal'] =
     namespace.status === 'fulfilled'
@@ -88,7 +92,21 @@ async function check(deps: AppDeps): Promise<HealthChecks> {
         lastError: { at: lastError.at, errors: lastError.errors.map(formatPackError) },
       }
     : { status: 'ok', version: deps.packs.current().version.id };
-  return { temporal, worker, pack };
+  if (!deps.workerPacks) return { temporal, worker, pack };
+  return {
+    temporal,
+    worker,
+    pack,
+    packs:
+      packs.status === 'fulfilled' && packs.value
+        ? packs.value
+        : {
+            status: 'unknown',
+            versions: [],
+            workers: [],
+            detail: packs.status === 'rejected' ? `cannot read the worker registry: ${reason(packs.reason)}` : 'not read',
+          },
+  };
 }
 
 function reason(err: unknown): string {

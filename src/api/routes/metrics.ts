@@ -7,6 +7,7 @@ import { vq } from '../../client/visibility-query';
 import { metrics, registry } from '../../runtime/metrics';
 import type { AppDeps } from '../deps';
 import type { RouteHandlers } from '../http/mount';
+import { registerPackVersionGauges } from './pack-versions-metric';
 
 const CACHE_MS = 10_000;
 
@@ -67,6 +68,7 @@ export function metricsHandlers(deps: AppDeps): Pick<RouteHandlers, 'metrics'> {
       }
     },
   });
+  registerPackVersionGauges(deps);
   return {
     metrics: async (_req, res) => {
       res.type(registry.contentType).send(await registry.metrics());

@@ -1,14 +1,24 @@
 // GET /v1/policies: the pack in force, its version, and why the last reload
-// failed (the old pack stays in force meanwhile), so a care lead sees both.
+// failed (the old pack stays in force meanwhile), so a care lead sees both;
+// and the version each live worker runs (`workers`), so a lead sees when the
+// workers do not all run this pack.
 import { formatPackError } from '../../policy/pack/load-pack';
 import type { AppDeps } from '../deps';
 import type { RouteHandlers } from '../http/mount';
 
 export function policyHandlers(deps: AppDeps): Pick<RouteHandlers, 'getPolicies'> {
   return {
-    getPolicies: (_req, res) => {
+    getPolicies: async (_req, res) => {
       const pack = deps.packs.current();
       const lastError = deps.packs.lastError();
+      const workers = deps.workerPacks
+        ? await deps.workerPacks.read(pack.version.id).catch((err: unknown) => ({
+            status: 'unknown' as const,
+            versions: [],
+            workers: [],
+            detail: `cannot read the worker registry: ${err instanceof Error ? err.message : String(err)}`,
+          }))
+        : undefined;
       res.json({
         version: pack.version,
         dir: pack.dir,
@@ -22,6 +32,7 @@ export function policyHandlers(deps: AppDeps): Pick<RouteHandlers, 'getPolicies'
         calendars: Object.keys(pack.calendars),
         templates: Object.keys(pack.templates),
         lastError: lastError ? { at: lastError.at, errors: lastError.errors.map((e) => ({ ...e, text: formatPackError(e) })) } : null,
+        ...(workers ? { workers } : {}),
       });
     },
   };

@@ -84,10 +84,11 @@ export class PackStore {
   /**
    * Reloads when files in the folder change (debounced: editors and git
    * write several files in a burst), when the folder is replaced, and on
-   * SIGHUP. `onChange` hears about a new version and about failed loads; an
+   * SIGHUP; with `pollMs`, also when a look every `pollMs` finds a file changed
+   * (a folder on shared storage). `onChange` hears about a new version and about failed loads; an
    * unchanged reload stays quiet.
    */
-  watch(onChange?: (event: ReloadEvent) => void): void {
+  watch(onChange?: (event: ReloadEvent) => void, opts: { pollMs?: number; events?: boolean } = {}): void {
     if (this.watching) return;
     const trigger = (): void => {
       void this.reload().then(
@@ -102,7 +103,11 @@ export class PackStore {
         },
       );
     };
-    this.watching = watchPath(this.dir, trigger, { signal: 'SIGHUP' });
+    this.watching = watchPath(this.dir, trigger, {
+      signal: 'SIGHUP',
+      ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
+      ...(opts.events === false ? { events: false } : {}),
+    });
   }
 
   /** Stops watching; waits for a reload in flight. */

@@ -21,6 +21,8 @@ export interface WorkerOptions {
   deps: ActivityDeps;
   workflowBundle?: WorkflowBundleWithSourceMap;
   maxCachedWorkflows?: number;
+  /** The worker's Temporal identity (default: the SDK's, pid@host). */
+  identity?: string;
 }
 
 export async function createWorker(opts: WorkerOptions): Promise<Worker> {
@@ -33,6 +35,7 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     activities: createActivities(opts.deps),
     sinks: careMetricsSinks(),
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
+    ...(opts.identity !== undefined ? { identity: opts.identity } : {}),
     // Drain: running activities get this long to finish on SIGTERM.
     shutdownGraceTime: '10 seconds',
   });
