@@ -6,6 +6,7 @@ import express, { type Express } from 'express';
 import { accessControl } from './auth';
 import type { AppDeps } from './deps';
 import { temporalDeadline } from './http/deadline';
+import { deskRouter } from './http/desk';
 import { captureRateLimit, securityHeaders } from './http/limits';
 import { routeTableRouter } from './http/mount';
 import { HttpProblem, problemMiddleware, sendProblem } from './http/problem';
@@ -27,6 +28,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   app.use(requestTimer());
   app.use(securityHeaders());
+  // The care desk page (static; its own CSP replaces the API's).
+  app.use(deskRouter());
   // Before body parsing, so a flood of captures costs no JSON parsing.
   app.use('/v1/posts', captureRateLimit(deps.captureRatePerMinute));
   app.use('/v1/channels/webhook', captureRateLimit(deps.captureRatePerMinute));
