@@ -32,6 +32,7 @@ export function replaceChildren(el: Element, ...children: Child[]): void {
 // Bidirectional overrides/isolates and other invisible controls: a post could
 // use them to make text read differently than it is stored (Trojan Source).
 // They are shown as visible marks instead of acting.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const INVISIBLE = /([\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C\u200B-\u200D\uFEFF\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F])/u;
 
 /** Text from outside (a post, a name, a template): isolated direction, controls made visible. */

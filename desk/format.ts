@@ -13,18 +13,20 @@ export function countdown(ms: number): string {
   return hours > 0 ? `${sign}${hours}:${pad(minutes)}:${pad(seconds)}` : `${sign}${minutes}:${pad(seconds)}`;
 }
 
-/** due-soon: within 5 minutes or the last fifth of the time to decide. */
+/** due-soon: in the last quarter of the time to decide, at most the last 5 minutes. */
 export function urgency(deadline: string, openedAt?: string, now = Date.now()): 'breached' | 'due-soon' | 'ok' {
   const left = Date.parse(deadline) - now;
   if (left <= 0) return 'breached';
   const total = openedAt ? Date.parse(deadline) - Date.parse(openedAt) : Infinity;
-  return left <= 5 * 60_000 || left <= total / 5 ? 'due-soon' : 'ok';
+  return left <= Math.min(5 * 60_000, total / 4) ? 'due-soon' : 'ok';
 }
 
 export function dateTime(iso: string | null | undefined): string {
   if (!iso) return '';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(lang() === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium' });
+  return Number.isNaN(d.getTime())
+    ? iso
+    : d.toLocaleString(lang() === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium' });
 }
 
 export function time(iso: string): string {

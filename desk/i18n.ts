@@ -4,7 +4,7 @@ const en = {
   title: 'Care desk',
   skip: 'Skip to content',
   login: 'Log in',
-  loginHint: "Your personal bearer token (ask an admin: hearken token add <name>). It is sent once and kept as an HttpOnly cookie.",
+  loginHint: 'Your personal bearer token (ask an admin: hearken token add <name>). It is sent once and kept as an HttpOnly cookie.',
   token: 'Token',
   badToken: 'That token was not accepted.',
   logout: 'Log out',
@@ -112,7 +112,8 @@ const de: Record<Key, string> = {
   title: 'Care-Desk',
   skip: 'Zum Inhalt springen',
   login: 'Anmelden',
-  loginHint: 'Ihr persönliches Bearer-Token (vom Admin: hearken token add <name>). Es wird einmal gesendet und als HttpOnly-Cookie gehalten.',
+  loginHint:
+    'Ihr persönliches Bearer-Token (vom Admin: hearken token add <name>). Es wird einmal gesendet und als HttpOnly-Cookie gehalten.',
   token: 'Token',
   badToken: 'Dieses Token wurde nicht akzeptiert.',
   logout: 'Abmelden',

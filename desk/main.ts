@@ -50,7 +50,13 @@ function header(): void {
     nav,
     signedIn ? h('span', { id: 'pause', class: 'pause' }) : null,
     h('span', { class: 'spacer' }),
-    signedIn ? h('span', { id: 'live', class: `live ${liveState}` }, t(liveState === 'live' ? 'live' : liveState === 'offline' ? 'offline' : 'polling')) : null,
+    signedIn
+      ? h(
+          'span',
+          { id: 'live', class: `live ${liveState}` },
+          t(liveState === 'live' ? 'live' : liveState === 'offline' ? 'offline' : 'polling'),
+        )
+      : null,
     signedIn && user ? h('span', { class: 'user' }, t('signedInAs', { name: user.name })) : null,
     h('label', { for: 'lang', class: 'sr-only' }, t('language')),
     langSelect,
@@ -98,14 +104,34 @@ async function renderPause(): Promise<void> {
   replaceChildren(
     el,
     h('span', { class: controls.paused ? 'paused' : 'running', id: 'pause-state' }, controls.paused ? t('paused') : t('running')),
-    lead && !controls.paused ? h('button', { type: 'button', id: 'pause-all', onclick: act('/v1/controls/pause', { note: 'care desk' }) }, t('pause')) : null,
-    lead && controls.paused ? h('button', { type: 'button', id: 'resume-release', onclick: act('/v1/controls/resume', { decision: 'release', all: true }) }, t('resumeRelease')) : null,
-    lead && controls.paused ? h('button', { type: 'button', id: 'resume-discard', onclick: act('/v1/controls/resume', { decision: 'discard', all: true }) }, t('resumeDiscard')) : null,
+    lead && !controls.paused
+      ? h('button', { type: 'button', id: 'pause-all', onclick: act('/v1/controls/pause', { note: 'care desk' }) }, t('pause'))
+      : null,
+    lead && controls.paused
+      ? h(
+          'button',
+          { type: 'button', id: 'resume-release', onclick: act('/v1/controls/resume', { decision: 'release', all: true }) },
+          t('resumeRelease'),
+        )
+      : null,
+    lead && controls.paused
+      ? h(
+          'button',
+          { type: 'button', id: 'resume-discard', onclick: act('/v1/controls/resume', { decision: 'discard', all: true }) },
+          t('resumeDiscard'),
+        )
+      : null,
   );
 }
 
 function loginView(): void {
-  const input = h('input', { id: 'token', type: 'password', autocomplete: 'current-password', required: true, 'aria-describedby': 'token-hint' }) as HTMLInputElement;
+  const input = h('input', {
+    id: 'token',
+    type: 'password',
+    autocomplete: 'current-password',
+    required: true,
+    'aria-describedby': 'token-hint',
+  }) as HTMLInputElement;
   const error = h('p', { id: 'login-error', class: 'error', role: 'alert' });
   replaceChildren(
     main,

@@ -141,7 +141,9 @@ export function itemView(main: HTMLElement, id: string): View {
     const update = () => {
       const n = measure(area.value.trim(), limit?.unit ?? 'characters');
       const over = limit !== null && n > limit.max;
-      out.textContent = limit ? `${n} ${t('of')} ${limit.max} ${t('characters')}${over ? ` – ${t('tooLong')}` : ''}` : `${n} ${t('characters')}`;
+      out.textContent = limit
+        ? `${n} ${t('of')} ${limit.max} ${t('characters')}${over ? ` – ${t('tooLong')}` : ''}`
+        : `${n} ${t('characters')}`;
       out.classList.toggle('over', over);
       area.setAttribute('aria-invalid', over ? 'true' : 'false');
     };
@@ -192,7 +194,10 @@ export function itemView(main: HTMLElement, id: string): View {
         id: 'approve-form',
         onsubmit: (ev: Event) => {
           ev.preventDefault();
-          void decide({ decision: 'approve', reply: reply.value }, `${key}-approve`);
+          // Unchanged, the draft is approved as drafted: the workflow fills in its template
+          // variables ({{author.name}}); an edited text is published verbatim.
+          const unchanged = esc.draftReply !== undefined && reply.value === esc.draftReply;
+          void decide({ decision: 'approve', ...(unchanged ? {} : { reply: reply.value }) }, `${key}-approve`);
         },
       },
       h('label', { for: 'reply' }, t('draftedReply')),
@@ -223,7 +228,13 @@ export function itemView(main: HTMLElement, id: string): View {
     );
     let reassignForm: HTMLElement | null = null;
     if (isLead(esc.team)) {
-      const team = h('input', { id: 'reassign-team', list: 'team-list', required: true, pattern: '[a-z0-9][a-z0-9\\-]*', autocomplete: 'off' }) as HTMLInputElement;
+      const team = h('input', {
+        id: 'reassign-team',
+        list: 'team-list',
+        required: true,
+        pattern: '[a-z0-9][a-z0-9\\-]*',
+        autocomplete: 'off',
+      }) as HTMLInputElement;
       const known = Object.keys(currentUser()?.teams ?? {}).filter((x) => x !== '*' && x !== esc.team);
       reassignForm = h(
         'form',
@@ -309,12 +320,20 @@ export function itemView(main: HTMLElement, id: string): View {
         {},
         h('strong', {}, untrusted(p.author.name ?? p.author.handle ?? p.author.id ?? '?')),
         p.author.handle ? h('span', { class: 'handle' }, ' @', untrusted(p.author.handle)) : null,
-        p.author.followers !== undefined ? h('span', { class: 'reach' }, ` · ${p.author.followers.toLocaleString()} ${t('followers')}`) : null,
+        p.author.followers !== undefined
+          ? h('span', { class: 'reach' }, ` · ${p.author.followers.toLocaleString()} ${t('followers')}`)
+          : null,
         h('span', {}, ` · ${p.channel} · `, h('time', { datetime: p.createdAt }, dateTime(p.createdAt))),
         (p.language ?? lang) ? h('span', { class: 'lang' }, ` · ${t('languageOf')}: ${p.language ?? lang}`) : null,
       ),
       untrusted(p.text, 'div'),
-      h('p', { class: 'links' }, safeLink(p.url, t('openOnPlatform')), ' · ', h('a', { href: customerHref(`${p.channel}:${p.author.id ?? p.author.handle ?? ''}`) }, t('profile'))),
+      h(
+        'p',
+        { class: 'links' },
+        safeLink(p.url, t('openOnPlatform')),
+        ' · ',
+        h('a', { href: customerHref(`${p.channel}:${p.author.id ?? p.author.handle ?? ''}`) }, t('profile')),
+      ),
     );
 
   const thread = (s: State) => {
@@ -322,7 +341,12 @@ export function itemView(main: HTMLElement, id: string): View {
       ...s.posts.map((p) => ({ at: p.createdAt, node: postCard(p) })),
       ...s.replies.map((r) => ({
         at: r.publishedAt,
-        node: h('article', { class: 'reply' }, h('header', {}, h('strong', {}, r.kind), ' · ', h('time', { datetime: r.publishedAt }, dateTime(r.publishedAt))), untrusted(r.text, 'div')),
+        node: h(
+          'article',
+          { class: 'reply' },
+          h('header', {}, h('strong', {}, r.kind), ' · ', h('time', { datetime: r.publishedAt }, dateTime(r.publishedAt))),
+          untrusted(r.text, 'div'),
+        ),
       })),
     ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     return section(t('thread'), 'thread', ...entries.map((e) => e.node));
@@ -363,15 +387,11 @@ export function itemView(main: HTMLElement, id: string): View {
 
   const load = async () => {
     try {
-      const [s, history, templates, queue] = await Promise.all([
+      const [s, history, templates] = await Promise.all([
         api<State>('GET', base),
         api<{ events: TimelineEvent[] }>('GET', `${base}/history`).catch(() => ({ events: [] })),
         api<{ templates: Template[] }>('GET', `${base}/templates`).catch(() => ({ templates: [] })),
-        // The queue's entry carries the drafted reply rendered for this customer (the state has its template).
-        api<{ escalations: Array<{ interactionId: string; draftReply: string | null }> }>('GET', '/v1/escalations').catch(() => ({ escalations: [] })),
       ]);
-      const rendered = queue.escalations.find((e) => e.interactionId === id)?.draftReply;
-      for (const e of s.escalations) if (e.status === 'pending' && rendered) e.draftReply = rendered;
       if (destroyed) return;
       // Polling asks often: redraw only what changed (a redraw would move the caret of a reply being typed).
       const signature = JSON.stringify([s, history.events.length, templates.templates.length]);
@@ -399,7 +419,11 @@ export function itemView(main: HTMLElement, id: string): View {
             'div',
             {},
             main_post ? section(t('post'), 'post', postCard(main_post, lang)) : null,
-            pending && !decidedElsewhere ? decisionForms(s, pending, ordered) : !pending ? h('p', { class: 'muted', id: 'no-pending' }, t('noPending')) : null,
+            pending && !decidedElsewhere
+              ? decisionForms(s, pending, ordered)
+              : !pending
+                ? h('p', { class: 'muted', id: 'no-pending' }, t('noPending'))
+                : null,
             s.workflow.status === 'RUNNING' ? agentForms(s) : null,
           ),
           h(
@@ -418,7 +442,9 @@ export function itemView(main: HTMLElement, id: string): View {
                 [t('addressed'), tri ? (tri.addressedToUs ? t('yes') : t('no')) : null],
                 [t('risk'), tri?.risk.length ? tri.risk.join(', ') : null],
               ]),
-              tri?.signals?.length ? h('ul', { class: 'signals', 'aria-label': t('signals') }, ...tri.signals.map((x) => h('li', {}, untrusted(x)))) : null,
+              tri?.signals?.length
+                ? h('ul', { class: 'signals', 'aria-label': t('signals') }, ...tri.signals.map((x) => h('li', {}, untrusted(x))))
+                : null,
             ),
             thread(s),
             timeline(history.events),
@@ -434,7 +460,8 @@ export function itemView(main: HTMLElement, id: string): View {
       }
       if (focused) document.getElementById(focused)?.focus();
     } catch (err) {
-      if (!destroyed) replaceChildren(body, h('p', { class: 'error' }, err instanceof ApiError && err.status === 404 ? t('notFound') : problemText(err)));
+      if (!destroyed)
+        replaceChildren(body, h('p', { class: 'error' }, err instanceof ApiError && err.status === 404 ? t('notFound') : problemText(err)));
     }
   };
 

@@ -22,7 +22,15 @@ function resultsTable(items: ListItem[]): HTMLElement {
   return h(
     'table',
     { class: 'results' },
-    h('thead', {}, h('tr', {}, ...[t('post'), t('customer'), t('status'), t('policy'), t('breached'), t('started')].map((x) => h('th', { scope: 'col' }, x)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...[t('post'), t('customer'), t('status'), t('policy'), t('breached'), t('started')].map((x) => h('th', { scope: 'col' }, x)),
+      ),
+    ),
     h(
       'tbody',
       {},
@@ -43,7 +51,8 @@ function resultsTable(items: ListItem[]): HTMLElement {
 }
 
 export function searchView(main: HTMLElement, params: URLSearchParams): View {
-  const field = (name: string, label: string, input: HTMLElement) => h('p', { class: 'field' }, h('label', { for: `s-${name}` }, label), input);
+  const field = (name: string, label: string, input: HTMLElement) =>
+    h('p', { class: 'field' }, h('label', { for: `s-${name}` }, label), input);
   const select = (name: string, options: Array<[string, string]>) => {
     const el = h('select', { id: `s-${name}`, name }, ...options.map(([v, l]) => h('option', { value: v }, l)));
     el.value = params.get(name) ?? '';
@@ -69,7 +78,15 @@ export function searchView(main: HTMLElement, params: URLSearchParams): View {
     field('customer', `${t('customer')} (channel:author)`, text('customer')),
     field('status', t('status'), select('status', [['', t('any')], ...STATUSES.map((s): [string, string] => [s, s])])),
     field('policy', t('policy'), text('policy')),
-    field('breached', t('breached'), select('breached', [['', t('any')], ['true', t('yes')], ['false', t('no')]])),
+    field(
+      'breached',
+      t('breached'),
+      select('breached', [
+        ['', t('any')],
+        ['true', t('yes')],
+        ['false', t('no')],
+      ]),
+    ),
     field('since', t('since'), text('since', 'date')),
     h('button', { type: 'submit' }, t('find')),
   );
@@ -106,7 +123,10 @@ export function customerView(main: HTMLElement, channel: string, authorId: strin
   const body = h('div', {}, loading());
   replaceChildren(main, h('h1', {}, t('profile'), ' ', untrusted(`${channel}:${authorId}`)), body);
   let destroyed = false;
-  const counts = (m: Record<string, number>) => Object.entries(m).map(([k, n]) => `${k}: ${n}`).join(', ');
+  const counts = (m: Record<string, number>) =>
+    Object.entries(m)
+      .map(([k, n]) => `${k}: ${n}`)
+      .join(', ');
   api<Profile>('GET', `/v1/customers/${encodeURIComponent(channel)}/${encodeURIComponent(authorId)}`)
     .then((p) => {
       if (destroyed) return;

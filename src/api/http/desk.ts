@@ -29,7 +29,11 @@ export function deskRouter(dist: string = DESK_DIST): Router {
   router.use('/desk', (req, res, next) => {
     res.setHeader('Content-Security-Policy', DESK_CSP);
     if (!fs.existsSync(path.join(dist, 'index.html'))) {
-      sendProblem(res, new HttpProblem(503, 'Desk not built', 'the care desk is built by npm install (scripts/build-desk.mjs)'), req.originalUrl);
+      sendProblem(
+        res,
+        new HttpProblem(503, 'Desk not built', 'the care desk is built by npm install (scripts/build-desk.mjs)'),
+        req.originalUrl,
+      );
       return;
     }
     // /desk and /desk/: the page; relative asset links need the trailing slash.
