@@ -2,8 +2,10 @@
 // HTTP on an ephemeral port. Handlers stay thin: validate → domain → map.
 // Routes come only from the route table (route-table.ts), which
 // GET /openapi.json documents.
+import { randomBytes } from 'node:crypto';
 import express, { type Express } from 'express';
 import { accessControl } from './auth';
+import { SessionCodec } from './auth/session';
 import type { AppDeps } from './deps';
 import { temporalDeadline } from './http/deadline';
 import { deskRouter } from './http/desk';
@@ -21,6 +23,7 @@ import { listHandlers } from './routes/lists';
 import { metricsHandlers, requestTimer } from './routes/metrics';
 import { policyHandlers } from './routes/policies';
 import { postHandlers } from './routes/posts';
+import { sessionHandlers } from './routes/session';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -37,10 +40,13 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1/channels/webhook', express.raw({ limit: '64kb', type: () => true }));
   app.use(express.json({ limit: '64kb', type: ['application/json', 'application/*+json'], verify: strictUtf8 }));
   app.use(temporalDeadline(deps));
+  const sessions = deps.sessions ?? new SessionCodec(randomBytes(32));
+  const access = accessControl({ ...deps, sessions });
   app.use(
     routeTableRouter(
       {
         ...healthHandlers(deps),
+        ...sessionHandlers(sessions, access),
         ...postHandlers(deps),
         ...channelHandlers(deps),
         ...listHandlers(deps),
@@ -53,7 +59,7 @@ export function createApp(deps: AppDeps): Express {
           res.json(openApiDocument());
         },
       },
-      accessControl(deps),
+      access,
     ),
   );
   app.use((req, res) => sendProblem(res, new HttpProblem(404, 'Not Found', `no route for ${req.method} ${req.path}`), req.originalUrl));

@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { PackStore } from '../policy/pack/pack-store';
 import type { LastUsedLog, TokenStore } from './auth';
+import type { SessionCodec } from './auth/session';
 import type { Connectors } from '../channels/connectors';
 
 export interface AppDeps {
@@ -31,6 +32,11 @@ export interface AppDeps {
   dedupMs: number;
   /** Connected accounts (webhook sources, listener status). */
   connectors: Connectors;
+  /**
+   * Signs and checks the care desk's session cookies (HEARKEN_SESSION_SECRET);
+   * none: a random secret of this process (sessions then work with this process only).
+   */
+  sessions?: SessionCodec;
   /** Temporal UI base URL for deep links, when known. */
   uiBaseUrl?: string;
 }

@@ -43,6 +43,32 @@ export const ROUTES = {
     },
     problems: ['BadRequest', 'PayloadTooLarge', 'UnsupportedMediaType', 'TooManyRequests', 'Unavailable'],
   },
+  createSession: {
+    method: 'post',
+    path: '/v1/session',
+    summary:
+      "Log in to the care desk with a person's bearer token: sets the session cookie (hearken_session: HttpOnly, SameSite=Strict, 12 hours; Secure over HTTPS) and answers the CSRF token its POST and DELETE requests send as X-CSRF-Token. A wrong token counts toward the failed-authentication limit.",
+    auth: 'none',
+    body: { schema: 'session', invalidStatus: 400 },
+    responses: { 200: { description: 'Logged in; Set-Cookie carries the session.', json: 'Session' } },
+    problems: ['BadRequest', 'Unauthorized', 'Forbidden', 'PayloadTooLarge', 'UnsupportedMediaType', 'TooManyRequests'],
+  },
+  getSession: {
+    method: 'get',
+    path: '/v1/session',
+    summary: 'Who is logged in (session cookie or bearer token), their teams and roles, and the CSRF token of the session.',
+    auth: 'read',
+    responses: { 200: { description: 'The session.', json: 'Session' } },
+    problems: [],
+  },
+  deleteSession: {
+    method: 'delete',
+    path: '/v1/session',
+    summary: 'Log out: clears the session cookie (with a valid session cookie, send its X-CSRF-Token).',
+    auth: 'none',
+    responses: { 204: { description: 'Logged out.', empty: true } },
+    problems: ['Forbidden'],
+  },
   listChannels: {
     method: 'get',
     path: '/v1/channels',

@@ -9,6 +9,7 @@ import { NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMa
 import type { Logger } from 'pino';
 import { createApp } from '../api/app';
 import { ensureTokensFile, isLoopbackHost, LastUsedLog, lastUsedFileFor, TokenStore } from '../api/auth';
+import { ensureSessionSecret, SessionCodec } from '../api/auth/session';
 import { listenApi } from '../api/http/server';
 import { Notifier } from '../channels/notifier';
 import { PauseReader } from '../client/controls';
@@ -204,7 +205,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       stack.push(() => lastUsed.close());
       const loopbackOnly = isLoopbackHost(config.host);
       captureWithoutToken = loopbackOnly && !tokens.hasIngestTokens();
+      const sessions = new SessionCodec(config.sessionSecret ?? (await ensureSessionSecret(config.dataDir)));
       const app = createApp({
+        sessions,
         client,
         packs,
         tokens,
