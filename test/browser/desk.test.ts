@@ -114,6 +114,15 @@ describe('care desk in a browser', { timeout: 90_000 }, () => {
 
   it('an escalation appears live; approving it with edited text publishes once and shows in the timeline', async () => {
     const page = await openDesk(carla);
+    // Logged in by an HttpOnly, SameSite=Strict cookie; the token is not kept in the page.
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'hearken_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(await page.evaluate('JSON.stringify(sessionStorage) + document.cookie')).not.toContain(carla.token);
+    // A change without the CSRF token is refused, even with the cookie.
+    const noCsrf = await page.evaluate(
+      `fetch('/v1/controls/pause', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.status)`,
+    );
+    expect(noCsrf).toBe(403);
     const id = await capture('@sprintcare my bill is wrong, please check');
     await row(page, id).waitFor({ timeout: 30_000 });
     await expect.poll(() => page.locator('.teams li[data-team="customer-care"] strong').textContent()).not.toBe('0');
