@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import express, { type Express } from 'express';
 import { accessControl } from './auth';
 import { SessionCodec } from './auth/session';
+import { DeskEvents } from './desk/events';
 import type { AppDeps } from './deps';
 import { temporalDeadline } from './http/deadline';
 import { deskRouter } from './http/desk';
@@ -24,6 +25,7 @@ import { metricsHandlers, requestTimer } from './routes/metrics';
 import { policyHandlers } from './routes/policies';
 import { postHandlers } from './routes/posts';
 import { sessionHandlers } from './routes/session';
+import { deskHandlers } from './routes/desk';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -42,11 +44,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(temporalDeadline(deps));
   const sessions = deps.sessions ?? new SessionCodec(randomBytes(32));
   const access = accessControl({ ...deps, sessions });
+  const deskEvents = deps.deskEvents ?? new DeskEvents({ client: deps.client, logger: deps.logger });
   app.use(
     routeTableRouter(
       {
         ...healthHandlers(deps),
         ...sessionHandlers(sessions, access),
+        ...deskHandlers(deskEvents),
         ...postHandlers(deps),
         ...channelHandlers(deps),
         ...listHandlers(deps),

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { PackStore } from '../policy/pack/pack-store';
 import type { LastUsedLog, TokenStore } from './auth';
 import type { SessionCodec } from './auth/session';
+import type { DeskEvents } from './desk/events';
 import type { Connectors } from '../channels/connectors';
 
 export interface AppDeps {
@@ -37,6 +38,8 @@ export interface AppDeps {
    * none: a random secret of this process (sessions then work with this process only).
    */
   sessions?: SessionCodec;
+  /** The care desk's live events (GET /v1/events); none: the app makes its own. */
+  deskEvents?: DeskEvents;
   /** Temporal UI base URL for deep links, when known. */
   uiBaseUrl?: string;
 }

@@ -147,6 +147,25 @@ export const ROUTES = {
     responses: { 200: { description: 'The timeline.', json: 'History', ndjson: 'TimelineEvent' } },
     problems: ['BadRequest', 'NotFound', 'Unavailable'],
   },
+  events: {
+    method: 'get',
+    path: '/v1/events',
+    summary:
+      "Live events for the care desk (Server-Sent Events): escalation.opened and escalation.decided in the caller's teams, presence, controls (the pause switch changed), status (Temporal unavailable, then ok); a `: ping` comment every 15 s. Escalations and the switch are polled from Temporal every second, so what another API process did appears too, about a second later.",
+    auth: 'read',
+    responses: { 200: { description: 'An event stream; it ends when the client goes.', text: 'text/event-stream' } },
+    problems: [],
+  },
+  setPresence: {
+    method: 'post',
+    path: '/v1/interactions/{id}/presence',
+    summary:
+      'Say that the caller views or types on an interaction (refresh every 10 s; it lapses after 30 s), or has left it. Listeners of /v1/events hear a presence event. Kept in the memory of the API process.',
+    auth: 'read',
+    body: { schema: 'presence', invalidStatus: 422 },
+    responses: { 204: { description: 'Noted.', empty: true } },
+    problems: ['BadRequest', 'PayloadTooLarge', 'UnsupportedMediaType', 'UnprocessableContent'],
+  },
   listEscalations: {
     method: 'get',
     path: '/v1/escalations',

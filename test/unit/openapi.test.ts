@@ -157,6 +157,8 @@ describe('the OpenAPI document', () => {
         'POST /v1/session',
         'GET /v1/session',
         'DELETE /v1/session',
+        'GET /v1/events',
+        'POST /v1/interactions/{id}/presence',
       ].sort(),
     );
   });
@@ -258,6 +260,8 @@ describe('the OpenAPI document', () => {
       'POST /v1/session': [],
       'GET /v1/session': person,
       'DELETE /v1/session': [],
+      'GET /v1/events': person,
+      'POST /v1/interactions/{id}/presence': person,
     });
     // Every route behind a token documents the gate's answers.
     for (const [m, p, op] of operations()) {
