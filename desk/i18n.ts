@@ -104,6 +104,8 @@ const en = {
   k_search: 'search',
   k_queue: 'back to the queue',
   k_help: 'this help',
+  temporalDown: 'Temporal is unreachable: decisions wait until it is back.',
+  temporalBack: 'Temporal is reachable again.',
 } as const;
 
 export type Key = keyof typeof en;
@@ -213,6 +215,8 @@ const de: Record<Key, string> = {
   k_search: 'Suche',
   k_queue: 'zurück zur Warteschlange',
   k_help: 'diese Hilfe',
+  temporalDown: 'Temporal ist nicht erreichbar: Entscheidungen warten, bis es wieder da ist.',
+  temporalBack: 'Temporal ist wieder erreichbar.',
 };
 
 const dictionaries = { en, de } as const;

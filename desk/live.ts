@@ -6,9 +6,13 @@ import { usesCookie } from './api';
 
 export type LiveEvent =
   | { type: 'escalation.opened'; data: { interactionId: string; team: string; deadline: string } }
-  | { type: 'escalation.decided'; data: { interactionId: string; team: string; decision: string; by: string; at: string; toTeam?: string } }
+  | {
+      type: 'escalation.decided';
+      data: { interactionId: string; team: string; decision: string; by: string | null; at: string; toTeam?: string };
+    }
   | { type: 'presence'; data: { interactionId: string; viewers: Array<{ name: string; state: string }> } }
   | { type: 'controls'; data: unknown }
+  | { type: 'status'; data: { temporal: 'ok' | 'unavailable'; retryInMs?: number } }
   | { type: 'poll'; data: null };
 
 export type LiveState = 'live' | 'offline' | 'polling';
@@ -46,7 +50,7 @@ export function startLive(onState: (s: LiveState) => void): void {
       poll();
     } else onState('offline');
   };
-  for (const type of ['escalation.opened', 'escalation.decided', 'presence', 'controls'] as const) {
+  for (const type of ['escalation.opened', 'escalation.decided', 'presence', 'controls', 'status'] as const) {
     source.addEventListener(type, (ev) => {
       try {
         emit({ type, data: JSON.parse((ev as MessageEvent<string>).data) } as LiveEvent);

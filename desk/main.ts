@@ -250,6 +250,8 @@ window.addEventListener('hashchange', () => {
 onLoggedOut(loggedOut);
 subscribe((e) => {
   if (e.type === 'controls' || e.type === 'poll') void renderPause();
+  if (e.type === 'status')
+    announce(e.data.temporal === 'ok' ? t('temporalBack') : t('temporalDown'), e.data.temporal === 'ok' ? 'info' : 'error');
 });
 
 setLang(lang());

@@ -53,7 +53,8 @@ interface State {
   replies: Array<{ kind: string; text: string; publishedAt: string; postId: string }>;
   posts: Post[];
   workflow: { status: string };
-  textLimit?: TextLimit | null;
+  /** The channel replies go to and its limit (null: none known). */
+  channel?: { name: string; replyLimit: TextLimit | null };
 }
 interface TimelineEvent {
   at: string;
@@ -121,7 +122,8 @@ export function itemView(main: HTMLElement, id: string): View {
       if (err instanceof ApiError && err.status === 409) {
         const fresh = await api<State>('GET', base).catch(() => null);
         const rec = fresh?.escalations.filter((e) => e.decidedBy).at(-1);
-        const by = String(err.body?.decidedBy ?? rec?.decidedBy?.name ?? '?');
+        const decidedBy = err.body?.decidedBy as { name?: string } | string | undefined;
+        const by = (typeof decidedBy === 'string' ? decidedBy : decidedBy?.name) ?? rec?.decidedBy?.name ?? '?';
         const decision = String(err.body?.decision ?? (rec ? (STATUS_OF[rec.status] ?? rec.status) : '?'));
         showDecided(by, decision);
         announce(t('alreadyDecided', { by, decision }), 'error');
@@ -133,8 +135,9 @@ export function itemView(main: HTMLElement, id: string): View {
   };
 
   const limitOf = (s: State): TextLimit | null => {
-    const channel = s.posts.at(-1)?.channel ?? '';
-    return s.textLimit ?? CHANNEL_TEXT_LIMITS[channel] ?? null;
+    const channel = s.channel?.name ?? s.posts.at(-1)?.channel ?? '';
+    if (s.channel) return s.channel.replyLimit;
+    return CHANNEL_TEXT_LIMITS[channel] ?? null;
   };
 
   const counter = (area: HTMLTextAreaElement, out: HTMLElement, limit: TextLimit | null) => {
@@ -467,7 +470,8 @@ export function itemView(main: HTMLElement, id: string): View {
 
   const unsubscribe = subscribe((e) => {
     if (e.type === 'escalation.decided' && e.data.interactionId === id) {
-      if (e.data.by !== me && !deciding) showDecided(e.data.by, e.data.decision);
+      // by is null when the escalation timed out or was cancelled: it just leaves.
+      if (e.data.by && e.data.by !== me && !deciding) showDecided(e.data.by, e.data.decision);
       void load();
     } else if (e.type === 'presence' && e.data.interactionId === id) {
       const others = e.data.viewers.filter((v) => v.name !== me);

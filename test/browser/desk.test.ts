@@ -123,6 +123,8 @@ describe('care desk in a browser', { timeout: 90_000 }, () => {
       `fetch('/v1/controls/pause', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.status)`,
     );
     expect(noCsrf).toBe(403);
+    // Server-Sent Events, not polling.
+    await page.locator('#live.live').waitFor();
     const id = await capture('@sprintcare my bill is wrong, please check');
     await row(page, id).waitFor({ timeout: 30_000 });
     await expect.poll(() => page.locator('.teams li[data-team="customer-care"] strong').textContent()).not.toBe('0');
@@ -205,8 +207,12 @@ describe('care desk in a browser', { timeout: 90_000 }, () => {
       await p.goto(`${svc.url}/desk/#/i/${encodeURIComponent(id)}`);
       await p.locator('#approve').waitFor();
     }
+    // Presence: each sees the other, viewing, then typing.
+    await expect.poll(() => a.locator('#presence').textContent(), { timeout: 15_000 }).toContain('lena (viewing)');
     await a.fill('#reply', 'Answer from carla');
     await b.fill('#reply', 'Answer from lena');
+    await expect.poll(() => a.locator('#presence').textContent(), { timeout: 15_000 }).toContain('lena (typing)');
+    await expect.poll(() => b.locator('#presence').textContent(), { timeout: 15_000 }).toContain('carla (typing)');
     await Promise.all([a.click('#approve'), b.click('#approve')]);
     await eventually(async () => outbox(id).some((l) => l.text.startsWith('Answer from')), 20_000, 'one answer published');
     const winner = outbox(id)
