@@ -275,6 +275,34 @@ describe('care desk in a browser', { timeout: 90_000 }, () => {
     await page.locator('#help-dialog').waitFor({ state: 'detached' });
   });
 
+  it('search finds interactions by policy and status, and a customer profile lists theirs', async () => {
+    const id = await capture('@sprintcare bill for the search', { id: 'cust-search-1', handle: 'searcher', name: 'Sam' });
+    await pending(id);
+    const page = await openDesk(carla);
+    await page.goto(`${svc.url}/desk/#/search`);
+    await page.fill('#s-policy', 'billing');
+    await page.selectOption('#s-status', 'awaiting-decision');
+    await page.click('#search-form button[type=submit]');
+    const link = page.locator('#results a', { hasText: id });
+    await link.first().waitFor({ timeout: 20_000 });
+    await page.locator('#results a', { hasText: 'twitter:cust-search-1' }).first().click();
+    await expect.poll(() => page.locator('h1').textContent()).toContain('twitter:cust-search-1');
+    await page.locator('#customer-results a', { hasText: id }).waitFor({ timeout: 20_000 });
+  });
+
+  it('a lead pauses automatic publishing from the header and resumes it; an agent has no switch', async () => {
+    const agent = await openDesk(carla);
+    await agent.locator('#pause-state').waitFor();
+    expect(await agent.locator('#pause-all').count()).toBe(0);
+    const page = await openDesk(lena);
+    await page.click('#pause-all');
+    await expect.poll(() => page.locator('#pause-state').textContent()).toContain('PAUSED');
+    expect((await getJson(`${svc.url}/v1/controls`)).body.paused).toBe(true);
+    await page.click('#resume-release');
+    await expect.poll(() => page.locator('#pause-state').textContent()).not.toContain('PAUSED');
+    expect((await getJson(`${svc.url}/v1/controls`)).body.paused).toBe(false);
+  });
+
   it('German from the browser language, switchable to English', async () => {
     const context = await browser.newContext({ locale: 'de-DE' });
     contexts.push(context);
