@@ -52,6 +52,13 @@ export function isLead(team?: string): boolean {
   return roles.some((r) => r === 'lead' || r === 'admin') || user.role === 'admin';
 }
 
+/** May decide in `team` (agent or above there, or in every team). Unknown user (bearer fallback): the server decides. */
+export function canDecide(team: string): boolean {
+  const user = session?.user;
+  if (!user) return true;
+  return [user.teams[team], user.teams['*']].some((r) => r === 'agent' || r === 'lead' || r === 'admin');
+}
+
 export async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const h: Record<string, string> = { accept: 'application/json', ...headers };
   if (body !== undefined) h['content-type'] = 'application/json';

@@ -106,6 +106,7 @@ const en = {
   k_help: 'this help',
   temporalDown: 'Temporal is unreachable: decisions wait until it is back.',
   temporalBack: 'Temporal is reachable again.',
+  otherTeam: 'Waiting for team {team}; you are not in it, so you cannot decide it.',
 } as const;
 
 export type Key = keyof typeof en;
@@ -217,6 +218,7 @@ const de: Record<Key, string> = {
   k_help: 'diese Hilfe',
   temporalDown: 'Temporal ist nicht erreichbar: Entscheidungen warten, bis es wieder da ist.',
   temporalBack: 'Temporal ist wieder erreichbar.',
+  otherTeam: 'Wartet auf Team {team}; Sie gehören nicht dazu und können es nicht entscheiden.',
 };
 
 const dictionaries = { en, de } as const;

@@ -2,7 +2,7 @@
 // the pending escalation with its decision forms, canned replies, presence,
 // the thread and the timeline. A colleague's decision (live event, or a 409
 // when both pressed at once) disables the forms and says who decided what.
-import { api, ApiError, currentUser, isLead } from '../api';
+import { api, ApiError, canDecide, currentUser, isLead } from '../api';
 import { h, replaceChildren, safeLink, untrusted } from '../dom';
 import { countdown, dateTime, time, urgency } from '../format';
 import { t } from '../i18n';
@@ -423,7 +423,9 @@ export function itemView(main: HTMLElement, id: string): View {
             {},
             main_post ? section(t('post'), 'post', postCard(main_post, lang)) : null,
             pending && !decidedElsewhere
-              ? decisionForms(s, pending, ordered)
+              ? canDecide(pending.team)
+                ? decisionForms(s, pending, ordered)
+                : h('p', { class: 'muted', id: 'other-team' }, t('otherTeam', { team: pending.team }))
               : !pending
                 ? h('p', { class: 'muted', id: 'no-pending' }, t('noPending'))
                 : null,

@@ -192,8 +192,13 @@ describe('care desk in a browser', { timeout: 90_000 }, () => {
     await expect.poll(() => page.locator('.empty').isVisible()).toBe(true);
     expect(await row(page, id).count()).toBe(0);
     await page.goto(`${svc.url}/desk/#/i/${encodeURIComponent(id)}`);
-    await page.click('#approve');
-    await expect.poll(() => page.locator('#status').textContent()).toContain('403');
+    await page.locator('#other-team').waitFor();
+    expect(await page.locator('#approve').count()).toBe(0);
+    // Even with the session's cookie and CSRF token, the API refuses.
+    const status = await page.evaluate(`fetch('/v1/session').then((r) => r.json()).then((s) =>
+      fetch('/v1/escalations/${id}/decision', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken },
+        body: JSON.stringify({ decision: 'approve' }) })).then((r) => r.status)`);
+    expect(status).toBe(403);
     const api = await postJson(`${svc.url}/v1/escalations/${id}/decision`, { decision: 'approve' }, bearer(bill));
     expect(api.status).toBe(403);
     expect(outbox(id)).toHaveLength(1); // the interim reply only
