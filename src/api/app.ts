@@ -26,6 +26,7 @@ import { policyHandlers } from './routes/policies';
 import { postHandlers } from './routes/posts';
 import { sessionHandlers } from './routes/session';
 import { deskHandlers } from './routes/desk';
+import { agentHandlers } from './routes/agent';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): Express {
         ...healthHandlers(deps),
         ...sessionHandlers(sessions, access),
         ...deskHandlers(deskEvents),
+        ...agentHandlers(deps),
         ...postHandlers(deps),
         ...channelHandlers(deps),
         ...listHandlers(deps),

@@ -166,6 +166,44 @@ export const ROUTES = {
     responses: { 204: { description: 'Noted.', empty: true } },
     problems: ['BadRequest', 'PayloadTooLarge', 'UnsupportedMediaType', 'UnprocessableContent'],
   },
+  replyToInteraction: {
+    method: 'post',
+    path: '/v1/interactions/{id}/replies',
+    summary:
+      "An agent's own reply, published verbatim through the interaction's channel (the workflow's agentReply Update): it counts for the commitments (first and next response) and the timeline records who sent it. Agent, lead or admin in a team of the interaction's escalations (any team when it never escalated).",
+    auth: 'decide',
+    rateLimit: 'decision',
+    headers: {
+      'Idempotency-Key': {
+        description:
+          'A retry with the same key returns the first answer (duplicate: true) instead of publishing twice. Without it, the same text from the same person is one reply.',
+        schema: { type: 'string', minLength: 1, maxLength: 200 },
+      },
+    },
+    body: { schema: 'agent-reply', invalidStatus: 422 },
+    responses: { 200: { description: 'Published (or published before, duplicate: true).', json: 'AgentReplyResult' } },
+    problems: [
+      'BadRequest',
+      'NotFound',
+      'Conflict',
+      'PayloadTooLarge',
+      'UnsupportedMediaType',
+      'UnprocessableContent',
+      'TooManyRequests',
+      'Unavailable',
+    ],
+  },
+  addNote: {
+    method: 'post',
+    path: '/v1/interactions/{id}/notes',
+    summary:
+      "An internal note on an interaction (the workflow's addNote Update): in its timeline (note.added, with who), never published. Same roles as a reply.",
+    auth: 'decide',
+    rateLimit: 'decision',
+    body: { schema: 'note', invalidStatus: 422 },
+    responses: { 201: { description: 'Recorded.', json: 'NoteResult' } },
+    problems: ['BadRequest', 'NotFound', 'Conflict', 'PayloadTooLarge', 'UnsupportedMediaType', 'UnprocessableContent', 'Unavailable'],
+  },
   listEscalations: {
     method: 'get',
     path: '/v1/escalations',

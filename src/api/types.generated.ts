@@ -550,9 +550,9 @@ export interface ReplyRecord {
    */
   stepPath: string;
   /**
-   * What kind of reply: what Hearken published, or `brandPost` (one of our accounts answered in the thread outside Hearken).
+   * What kind of reply: what Hearken published, `agentReply` (a person's own reply, POST /v1/interactions/{id}/replies), or `brandPost` (one of our accounts answered in the thread outside Hearken).
    */
-  kind: 'interimReply' | 'reply' | 'followUp' | 'periodicUpdate' | 'approvedReply' | 'brandPost';
+  kind: 'interimReply' | 'reply' | 'followUp' | 'periodicUpdate' | 'approvedReply' | 'brandPost' | 'agentReply';
   /**
    * The customer post it answers.
    */
@@ -577,6 +577,10 @@ export interface ReplyRecord {
    * When (ISO 8601).
    */
   publishedAt: string;
+  /**
+   * agentReply: who wrote it.
+   */
+  by?: string;
 }
 /**
  * An escalation of the interaction, open or decided.

@@ -6,11 +6,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevServer } from '../../src/runtime/temporal/dev-server';
 import { bundleWorkflows } from '../../src/runtime/temporal/worker';
+import { jsonLines } from '../helpers/files';
 import { conformsToOpenApi } from '../helpers/openapi-conformance';
 import { getJson as getAnyJson, postJson as postAnyJson, startTestService, type TestService } from '../helpers/service';
 import { openSse, type SseStream } from '../helpers/sse';
 import { startTestServer, temporalAvailable, tempDir } from '../helpers/temporal';
-import { bearer, writeTokensFile, type TestUser } from '../helpers/tokens';
+import { bearer, TEST_VIEWER, writeTokensFile, type TestUser } from '../helpers/tokens';
 
 const PACK = path.resolve(import.meta.dirname, '../fixtures/packs/decisions');
 const run = temporalAvailable() ? describe : describe.skip;
@@ -185,5 +186,61 @@ run('care desk API', () => {
     expect(item.policy).toMatchObject({ id: 'billing' });
     expect(item.policy.version).toBeTruthy();
     expect(item.escalations[0]).toMatchObject({ status: 'pending', team: 'customer-care', draftReply: expect.any(String) });
+  });
+  it('an agent answers an interaction verbatim, once per Idempotency-Key; it meets the first-response clock and the timeline says who', async () => {
+    const outbox = (id: string) => jsonLines(svc.config.dataDir, 'outbox.jsonl').filter((l) => l.interactionId === id);
+    const id = await capture('r1', '@sprintcare urgent: no service');
+    await expect
+      .poll(async () => (await getJson(`${svc.url}/v1/interactions/${id}`)).body.escalations?.length ?? 0, { timeout: 20_000 })
+      .toBeGreaterThan(0);
+    const url = `${svc.url}/v1/interactions/${id}/replies`;
+    // Not rendered: a person's words go out as written, braces and all.
+    const text = 'Hi Jane, {{author.name}} is not a template here. We are on it.';
+    const { cookie, csrf } = await login(svc.url, carla);
+    const first = await postJson(url, { text }, { cookie, 'x-csrf-token': csrf, 'idempotency-key': 'k-1' });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ interactionId: id, duplicate: false, published: { text, by: 'carla' } });
+    const again = await postJson(url, { text }, { ...bearer(carla), 'idempotency-key': 'k-1' });
+    expect(again.status).toBe(200);
+    expect(again.body.duplicate).toBe(true);
+    expect(again.body.published.messageId).toBe(first.body.published.messageId);
+    expect(outbox(id).filter((l) => l.text === text)).toHaveLength(1);
+
+    expect((await postJson(url, { text: 'me too' }, bearer(bill))).status).toBe(403);
+    expect((await postJson(url, { text: 'me too' }, bearer(TEST_VIEWER))).status).toBe(403);
+    const long = await postJson(url, { text: 'x'.repeat(300) }, bearer(carla));
+    expect(long.status).toBe(422);
+    expect(long.body.errors[0].field).toBe('text');
+    expect((await postJson(url, { text: '   ' }, bearer(carla))).status).toBe(422);
+
+    const item = (await getJson(`${svc.url}/v1/interactions/${id}`)).body;
+    expect(item.replies.find((r: any) => r.kind === 'agentReply')).toMatchObject({ text, by: 'carla' });
+    await expect
+      .poll(
+        async () =>
+          (await getJson(`${svc.url}/v1/interactions/${id}`)).body.commitments.find((c: any) => c.name === 'firstResponse')?.status,
+        { timeout: 10_000 },
+      )
+      .toBe('met');
+    const events = (await getJson(`${svc.url}/v1/interactions/${id}/history`)).body.events;
+    expect(events.find((e: any) => e.type === 'reply.published' && e.kind === 'agentReply')).toMatchObject({ actor: 'carla', text });
+    expect(events.find((e: any) => e.type === 'agent.replied')).toMatchObject({ actor: 'carla' });
+  });
+
+  it('an internal note is in the timeline with who wrote it, and never published', async () => {
+    const outbox = (id: string) => jsonLines(svc.config.dataDir, 'outbox.jsonl').filter((l) => l.interactionId === id);
+    const id = await capture('n1', '@sprintcare my bill again');
+    await expect
+      .poll(async () => (await getJson(`${svc.url}/v1/interactions/${id}`)).body.escalations?.length ?? 0, { timeout: 20_000 })
+      .toBeGreaterThan(0);
+    const note = 'Customer called twice; VIP <b>handle with care</b>';
+    const res = await postJson(`${svc.url}/v1/interactions/${id}/notes`, { text: note }, bearer(lena));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ interactionId: id, by: 'lena', noteId: expect.any(String) });
+    const events = (await getJson(`${svc.url}/v1/interactions/${id}/history`)).body.events;
+    expect(events.find((e: any) => e.type === 'note.added')).toMatchObject({ actor: 'lena', text: note, noteId: res.body.noteId });
+    expect(outbox(id).some((l) => String(l.text).includes('VIP'))).toBe(false);
+    expect((await postJson(`${svc.url}/v1/interactions/${id}/notes`, { text: 'x' }, bearer(bill))).status).toBe(403);
+    expect((await postJson(`${svc.url}/v1/interactions/twitter:nope/notes`, { text: 'x' }, bearer(lena))).status).toBe(404);
   });
 });

@@ -159,6 +159,8 @@ describe('the OpenAPI document', () => {
         'DELETE /v1/session',
         'GET /v1/events',
         'POST /v1/interactions/{id}/presence',
+        'POST /v1/interactions/{id}/replies',
+        'POST /v1/interactions/{id}/notes',
       ].sort(),
     );
   });
@@ -262,6 +264,8 @@ describe('the OpenAPI document', () => {
       'DELETE /v1/session': [],
       'GET /v1/events': person,
       'POST /v1/interactions/{id}/presence': person,
+      'POST /v1/interactions/{id}/replies': person,
+      'POST /v1/interactions/{id}/notes': person,
     });
     // Every route behind a token documents the gate's answers.
     for (const [m, p, op] of operations()) {

@@ -20,7 +20,7 @@ import type { HeldRecord } from '../../workflows/controls-messages';
 import { checkInteractionId } from './ids';
 
 const TEAM = /^[a-z0-9][a-z0-9-]{0,99}$/u;
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/u;
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/u;
 
 // Authentication and the decision rate limit come from the route table (the mount).
 export function escalationHandlers(deps: AppDeps): Pick<RouteHandlers, 'listEscalations' | 'decideEscalation'> {
@@ -174,9 +174,9 @@ async function decidedConflict(handle: WorkflowHandle, detail: string, since?: s
 }
 
 /** The result of an Update with this id, if the workflow has one; null when it never saw it. */
-async function earlierDecision(handle: WorkflowHandle, updateId: string): Promise<DecisionResult | null> {
+export async function earlierDecision<T = DecisionResult>(handle: WorkflowHandle, updateId: string): Promise<T | null> {
   try {
-    return await handle.getUpdateHandle<DecisionResult>(updateId).result();
+    return await handle.getUpdateHandle<T>(updateId).result();
   } catch (err) {
     // NOT_FOUND: no such update (or no such workflow: the query below says 404).
     if ((err as { code?: number }).code === 5 || (err as { cause?: { code?: number } }).cause?.code === 5) return null;
