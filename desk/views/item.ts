@@ -272,10 +272,11 @@ export function itemView(main: HTMLElement, id: string): View {
     counter(text, count, limitOf(s));
     const replyKey = crypto.randomUUID();
     const note = h('textarea', { id: 'note', rows: 2 }) as HTMLTextAreaElement;
-    const post = async (path: string, payload: unknown, headers: Record<string, string>, done: string) => {
+    const post = async (path: string, payload: unknown, headers: Record<string, string>, done: string, box: HTMLTextAreaElement) => {
       try {
         await api('POST', `${base}/${path}`, payload, headers);
         announce(done);
+        box.value = ''; // sent: the redraw must not bring it back as a draft
         await load();
       } catch (err) {
         announce(err instanceof ApiError && err.status === 404 ? t('unavailable') : t('failed', { detail: problemText(err) }), 'error');
@@ -290,7 +291,7 @@ export function itemView(main: HTMLElement, id: string): View {
           id: 'agent-reply-form',
           onsubmit: (ev: Event) => {
             ev.preventDefault();
-            void post('replies', { text: text.value }, { 'Idempotency-Key': replyKey }, t('sent'));
+            void post('replies', { text: text.value }, { 'Idempotency-Key': replyKey }, t('sent'), text);
           },
         },
         h('label', { for: 'agent-reply' }, t('reply')),
@@ -304,7 +305,7 @@ export function itemView(main: HTMLElement, id: string): View {
           id: 'note-form',
           onsubmit: (ev: Event) => {
             ev.preventDefault();
-            if (note.value.trim()) void post('notes', { text: note.value.trim() }, {}, t('noted'));
+            if (note.value.trim()) void post('notes', { text: note.value.trim() }, {}, t('noted'), note);
           },
         },
         h('label', { for: 'note' }, t('note')),

@@ -280,6 +280,23 @@ describe('care desk in a browser', { timeout: 90_000 }, () => {
     await page.locator('#help-dialog').waitFor({ state: 'detached' });
   });
 
+  it('an agent answers an open interaction (published once, in the timeline) and adds an internal note (never published)', async () => {
+    const id = await capture('@sprintcare bill question for an agent');
+    await pending(id);
+    const page = await openDesk(carla);
+    await page.goto(`${svc.url}/desk/#/i/${encodeURIComponent(id)}`);
+    await page.fill('#agent-reply', 'Hi Jane, an agent here: we are checking your bill.');
+    await expect.poll(() => page.locator('#agent-reply-count').textContent()).toMatch(/of 280 characters/);
+    await page.click('#agent-send');
+    await page.locator('#timeline li[data-type="agent.replied"]').waitFor({ timeout: 20_000 });
+    expect(outbox(id).filter((l) => l.text === 'Hi Jane, an agent here: we are checking your bill.')).toHaveLength(1);
+    expect(await page.locator('#agent-reply').inputValue()).toBe('');
+    await page.fill('#note', 'Internal: customer called twice');
+    await page.click('#add-note');
+    await page.locator('#timeline li[data-type="note.added"]', { hasText: 'Internal: customer called twice' }).waitFor({ timeout: 20_000 });
+    expect(outbox(id).some((l) => String(l.text).includes('Internal'))).toBe(false);
+  });
+
   it('search finds interactions by policy and status, and a customer profile lists theirs', async () => {
     const id = await capture('@sprintcare bill for the search', { id: 'cust-search-1', handle: 'searcher', name: 'Sam' });
     await pending(id);
