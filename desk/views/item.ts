@@ -69,6 +69,23 @@ interface Template {
 }
 
 const PRESENCE_MS = 10_000;
+/** Timeline fields that are bookkeeping, not what happened. */
+const NOISE = new Set([
+  'at',
+  'type',
+  'actor',
+  'source',
+  'runId',
+  'eventId',
+  'recordedAt',
+  'timerId',
+  'messageId',
+  'replyId',
+  'noteId',
+  'idempotencyKey',
+  'stepPath',
+  'postId',
+]);
 const STATUS_OF: Record<string, string> = { approved: 'approve', rejected: 'reject', reassigned: 'reassign' };
 
 export function itemView(main: HTMLElement, id: string): View {
@@ -357,13 +374,14 @@ export function itemView(main: HTMLElement, id: string): View {
   };
 
   const timeline = (events: TimelineEvent[]) => {
+    // Compact: the event's own words (text, decision, team, …), not its bookkeeping ids or nested objects.
     const detail = (e: TimelineEvent) => {
       const parts: string[] = [];
       for (const [k, v] of Object.entries(e)) {
-        if (['at', 'type', 'actor', 'source', 'runId'].includes(k) || v === null || v === undefined) continue;
-        const text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
-        parts.push(`${k}: ${text.length > 120 ? `${text.slice(0, 119)}…` : text}`);
-        if (parts.length >= 4) break;
+        if (NOISE.has(k) || v === null || v === undefined || typeof v === 'object') continue;
+        const text = String(v);
+        parts.push(`${k}: ${text.length > 140 ? `${text.slice(0, 139)}…` : text}`);
+        if (parts.length >= 5) break;
       }
       return parts.join(' · ');
     };
