@@ -9,7 +9,6 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevServer } from '../../src/runtime/temporal/dev-server';
 import { bundleWorkflows } from '../../src/runtime/temporal/worker';
-// @ts-expect-error: a plain .mjs build script without type declarations
 import { buildDesk } from '../../scripts/build-desk.mjs';
 import { launchChromium } from '../helpers/browser';
 import { jsonLines } from '../helpers/files';
@@ -295,6 +294,25 @@ describe('care desk in a browser', { timeout: 90_000 }, () => {
     await page.click('#add-note');
     await page.locator('#timeline li[data-type="note.added"]', { hasText: 'Internal: customer called twice' }).waitFor({ timeout: 20_000 });
     expect(outbox(id).some((l) => String(l.text).includes('Internal'))).toBe(false);
+  });
+
+  it('canned replies: a template of the pack, filled in for this customer, still editable before approving', async () => {
+    const id = await capture('@sprintcare bill needs a canned reply', { name: 'Jana' });
+    await pending(id);
+    const page = await openDesk(carla);
+    await page.goto(`${svc.url}/desk/#/i/${encodeURIComponent(id)}`);
+    const option = page.locator('#template option', { hasText: 'periodic-update (en)' });
+    await option.waitFor({ state: 'attached' });
+    await page.selectOption('#template', (await option.getAttribute('value'))!);
+    await expect.poll(() => page.locator('#reply').inputValue()).toBe('Still working on it, Jana.');
+    await page.locator('#reply').press('End');
+    await page.keyboard.type(' Thanks for waiting!');
+    await page.click('#approve');
+    await eventually(
+      async () => outbox(id).some((l) => l.text === 'Still working on it, Jana. Thanks for waiting!'),
+      20_000,
+      'canned reply published',
+    );
   });
 
   it('search finds interactions by policy and status, and a customer profile lists theirs', async () => {
