@@ -233,6 +233,8 @@ describe('care desk in a browser', { timeout: 90_000 }, () => {
     await pending(id);
     const page = await openDesk(carla);
     await row(page, id).waitFor({ timeout: 30_000 });
+    expect(await row(page, id).textContent()).toContain('<script>window.__pwned=1</script>');
+    expect(await page.locator('#main img, #main script').count()).toBe(0);
     await page.goto(`${svc.url}/desk/#/i/${encodeURIComponent(id)}`);
     const post = page.locator('#post article.post');
     await post.waitFor();
