@@ -27,6 +27,7 @@ import { postHandlers } from './routes/posts';
 import { sessionHandlers } from './routes/session';
 import { deskHandlers } from './routes/desk';
 import { agentHandlers } from './routes/agent';
+import { templateHandlers } from './routes/templates';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps): Express {
         ...sessionHandlers(sessions, access),
         ...deskHandlers(deskEvents),
         ...agentHandlers(deps),
+        ...templateHandlers(deps),
         ...postHandlers(deps),
         ...channelHandlers(deps),
         ...listHandlers(deps),

@@ -204,6 +204,15 @@ export const ROUTES = {
     responses: { 201: { description: 'Recorded.', json: 'NoteResult' } },
     problems: ['BadRequest', 'NotFound', 'Conflict', 'PayloadTooLarge', 'UnsupportedMediaType', 'UnprocessableContent', 'Unavailable'],
   },
+  getTemplates: {
+    method: 'get',
+    path: '/v1/interactions/{id}/templates',
+    summary:
+      "The pack's reply templates rendered for this interaction (author name, deadlines in the policy calendar's time zone), every language variant, the interaction's language first: canned replies to edit and send with POST /v1/interactions/{id}/replies.",
+    auth: 'read',
+    responses: { 200: { description: 'Rendered templates.', json: 'Templates' } },
+    problems: ['BadRequest', 'NotFound', 'Unavailable'],
+  },
   listEscalations: {
     method: 'get',
     path: '/v1/escalations',

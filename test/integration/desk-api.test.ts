@@ -186,6 +186,11 @@ run('care desk API', () => {
     expect(item.policy).toMatchObject({ id: 'billing' });
     expect(item.policy.version).toBeTruthy();
     expect(item.escalations[0]).toMatchObject({ status: 'pending', team: 'customer-care', draftReply: expect.any(String) });
+    const canned = await getJson(`${svc.url}/v1/interactions/${id}/templates`, bearer(carla));
+    expect(canned.status).toBe(200);
+    expect(canned.body.languages).toEqual(['en']);
+    expect(canned.body.templates).toContainEqual({ id: 'draft-answer', language: 'en', text: 'Hi Jane, we have fixed your bill.' });
+    expect((await getJson(`${svc.url}/v1/interactions/twitter:nope/templates`, bearer(carla))).status).toBe(404);
   });
   it('an agent answers an interaction verbatim, once per Idempotency-Key; it meets the first-response clock and the timeline says who', async () => {
     const outbox = (id: string) => jsonLines(svc.config.dataDir, 'outbox.jsonl').filter((l) => l.interactionId === id);

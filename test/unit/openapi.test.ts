@@ -161,6 +161,7 @@ describe('the OpenAPI document', () => {
         'POST /v1/interactions/{id}/presence',
         'POST /v1/interactions/{id}/replies',
         'POST /v1/interactions/{id}/notes',
+        'GET /v1/interactions/{id}/templates',
       ].sort(),
     );
   });
@@ -266,6 +267,7 @@ describe('the OpenAPI document', () => {
       'POST /v1/interactions/{id}/presence': person,
       'POST /v1/interactions/{id}/replies': person,
       'POST /v1/interactions/{id}/notes': person,
+      'GET /v1/interactions/{id}/templates': person,
     });
     // Every route behind a token documents the gate's answers.
     for (const [m, p, op] of operations()) {
