@@ -107,6 +107,8 @@ const en = {
   temporalDown: 'Temporal is unreachable: decisions wait until it is back.',
   temporalBack: 'Temporal is reachable again.',
   otherTeam: 'Waiting for team {team}; you are not in it, so you cannot decide it.',
+  draftPlaceholders:
+    'Approved unchanged, the placeholders ({{…}}) are filled in for this customer; an edited text is published as written.',
 } as const;
 
 export type Key = keyof typeof en;
@@ -219,6 +221,8 @@ const de: Record<Key, string> = {
   temporalDown: 'Temporal ist nicht erreichbar: Entscheidungen warten, bis es wieder da ist.',
   temporalBack: 'Temporal ist wieder erreichbar.',
   otherTeam: 'Wartet auf Team {team}; Sie gehören nicht dazu und können es nicht entscheiden.',
+  draftPlaceholders:
+    'Unverändert freigegeben werden die Platzhalter ({{…}}) für diesen Kunden ausgefüllt; ein bearbeiteter Text wird wörtlich veröffentlicht.',
 };
 
 const dictionaries = { en, de } as const;

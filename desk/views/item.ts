@@ -224,6 +224,7 @@ export function itemView(main: HTMLElement, id: string): View {
       picker,
       reply,
       count,
+      esc.draftReply?.includes('{{') ? h('p', { class: 'muted', id: 'draft-hint' }, t('draftPlaceholders')) : null,
       h('button', { type: 'submit', id: 'approve', class: 'primary', 'aria-keyshortcuts': 'Control+Enter' }, t('approve')),
     );
     reply.addEventListener('keydown', (ev) => {

@@ -132,6 +132,7 @@ describe('care desk in a browser', { timeout: 90_000 }, () => {
     await row(page, id).locator('a').click();
     const reply = page.locator('#reply');
     await expect.poll(() => reply.inputValue()).toContain('we have fixed your bill.');
+    await page.locator('#draft-hint').waitFor();
     await expect.poll(() => page.locator('#reply-count').textContent()).toMatch(/of 280 characters/);
     await expect.poll(() => page.locator('#post').textContent()).toContain('1,234 followers');
     await expect.poll(() => page.locator('#triage').textContent()).toContain('billing');
