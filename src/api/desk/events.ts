@@ -91,7 +91,7 @@ export class DeskEvents {
     else this.presence.delete(interactionId);
     this.sweeper ??= this.root.runInAsyncScope(() => setInterval(() => this.sweep(), Math.min(5_000, this.ttl())).unref());
     // A refresh that changes nothing is not news.
-    if (before !== (state === 'left' ? undefined : state)) this.broadcastPresence(interactionId);
+    if (before !== (state === 'left' ? undefined : state)) this.broadcastPresence(interactionId, now);
   }
 
   /** Who views or types on an interaction now. */
@@ -248,7 +248,7 @@ export class DeskEvents {
           changed = true;
         }
       if (viewers.size === 0) this.presence.delete(id);
-      if (changed) this.broadcastPresence(id);
+      if (changed) this.broadcastPresence(id, now);
     }
     if (this.presence.size === 0 && this.sweeper) {
       clearInterval(this.sweeper);
@@ -256,8 +256,8 @@ export class DeskEvents {
     }
   }
 
-  private broadcastPresence(interactionId: string): void {
-    this.broadcast('presence', { interactionId, viewers: this.viewers(interactionId) }, () => true);
+  private broadcastPresence(interactionId: string, now: number): void {
+    this.broadcast('presence', { interactionId, viewers: this.viewers(interactionId, now) }, () => true);
   }
 
   private broadcast(event: string, data: unknown, to: (user: User) => boolean): void {
