@@ -16,7 +16,7 @@ import { pausePublishing, resumePublishing } from '../src/client/controls';
 import type { Actor } from '../src/shared/controls';
 import { CONTROLS_WORKFLOW_ID } from '../src/shared/controls';
 import { decideHeldUpdate } from '../src/workflows/controls-messages';
-import { decideUpdate, stateQuery } from '../src/workflows/definitions';
+import { addNoteUpdate, agentReplyUpdate, decideUpdate, stateQuery } from '../src/workflows/definitions';
 import { postJson, startTestService } from '../test/helpers/service';
 import { startTestServer } from '../test/helpers/temporal';
 
@@ -34,6 +34,8 @@ interface PathSpec {
   channel?: string;
   /** The channel is paused before the post; then the held reply is released by a resume, or discarded by a lead. */
   pause?: 'resume-release' | 'decision-discard';
+  /** An agent's own reply (agentReply) and an internal note (addNote) once the post is in. */
+  agent?: boolean;
 }
 
 const RECORDER: Actor = { name: 'recorder', role: 'lead', via: 'cli' };
@@ -67,6 +69,8 @@ const PATHS: PathSpec[] = [
   // Recorded after the patch pause-switch (the controls workflow is recorded beside them, as controls.json).
   { name: 'pause-held-released', channel: 'mastodon', text: '@sprintcare@social.example hello, anyone?', pause: 'resume-release' },
   { name: 'pause-held-discarded', channel: 'bluesky', text: '@sprintcare hello, anyone?', pause: 'decision-discard' },
+  // Issue 14 (care desk): a person answers verbatim and leaves a note; no patch (new Updates only).
+  { name: 'agent-reply-and-note', text: '@sprintcare hello, can a person help?', agent: true },
 ];
 
 function selected(): PathSpec[] {
@@ -137,6 +141,14 @@ async function main(): Promise<void> {
               await new Promise((r) => setTimeout(r, 200));
             }
           }
+        }
+        if (p.agent) {
+          const by = { name: 'recorder', role: 'agent' };
+          await handle.executeUpdate(agentReplyUpdate, {
+            args: [{ text: 'Hi Jane, {{ this is me, a person }}', by, replyId: 'rec-reply-1' }],
+            updateId: 'agentReply:rec-reply-1',
+          });
+          await handle.executeUpdate(addNoteUpdate, { args: [{ text: 'called her back', by }] });
         }
         if (p.pause) {
           for (;;) {

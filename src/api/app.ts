@@ -2,10 +2,14 @@
 // HTTP on an ephemeral port. Handlers stay thin: validate → domain → map.
 // Routes come only from the route table (route-table.ts), which
 // GET /openapi.json documents.
+import { randomBytes } from 'node:crypto';
 import express, { type Express } from 'express';
 import { accessControl } from './auth';
+import { SessionCodec } from './auth/session';
+import { DeskEvents } from './desk/events';
 import type { AppDeps } from './deps';
 import { temporalDeadline } from './http/deadline';
+import { deskRouter } from './http/desk';
 import { captureRateLimit, securityHeaders } from './http/limits';
 import { routeTableRouter } from './http/mount';
 import { HttpProblem, problemMiddleware, sendProblem } from './http/problem';
@@ -20,6 +24,10 @@ import { listHandlers } from './routes/lists';
 import { metricsHandlers, requestTimer } from './routes/metrics';
 import { policyHandlers } from './routes/policies';
 import { postHandlers } from './routes/posts';
+import { sessionHandlers } from './routes/session';
+import { deskHandlers } from './routes/desk';
+import { agentHandlers } from './routes/agent';
+import { templateHandlers } from './routes/templates';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -29,6 +37,8 @@ export function createApp(deps: AppDeps): Express {
   if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   app.use(requestTimer());
   app.use(securityHeaders());
+  // The care desk page (static; its own CSP replaces the API's).
+  app.use(deskRouter());
   // Before body parsing, so a flood of captures costs no JSON parsing.
   app.use('/v1/posts', captureRateLimit(deps.captureRatePerMinute, deps.limitStores));
   app.use('/v1/channels/webhook', captureRateLimit(deps.captureRatePerMinute, deps.limitStores));
@@ -36,10 +46,17 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1/channels/webhook', express.raw({ limit: '64kb', type: () => true }));
   app.use(express.json({ limit: '64kb', type: ['application/json', 'application/*+json'], verify: strictUtf8 }));
   app.use(temporalDeadline(deps));
+  const sessions = deps.sessions ?? new SessionCodec(randomBytes(32));
+  const access = accessControl({ ...deps, sessions });
+  const deskEvents = deps.deskEvents ?? new DeskEvents({ client: deps.client, logger: deps.logger });
   app.use(
     routeTableRouter(
       {
         ...healthHandlers(deps),
+        ...sessionHandlers(sessions, access),
+        ...deskHandlers(deskEvents),
+        ...agentHandlers(deps),
+        ...templateHandlers(deps),
         ...postHandlers(deps),
         ...channelHandlers(deps),
         ...listHandlers(deps),
@@ -52,7 +69,7 @@ export function createApp(deps: AppDeps): Express {
           res.json(openApiDocument());
         },
       },
-      accessControl(deps),
+      access,
       deps.limitStores,
     ),
   );

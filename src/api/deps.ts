@@ -4,6 +4,8 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { PackStore } from '../policy/pack/pack-store';
 import type { LastUsedLog, TokenStore } from './auth';
+import type { SessionCodec } from './auth/session';
+import type { DeskEvents } from './desk/events';
 import type { Connectors } from '../channels/connectors';
 import type { LimitStores } from './http/limits';
 import type { WorkerPacks } from '../client/worker-registry';
@@ -33,6 +35,13 @@ export interface AppDeps {
   dedupMs: number;
   /** Connected accounts (webhook sources, listener status). */
   connectors: Connectors;
+  /**
+   * Signs and checks the care desk's session cookies (HEARKEN_SESSION_SECRET);
+   * none: a random secret of this process (sessions then work with this process only).
+   */
+  sessions?: SessionCodec;
+  /** The care desk's live events (GET /v1/events); none: the app makes its own. */
+  deskEvents?: DeskEvents;
   /** Temporal UI base URL for deep links, when known. */
   uiBaseUrl?: string;
   /** Shared rate-limit counters (HEARKEN_RATE_LIMIT_STORE=shared); none: each limit counts in this process's memory. */

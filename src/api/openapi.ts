@@ -48,6 +48,13 @@ export function openApiDocument(): OpenApiDocument {
           description:
             "A person's token (hearken token add <name> --role viewer|agent|lead|admin): reads customer data; agent, lead and admin also decide their teams' escalations. The tokens file (HEARKEN_TOKENS_FILE) stores only its sha256; an expired token gets 401.",
         },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'hearken_session',
+          description:
+            "The care desk's session (POST /v1/session with a person's token): the same roles as that token. POST and DELETE requests with it also send X-CSRF-Token (the csrfToken of the session).",
+        },
         ingest: {
           type: 'http',
           scheme: 'bearer',
@@ -85,7 +92,8 @@ function operation(operationId: string, route: RouteSpec): Json {
     operationId,
     summary: route.summary,
     // An empty list: open, whatever a document-wide default might say.
-    security: scheme ? [{ [scheme]: [] }] : [],
+    // A person's routes take their bearer token or the care desk's session cookie.
+    security: scheme === 'person' ? [{ person: [] }, { session: [] }] : scheme ? [{ [scheme]: [] }] : [],
     ...(parameters.length ? { parameters } : {}),
     ...(route.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: ref(REQUEST_SCHEMAS[route.body.schema]) } } } }
@@ -105,6 +113,7 @@ function pathParam(name: string): { description: string; schema: JsonSchema } {
 }
 
 function successResponse(response: ResponseSpec): Json {
+  if ('empty' in response) return { description: response.description };
   if ('text' in response) return { description: response.description, content: { [response.text]: { schema: { type: 'string' } } } };
   return {
     description: response.description,

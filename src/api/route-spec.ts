@@ -14,6 +14,10 @@ export const REQUEST_SCHEMAS = {
   pause: 'PauseRequest',
   resume: 'ResumeRequest',
   'held-decision': 'HeldDecision',
+  session: 'SessionRequest',
+  presence: 'PresenceRequest',
+  'agent-reply': 'AgentReplyRequest',
+  note: 'NoteRequest',
 } as const satisfies Partial<Record<SchemaName, keyof ApiComponents>>;
 export type RequestSchema = keyof typeof REQUEST_SCHEMAS;
 export type ComponentName = keyof ApiComponents;
@@ -27,14 +31,17 @@ export interface ParamSpec {
 }
 
 export type ResponseSpec =
-  { description: string; json: ComponentName; ndjson?: ComponentName } | { description: string; text: 'text/plain' };
+  | { description: string; json: ComponentName; ndjson?: ComponentName }
+  | { description: string; text: 'text/plain' | 'text/event-stream' }
+  | { description: string; empty: true };
 
 /** The problem+json answers a route may give, each documented once. */
 export const PROBLEMS = {
   BadRequest: { status: 400, description: 'Malformed request: bad JSON, a wrong field (each named in errors), a malformed id.' },
   Unauthorized: {
     status: 401,
-    description: 'No bearer token, or one that is unknown, malformed or expired.',
+    description:
+      'No bearer token (nor session cookie), or one that is unknown, malformed or expired; a session whose token was revoked or that expired.',
     headers: { 'WWW-Authenticate': { description: 'Bearer realm="hearken".', schema: { type: 'string' } } },
   },
   BadSignature: {
@@ -45,12 +52,13 @@ export const PROBLEMS = {
   Forbidden: {
     status: 403,
     description:
-      "A token of the wrong kind (an ingest token on a read or decision route, a person's token on capture), a viewer deciding, another team's escalation, or reassigning, pausing, resuming, releasing or discarding without the lead role.",
+      "CSRF protection (reason: csrf): a POST or DELETE authenticated by the session cookie without its X-CSRF-Token, or from another site. A token of the wrong kind (an ingest token on a read or decision route, a person's token on capture), a viewer deciding, another team's escalation, or reassigning, pausing, resuming, releasing or discarding without the lead role.",
   },
   NotFound: { status: 404, description: 'No such interaction.' },
   Conflict: {
     status: 409,
-    description: 'Nothing is pending (or paused, or held), or it was decided (or moved) meanwhile.',
+    description:
+      'Nothing is pending (or paused, or held), or it was decided (or moved) meanwhile: then decidedBy, decision and decidedAt say who decided what, when. Replying to a closed interaction.',
   },
   PayloadTooLarge: { status: 413, description: 'The body is over 64 KB.' },
   UnsupportedMediaType: { status: 415, description: 'A charset or content encoding the API does not read.' },
@@ -87,7 +95,7 @@ export const AUTH_PROBLEMS: Record<Access, readonly ProblemName[]> = {
 export const AUTH_SCHEMES: Record<Access, 'person' | 'ingest' | null> = { none: null, read: 'person', decide: 'person', ingest: 'ingest' };
 
 export interface RouteSpec {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   /** An OpenAPI path template, like /v1/interactions/{id}; each {name} is declared in PATH_PARAMS. */
   path: string;
   summary: string;
@@ -104,6 +112,6 @@ export interface RouteSpec {
   headers?: Readonly<Record<string, ParamSpec & { schema: { type: 'string' } }>>;
   /** The body is validated with this schema; a body it refuses is answered with invalidStatus. */
   body?: { schema: RequestSchema; invalidStatus: 400 | 422 };
-  responses: Readonly<Partial<Record<200 | 202, ResponseSpec>>>;
+  responses: Readonly<Partial<Record<200 | 201 | 202 | 204, ResponseSpec>>>;
   problems: readonly ProblemName[];
 }

@@ -43,6 +43,32 @@ export const ROUTES = {
     },
     problems: ['BadRequest', 'PayloadTooLarge', 'UnsupportedMediaType', 'TooManyRequests', 'Unavailable'],
   },
+  createSession: {
+    method: 'post',
+    path: '/v1/session',
+    summary:
+      "Log in to the care desk with a person's bearer token: sets the session cookie (hearken_session: HttpOnly, SameSite=Strict, 12 hours; Secure over HTTPS) and answers the CSRF token its POST and DELETE requests send as X-CSRF-Token. A wrong token counts toward the failed-authentication limit.",
+    auth: 'none',
+    body: { schema: 'session', invalidStatus: 400 },
+    responses: { 200: { description: 'Logged in; Set-Cookie carries the session.', json: 'Session' } },
+    problems: ['BadRequest', 'Unauthorized', 'Forbidden', 'PayloadTooLarge', 'UnsupportedMediaType', 'TooManyRequests'],
+  },
+  getSession: {
+    method: 'get',
+    path: '/v1/session',
+    summary: 'Who is logged in (session cookie or bearer token), their teams and roles, and the CSRF token of the session.',
+    auth: 'read',
+    responses: { 200: { description: 'The session.', json: 'Session' } },
+    problems: [],
+  },
+  deleteSession: {
+    method: 'delete',
+    path: '/v1/session',
+    summary: 'Log out: clears the session cookie (with a valid session cookie, send its X-CSRF-Token).',
+    auth: 'none',
+    responses: { 204: { description: 'Logged out.', empty: true } },
+    problems: ['Forbidden'],
+  },
   listChannels: {
     method: 'get',
     path: '/v1/channels',
@@ -119,6 +145,72 @@ export const ROUTES = {
     auth: 'read',
     query: { format: { description: 'ndjson streams one event per line.', schema: { enum: ['json', 'ndjson'] } } },
     responses: { 200: { description: 'The timeline.', json: 'History', ndjson: 'TimelineEvent' } },
+    problems: ['BadRequest', 'NotFound', 'Unavailable'],
+  },
+  events: {
+    method: 'get',
+    path: '/v1/events',
+    summary:
+      "Live events for the care desk (Server-Sent Events): escalation.opened and escalation.decided in the caller's teams, presence, controls (the pause switch changed), status (Temporal unavailable, then ok); a `: ping` comment every 15 s. Escalations and the switch are polled from Temporal every second, so what another API process did appears too, about a second later.",
+    auth: 'read',
+    responses: { 200: { description: 'An event stream; it ends when the client goes.', text: 'text/event-stream' } },
+    problems: [],
+  },
+  setPresence: {
+    method: 'post',
+    path: '/v1/interactions/{id}/presence',
+    summary:
+      'Say that the caller views or types on an interaction (refresh every 10 s; it lapses after 30 s), or has left it. Listeners of /v1/events hear a presence event. Kept in the memory of the API process.',
+    auth: 'read',
+    body: { schema: 'presence', invalidStatus: 422 },
+    responses: { 204: { description: 'Noted.', empty: true } },
+    problems: ['BadRequest', 'PayloadTooLarge', 'UnsupportedMediaType', 'UnprocessableContent'],
+  },
+  replyToInteraction: {
+    method: 'post',
+    path: '/v1/interactions/{id}/replies',
+    summary:
+      "An agent's own reply, published verbatim through the interaction's channel (the workflow's agentReply Update): it counts for the commitments (first and next response) and the timeline records who sent it. Agent, lead or admin in a team of the interaction's escalations (any team when it never escalated).",
+    auth: 'decide',
+    rateLimit: 'decision',
+    headers: {
+      'Idempotency-Key': {
+        description:
+          'A retry with the same key returns the first answer (duplicate: true) instead of publishing twice. Without it, the same text from the same person is one reply.',
+        schema: { type: 'string', minLength: 1, maxLength: 200 },
+      },
+    },
+    body: { schema: 'agent-reply', invalidStatus: 422 },
+    responses: { 200: { description: 'Published (or published before, duplicate: true).', json: 'AgentReplyResult' } },
+    problems: [
+      'BadRequest',
+      'NotFound',
+      'Conflict',
+      'PayloadTooLarge',
+      'UnsupportedMediaType',
+      'UnprocessableContent',
+      'TooManyRequests',
+      'Unavailable',
+    ],
+  },
+  addNote: {
+    method: 'post',
+    path: '/v1/interactions/{id}/notes',
+    summary:
+      "An internal note on an interaction (the workflow's addNote Update): in its timeline (note.added, with who), never published. Same roles as a reply.",
+    auth: 'decide',
+    rateLimit: 'decision',
+    body: { schema: 'note', invalidStatus: 422 },
+    responses: { 201: { description: 'Recorded.', json: 'NoteResult' } },
+    problems: ['BadRequest', 'NotFound', 'Conflict', 'PayloadTooLarge', 'UnsupportedMediaType', 'UnprocessableContent', 'Unavailable'],
+  },
+  getTemplates: {
+    method: 'get',
+    path: '/v1/interactions/{id}/templates',
+    summary:
+      "The pack's reply templates rendered for this interaction (author name, deadlines in the policy calendar's time zone), every language variant, the interaction's language first: canned replies to edit and send with POST /v1/interactions/{id}/replies.",
+    auth: 'read',
+    responses: { 200: { description: 'Rendered templates.', json: 'Templates' } },
     problems: ['BadRequest', 'NotFound', 'Unavailable'],
   },
   listEscalations: {

@@ -15,6 +15,10 @@ export interface ApiComponents {
   PauseRequest: PauseRequest;
   ResumeRequest: ResumeRequest;
   HeldDecision: HeldDecision;
+  SessionRequest: SessionRequest;
+  PresenceRequest: PresenceRequest;
+  AgentReplyRequest: AgentReplyRequest;
+  NoteRequest: NoteRequest;
   Problem: Problem;
   Health: Health;
   HealthChecks: HealthChecks;
@@ -49,6 +53,10 @@ export interface ApiComponents {
   OpenApiDocument: OpenApiDocument;
   ChannelList: ChannelList;
   WorkerPacks: WorkerPacks;
+  Session: Session;
+  AgentReplyResult: AgentReplyResult;
+  NoteResult: NoteResult;
+  Templates: Templates;
 }
 /**
  * A post as connectors deliver it to POST /v1/posts and as the CLI reads it.
@@ -194,6 +202,42 @@ export interface HeldDecision {
   note?: string;
 }
 /**
+ * The body of POST /v1/session: a person's bearer token, exchanged for a session cookie.
+ */
+export interface SessionRequest {
+  /**
+   * A person's bearer token (hk_…), as `hearken token add` printed it.
+   */
+  token: string;
+}
+/**
+ * The body of POST /v1/interactions/{id}/presence: what the caller does on the item now.
+ */
+export interface PresenceRequest {
+  /**
+   * viewing or typing refresh the caller's presence (it lapses after 30 s without a refresh); left removes it.
+   */
+  state: 'viewing' | 'typing' | 'left';
+}
+/**
+ * The body of POST /v1/interactions/{id}/replies: a reply published verbatim on the interaction's channel.
+ */
+export interface AgentReplyRequest {
+  /**
+   * The reply, published as written (the channel's text limit applies).
+   */
+  text: string;
+}
+/**
+ * The body of POST /v1/interactions/{id}/notes: an internal note, recorded in the timeline and never published.
+ */
+export interface NoteRequest {
+  /**
+   * The note.
+   */
+  text: string;
+}
+/**
  * RFC 9457 problem details; `errors` names each field at fault.
  */
 export interface Problem {
@@ -233,6 +277,31 @@ export interface Problem {
      */
     message: string;
   }[];
+  /**
+   * 409 on a decision: who decided the escalation meanwhile (name and role).
+   */
+  decidedBy?: {
+    /**
+     * User name.
+     */
+    name: string;
+    /**
+     * Their role.
+     */
+    role: string;
+  };
+  /**
+   * 409 on a decision: what they decided.
+   */
+  decision?: string;
+  /**
+   * 409 on a decision: when (ISO 8601).
+   */
+  decidedAt?: string;
+  /**
+   * 403 from the CSRF protection: csrf.
+   */
+  reason?: string;
 }
 /**
  * The state of each part Hearken needs, on 200 and on 503 alike.
@@ -536,9 +605,9 @@ export interface ReplyRecord {
    */
   stepPath: string;
   /**
-   * What kind of reply: what Hearken published, or `brandPost` (one of our accounts answered in the thread outside Hearken).
+   * What kind of reply: what Hearken published, `agentReply` (a person's own reply, POST /v1/interactions/{id}/replies), or `brandPost` (one of our accounts answered in the thread outside Hearken).
    */
-  kind: 'interimReply' | 'reply' | 'followUp' | 'periodicUpdate' | 'approvedReply' | 'brandPost';
+  kind: 'interimReply' | 'reply' | 'followUp' | 'periodicUpdate' | 'approvedReply' | 'brandPost' | 'agentReply';
   /**
    * The customer post it answers.
    */
@@ -563,6 +632,10 @@ export interface ReplyRecord {
    * When (ISO 8601).
    */
   publishedAt: string;
+  /**
+   * agentReply: who wrote it.
+   */
+  by?: string;
 }
 /**
  * An escalation of the interaction, open or decided.
@@ -861,6 +934,32 @@ export interface InteractionState {
    * Automatic replies that waited because publishing was paused, and what became of them (absent when none ever did).
    */
   held?: HeldRecord[];
+  /**
+   * The channel of the interaction and the length its replies may have.
+   */
+  channel?: {
+    /**
+     * Channel, like twitter.
+     */
+    name: string;
+    /**
+     * The longest reply the channel takes; null when it sets none.
+     */
+    replyLimit: {
+      /**
+       * How many units.
+       */
+      max: number;
+      /**
+       * What is counted, like characters or graphemes.
+       */
+      unit: string;
+      /**
+       * The limit in words, like 280 characters.
+       */
+      text: string;
+    } | null;
+  };
 }
 /**
  * One audit event; further properties carry its details.
@@ -1698,5 +1797,132 @@ export interface ChannelList {
         brandReplies: number;
       };
     } | null;
+  }[];
+}
+/**
+ * The person logged in, and the CSRF token their state-changing requests send as X-CSRF-Token.
+ */
+export interface Session {
+  /**
+   * Who.
+   */
+  user: {
+    /**
+     * User name from the tokens file.
+     */
+    name: string;
+    /**
+     * Their highest role in any team.
+     */
+    role: 'viewer' | 'agent' | 'lead' | 'admin';
+    /**
+     * Team id → role; `*` is every team.
+     */
+    teams: {
+      [k: string]: 'viewer' | 'agent' | 'lead' | 'admin';
+    };
+  };
+  /**
+   * Send it as X-CSRF-Token on every POST and DELETE authenticated by the session cookie.
+   */
+  csrfToken: string;
+  /**
+   * When the session ends (ISO 8601); null when authenticated by a bearer token.
+   */
+  expiresAt: string | null;
+}
+/**
+ * An agent's reply, as the interaction published it.
+ */
+export interface AgentReplyResult {
+  /**
+   * The interaction.
+   */
+  interactionId: string;
+  /**
+   * The reply's id in the interaction (its idempotency key).
+   */
+  replyId: string;
+  /**
+   * What the channel published.
+   */
+  published: {
+    /**
+     * The channel's id of the reply.
+     */
+    messageId: string;
+    /**
+     * The text, as published.
+     */
+    text: string;
+    /**
+     * When (ISO 8601).
+     */
+    publishedAt: string;
+    /**
+     * The channel.
+     */
+    channel: string;
+    /**
+     * Who sent it.
+     */
+    by: string;
+  };
+  /**
+   * true when this Idempotency-Key was answered before: the first answer, nothing published again.
+   */
+  duplicate: boolean;
+}
+/**
+ * An internal note, as recorded.
+ */
+export interface NoteResult {
+  /**
+   * The interaction.
+   */
+  interactionId: string;
+  /**
+   * The note's id.
+   */
+  noteId: string;
+  /**
+   * When (ISO 8601).
+   */
+  at: string;
+  /**
+   * Who wrote it.
+   */
+  by: string;
+}
+/**
+ * The pack's reply templates rendered for one interaction, every language variant.
+ */
+export interface Templates {
+  /**
+   * The interaction.
+   */
+  interactionId: string;
+  /**
+   * The languages the templates come in; the interaction's language first when it has a variant.
+   */
+  languages: string[];
+  /**
+   * Each template in each of its languages, rendered (author, deadlines).
+   *
+   * Items: A rendered template.
+   */
+  templates: {
+    /**
+     * The template id in templates.yaml.
+     */
+    id: string;
+    /**
+     * The language of this variant.
+     */
+    language: string;
+    /**
+     * The text, rendered; still editable before sending.
+     */
+    text: string;
   }[];
 }

@@ -150,6 +150,12 @@ export const SETTINGS = {
     expected: 'a file',
     parse: anyText,
   }),
+  sessionSecret: optional('HEARKEN_SESSION_SECRET', {
+    description:
+      "signs the care desk's session cookies (at least 32 characters); unset: a random secret kept in `$HEARKEN_DATA_DIR/session-secret`, created on first start. API processes that share users set the same value (or share the data folder)",
+    expected: 'at least 32 characters',
+    parse: (text) => (text.length >= 32 ? text : INVALID),
+  }),
   captureRatePerMinute: withDefault('HEARKEN_CAPTURE_RATE_LIMIT', '6000', {
     description: 'posts per minute per client IP on `POST /v1/posts`',
     expected: 'a whole number of posts per minute',

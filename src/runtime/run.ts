@@ -12,6 +12,7 @@ export async function runUntilSignal(parts: { worker: boolean; api: boolean }): 
     `Hearken is running (${[parts.worker && 'worker', parts.api && 'API'].filter(Boolean).join(' + ')}).`,
     service.apiUrl ? `  API:         ${service.apiUrl}` : null,
     service.workerMetricsUrl ? `  Metrics:     ${service.workerMetricsUrl} (the worker's)` : null,
+    service.apiUrl ? `  Care desk:   ${service.apiUrl}/desk/ (log in with a person's token)` : null,
     `  Temporal:    ${service.temporalAddress} (namespace ${config.namespace}, task queue ${config.taskQueue})`,
     service.uiBaseUrl ? `  Temporal UI: ${service.uiBaseUrl}` : null,
     `  Policies:    ${config.policiesDir} (version ${service.packs.current().version.id})`,

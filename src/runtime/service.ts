@@ -10,6 +10,8 @@ import { NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMa
 import type { Logger } from 'pino';
 import { createApp } from '../api/app';
 import { ensureTokensFile, isLoopbackHost, LastUsedLog, lastUsedFileFor, TokenStore } from '../api/auth';
+import { ensureSessionSecret, SessionCodec } from '../api/auth/session';
+import { DeskEvents } from '../api/desk/events';
 import { listenApi } from '../api/http/server';
 import { Notifier } from '../channels/notifier';
 import { PauseReader } from '../client/controls';
@@ -278,7 +280,11 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       if (limitStores) stack.push(async () => limitStores.close());
       const loopbackOnly = isLoopbackHost(config.host);
       captureWithoutToken = loopbackOnly && !tokens.hasIngestTokens();
+      const sessions = new SessionCodec(config.sessionSecret ?? (await ensureSessionSecret(config.dataDir)));
+      const deskEvents = new DeskEvents({ client, logger });
       const app = createApp({
+        sessions,
+        deskEvents,
         client,
         packs,
         tokens,
@@ -304,6 +310,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       const { port } = server.address() as AddressInfo;
       apiUrl = `http://${config.host}:${port}`;
       stack.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+      // First (the stack unwinds backwards): open event streams would keep the server from closing.
+      stack.push(async () => deskEvents.close());
     }
     return {
       temporalAddress: address,

@@ -19,6 +19,10 @@ export const ErrorType = {
   NothingHeld: 'NothingHeld',
   /** The pause switch and held replies are for leads and admins. */
   NotAllowed: 'NotAllowed',
+  /** An agent reply or note for an interaction that has closed (or is closing). */
+  InteractionClosed: 'InteractionClosed',
+  /** An agent reply or note without text. */
+  InvalidAgentInput: 'InvalidAgentInput',
 } as const;
 
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];

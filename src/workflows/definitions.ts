@@ -108,7 +108,9 @@ export interface ReplyRecord {
    * the thread outside Hearken (messageId is that post's id, idempotencyKey
    * its `channel:id`).
    */
-  kind: 'interimReply' | 'reply' | 'followUp' | 'periodicUpdate' | 'approvedReply' | 'brandPost';
+  kind: 'interimReply' | 'reply' | 'followUp' | 'periodicUpdate' | 'approvedReply' | 'brandPost' | 'agentReply';
+  /** agentReply: the person who wrote it. */
+  by?: string;
   /** The customer post this reply answers. */
   postId: string;
   text: string;
@@ -189,8 +191,39 @@ export interface EscalationMemo {
   draftReply: string | null;
 }
 
+/** A person's own reply, published verbatim (the `agentReply` update). */
+export interface AgentReplyInput {
+  text: string;
+  by: Decider;
+  /** Unique per reply: keys the publish, so a retried activity publishes once. */
+  replyId: string;
+}
+
+export interface AgentReplyResult {
+  replyId: string;
+  messageId: string;
+  text: string;
+  publishedAt: string;
+  channel: string;
+  by: string;
+}
+
+/** An internal note (the `addNote` update): timeline only, never published. */
+export interface NoteInput {
+  text: string;
+  by: Decider;
+}
+
+export interface NoteResult {
+  noteId: string;
+  at: string;
+  by: string;
+}
+
 export const addPostUpdate = defineUpdate<AddPostResult, [Post]>('addPost');
 export const decideUpdate = defineUpdate<DecisionResult, [DecisionInput]>('decide');
+export const agentReplyUpdate = defineUpdate<AgentReplyResult, [AgentReplyInput]>('agentReply');
+export const addNoteUpdate = defineUpdate<NoteResult, [NoteInput]>('addNote');
 export const stateQuery = defineQuery<InteractionState>('state');
 export const timelineQuery = defineQuery<TimelineEvent[]>('timeline');
 /**

@@ -35,6 +35,7 @@ import {
   type InteractionInput,
   type InteractionResult,
 } from './definitions';
+import { handleAgentActions } from './agent-actions';
 import { handleHeldDecisions } from './held';
 import { PATCH } from './patches';
 import { assessPost, RunContext } from './run-context';
@@ -48,6 +49,8 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
   const known = new Set<string>();
   let scope: CancellationScope | null = input.carried ? restore(ctx, input.carried, known, inbox) : null;
   let programDone = true;
+  /** Set once the thread is done: no agent reply or note is taken from then on. */
+  let closing = false;
 
   setHandler(
     addPostUpdate,
@@ -77,6 +80,7 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
     { validator: (decision) => validateDecision(ctx, decision) },
   );
   handleHeldDecisions(ctx);
+  handleAgentActions(ctx, () => !closing);
   setHandler(stateQuery, () => ctx.state);
   setHandler(timelineQuery, () => ctx.timeline);
   setHandler(seenPostQuery, (key) => known.has(key));
@@ -167,6 +171,7 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
     }
   }
 
+  closing = true;
   // An unanswered interaction keeps its status when it closes: lists still find it.
   if (!ctx.unanswered) ctx.setStatus('closed');
   ctx.record('interaction.closed', {});

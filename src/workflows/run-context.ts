@@ -231,10 +231,11 @@ export class RunContext {
     text: string,
     kind: ReplyRecord['kind'],
     path: string,
-    opts: { verbatim?: boolean; automatic?: boolean; liftedPauses?: string[] } = {},
+    opts: { verbatim?: boolean; automatic?: boolean; liftedPauses?: string[]; by?: string } = {},
   ): Promise<ReplyRecord> {
     const post = this.lastPost();
-    const plan = this.plan();
+    // A person's reply may answer an interaction no policy took on (verbatim: nothing to render).
+    const plan = this.active?.plan;
     const idempotencyKey = this.idempotencyKey(path);
     const input = {
       interactionId: this.interactionId,
@@ -242,7 +243,11 @@ export class RunContext {
       text,
       ...(opts.verbatim ? { verbatim: true } : {}),
       ...(opts.liftedPauses?.length ? { liftedPauses: opts.liftedPauses } : {}),
-      vars: { deadlines: { ...this.state.deadlines }, timezone: plan.calendar?.timezone ?? 'UTC', language: plan.language },
+      vars: {
+        deadlines: { ...this.state.deadlines },
+        timezone: plan?.calendar?.timezone ?? 'UTC',
+        language: plan?.language ?? post.language ?? 'en',
+      },
       idempotencyKey,
     };
     const out = opts.automatic ? await publishAutomaticReply(input) : await publishReply(input);
@@ -256,17 +261,22 @@ export class RunContext {
       channel: out.channel,
       idempotencyKey,
       publishedAt: out.publishedAt,
+      ...(opts.by !== undefined ? { by: opts.by } : {}),
     };
     this.state.replies.push(reply);
-    this.record('reply.published', {
-      kind,
-      stepPath: path,
-      postId: post.id,
-      messageId: out.messageId,
-      channel: out.channel,
-      idempotencyKey,
-      text: out.text,
-    });
+    this.record(
+      'reply.published',
+      {
+        kind,
+        stepPath: path,
+        postId: post.id,
+        messageId: out.messageId,
+        channel: out.channel,
+        idempotencyKey,
+        text: out.text,
+      },
+      opts.by,
+    );
     return reply;
   }
 

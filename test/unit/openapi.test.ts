@@ -154,6 +154,14 @@ describe('the OpenAPI document', () => {
         'GET /v1/policies',
         'GET /metrics',
         'GET /openapi.json',
+        'POST /v1/session',
+        'GET /v1/session',
+        'DELETE /v1/session',
+        'GET /v1/events',
+        'POST /v1/interactions/{id}/presence',
+        'POST /v1/interactions/{id}/replies',
+        'POST /v1/interactions/{id}/notes',
+        'GET /v1/interactions/{id}/templates',
       ].sort(),
     );
   });
@@ -229,32 +237,45 @@ describe('the OpenAPI document', () => {
     expect(doc.components.securitySchemes).toEqual({
       person: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
       ingest: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+      session: expect.objectContaining({ type: 'apiKey', in: 'cookie', name: 'hearken_session' }),
     });
+    // A person's routes: their bearer token or the care desk's session cookie.
+    const person = [{ person: [] }, { session: [] }];
     const security = Object.fromEntries(operations().map(([m, p, op]) => [`${m} ${p}`, op.security]));
     expect(security).toEqual({
       'GET /healthz': [],
       'POST /v1/posts': [{ ingest: [] }],
-      'GET /v1/interactions': [{ person: [] }],
-      'GET /v1/customers/{channel}/{authorId}': [{ person: [] }],
-      'GET /v1/interactions/{id}': [{ person: [] }],
-      'GET /v1/interactions/{id}/history': [{ person: [] }],
-      'GET /v1/escalations': [{ person: [] }],
-      'POST /v1/escalations/{interactionId}/decision': [{ person: [] }],
-      'POST /v1/held/{interactionId}/decision': [{ person: [] }],
-      'GET /v1/controls': [{ person: [] }],
-      'POST /v1/controls/pause': [{ person: [] }],
-      'POST /v1/controls/resume': [{ person: [] }],
-      'GET /v1/policies': [{ person: [] }],
-      'GET /v1/channels': [{ person: [] }],
+      'GET /v1/interactions': person,
+      'GET /v1/customers/{channel}/{authorId}': person,
+      'GET /v1/interactions/{id}': person,
+      'GET /v1/interactions/{id}/history': person,
+      'GET /v1/escalations': person,
+      'POST /v1/escalations/{interactionId}/decision': person,
+      'POST /v1/held/{interactionId}/decision': person,
+      'GET /v1/controls': person,
+      'POST /v1/controls/pause': person,
+      'POST /v1/controls/resume': person,
+      'GET /v1/policies': person,
+      'GET /v1/channels': person,
       'POST /v1/channels/webhook/{source}': [],
       'GET /metrics': [],
       'GET /openapi.json': [],
+      'POST /v1/session': [],
+      'GET /v1/session': person,
+      'DELETE /v1/session': [],
+      'GET /v1/events': person,
+      'POST /v1/interactions/{id}/presence': person,
+      'POST /v1/interactions/{id}/replies': person,
+      'POST /v1/interactions/{id}/notes': person,
+      'GET /v1/interactions/{id}/templates': person,
     });
     // Every route behind a token documents the gate's answers.
     for (const [m, p, op] of operations()) {
       if ((op.security as Json[]).length === 0) {
         // A signed webhook takes no token; its 401 is a signature that does not verify.
         if (p === '/v1/channels/webhook/{source}') continue;
+        // A login takes its token in the body; a wrong one is 401.
+        if (m === 'POST' && p === '/v1/session') continue;
         expect(Object.keys(op.responses as Json), `${m} ${p}`).not.toContain('401');
         continue;
       }
@@ -264,7 +285,7 @@ describe('the OpenAPI document', () => {
 
   it('the decision endpoint: bearer auth, Idempotency-Key, the decision schema, and each answer', () => {
     const op = doc.paths['/v1/escalations/{interactionId}/decision'].post as Json;
-    expect(op.security).toEqual([{ person: [] }]);
+    expect(op.security).toEqual([{ person: [] }, { session: [] }]);
     expect(op.parameters.find((p: Json) => p.name === 'Idempotency-Key')).toMatchObject({
       in: 'header',
       required: false,
@@ -274,7 +295,7 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(op.responses as Json)).toEqual(expect.arrayContaining(['200', '401', '403', '404', '409', '422', '429']));
     expect(resolve(op.responses['401'] as Json).headers['WWW-Authenticate']).toBeDefined();
     expect(resolve(op.responses['429'] as Json).headers['Retry-After']).toBeDefined();
-    expect(doc.paths['/v1/escalations'].get.security).toEqual([{ person: [] }]);
+    expect(doc.paths['/v1/escalations'].get.security).toEqual([{ person: [] }, { session: [] }]);
   });
 
   it('embeds the JSON Schemas of schemas/ rather than copying them: one source of truth', () => {
@@ -284,6 +305,10 @@ describe('the OpenAPI document', () => {
       ['PauseRequest', 'pause'],
       ['ResumeRequest', 'resume'],
       ['HeldDecision', 'held-decision'],
+      ['SessionRequest', 'session'],
+      ['PresenceRequest', 'presence'],
+      ['AgentReplyRequest', 'agent-reply'],
+      ['NoteRequest', 'note'],
     ] as const) {
       const {
         $id: _id,

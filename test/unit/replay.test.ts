@@ -49,7 +49,9 @@ describe('replay guard', () => {
     ];
     // Recorded after pause-switch: a held reply released by a resume, one discarded by a lead, and the controls workflow.
     const afterPauseSwitch = ['controls.json', 'pause-held-discarded.json', 'pause-held-released.json'];
-    expect(FILES).toEqual([...beforePatches, ...afterPatches, ...afterPauseSwitch].sort());
+    // Recorded with the care desk's Updates (agentReply, addNote; issue 14).
+    const careDesk = ['agent-reply-and-note.json'];
+    expect(FILES).toEqual([...beforePatches, ...afterPatches, ...afterPauseSwitch, ...careDesk].sort());
   });
 
   it('every recorded interaction replays against the current workflow code', async () => {

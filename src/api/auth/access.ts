@@ -11,7 +11,8 @@ import { HttpProblem, sendProblem } from '../http/problem';
 import { FailedAuthLimit } from './failed-auth-limit';
 import type { LastUsedLog } from './last-used';
 import { highestRole, mayDecide, mayReassign, roleIn, type Role } from './roles';
-import type { Connector, TokenStore, User } from './tokens-file';
+import { CSRF_HEADER, readCookie, SESSION_COOKIE, type SessionClaims, type SessionCodec } from './session';
+import type { Connector, Identity, TokenStore, User } from './tokens-file';
 
 /**
  * What a route needs:
@@ -33,12 +34,16 @@ export interface AccessOptions {
   lastUsed?: LastUsedLog;
   /** Shared counters (HEARKEN_RATE_LIMIT_STORE=shared); none: this process's memory. */
   limitStores?: LimitStores;
+  /** Signs and checks the care desk's session cookies; none: only bearer tokens are taken. */
+  sessions?: SessionCodec;
 }
 
 /** Who the gate let through, in `res.locals`. */
 export interface AccessLocals {
   user?: User;
   connector?: Connector;
+  /** Set when the request was authenticated by the session cookie, not a bearer token. */
+  session?: SessionClaims;
 }
 
 /** The connector name of a capture without a token (loopback quick start). */
@@ -51,7 +56,15 @@ export interface AccessControl {
   gate(route: { operationId: string; path: string; auth: Access }): RequestHandler | null;
   /** Whether capture takes no token right now. */
   anonymousCapture(): boolean;
+  /**
+   * A login (POST /v1/session): who holds `token`, counted against the
+   * failed-authentication limit like a bearer token; a problem when nobody does.
+   */
+  login(req: Request, token: string): Promise<{ user: User; tokenSha256: string }>;
 }
+
+/** Methods that change nothing: a cookie suffices, no CSRF token. */
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function accessControl(opts: AccessOptions): AccessControl {
   const stores = opts.limitStores;
@@ -76,6 +89,36 @@ export function accessControl(opts: AccessOptions): AccessControl {
         refuse(req, res, 429, 'Too Many Requests', `too many failed authentications from this client; retry after ${wait} seconds`);
         return;
       }
+      // A bearer token wins; without one, the session cookie (when sessions are on).
+      const cookie = req.headers.authorization === undefined && opts.sessions ? readCookie(req.headers.cookie, SESSION_COOKIE) : undefined;
+      if (cookie !== undefined && opts.sessions) {
+        const claims = opts.sessions.verify(cookie);
+        const who: Identity = claims ? opts.tokens.identifyHash(claims.tokenSha256) : { kind: 'none', reason: 'unknown' };
+        if (who.kind !== 'user' || !claims) {
+          // A cookie this secret never signed is a guess; an expired one or a revoked token is not.
+          if (!claims && opts.sessions.verify(cookie, 0) === null) await failures.fail(client);
+          res.setHeader('WWW-Authenticate', CHALLENGE);
+          refuse(req, res, 401, 'Unauthorized', 'the session has expired or its token was revoked: log in again (POST /v1/session)');
+          return;
+        }
+        if (!SAFE_METHODS.has(req.method)) {
+          const why = crossSite(req) ?? (opts.sessions.checkCsrf(claims, req.get(CSRF_HEADER)) ? null : 'no valid X-CSRF-Token header');
+          if (why) {
+            sendProblem(
+              res,
+              new HttpProblem(403, 'Forbidden', `CSRF protection: ${why} on a request authenticated by the session cookie`, undefined, {
+                reason: 'csrf',
+              }),
+              req.originalUrl,
+            );
+            return;
+          }
+        }
+        opts.lastUsed?.touch(who.tokenSha256);
+        (res.locals as AccessLocals).session = claims;
+        admitUser(route, who, req, res, next);
+        return;
+      }
       const who = opts.tokens.identify(req.headers.authorization);
       if (who.kind === 'none') {
         if (who.reason === 'missing' && route.auth === 'ingest' && anonymousCapture()) {
@@ -98,25 +141,85 @@ export function accessControl(opts: AccessOptions): AccessControl {
         next();
         return;
       }
-      (res.locals as AccessLocals).user = who.user;
-      if (route.auth === 'ingest') {
-        refuse(
-          req,
-          res,
-          403,
-          'Forbidden',
-          "capture takes a connector's ingest token, not a person's (hearken token add <name> --role ingest)",
-        );
-        return;
-      }
-      if (route.auth === 'decide' && !mayDecide(highestRole(who.user))) {
-        refuse(req, res, 403, 'Forbidden', `${who.user.name} is a viewer: viewers read, they do not decide`);
-        return;
-      }
-      next();
+      admitUser(route, who, req, res, next);
     };
   };
-  return { gate, anonymousCapture };
+  const admitUser = (
+    route: { auth: Access },
+    who: Extract<Identity, { kind: 'user' }>,
+    req: Request,
+    res: Response,
+    next: () => void,
+  ): void => {
+    (res.locals as AccessLocals).user = who.user;
+    if (route.auth === 'ingest') {
+      refuse(
+        req,
+        res,
+        403,
+        'Forbidden',
+        "capture takes a connector's ingest token, not a person's (hearken token add <name> --role ingest)",
+      );
+      return;
+    }
+    if (route.auth === 'decide' && !mayDecide(highestRole(who.user))) {
+      refuse(req, res, 403, 'Forbidden', `${who.user.name} is a viewer: viewers read, they do not decide`);
+      return;
+    }
+    next();
+  };
+  const login = async (req: Request, token: string): Promise<{ user: User; tokenSha256: string }> => {
+    const client = ipKey(req);
+    const wait = await failures.retryAfter(client);
+    if (wait > 0)
+      throw new HttpProblem(
+        429,
+        'Too Many Requests',
+        `too many failed authentications from this client; retry after ${wait} seconds`,
+        undefined,
+        {},
+        { 'Retry-After': String(wait) },
+      );
+    const why = crossSite(req);
+    if (why) throw new HttpProblem(403, 'Forbidden', `CSRF protection: ${why}`, undefined, { reason: 'csrf' });
+    const who = opts.tokens.identify(`Bearer ${token}`);
+    if (who.kind === 'user') {
+      opts.lastUsed?.touch(who.tokenSha256);
+      return { user: who.user, tokenSha256: who.tokenSha256 };
+    }
+    if (who.kind === 'ingest')
+      throw new HttpProblem(403, 'Forbidden', "an ingest token captures posts; it cannot log in (a person's token can)");
+    await failures.fail(client);
+    throw new HttpProblem(
+      401,
+      'Unauthorized',
+      who.reason === 'expired' ? 'the token has expired' : 'the token is not valid',
+      undefined,
+      {},
+      {
+        'WWW-Authenticate': CHALLENGE,
+      },
+    );
+  };
+  return { gate, anonymousCapture, login };
+}
+
+/**
+ * Why a request comes from another site (a cross-site Sec-Fetch-Site, or an
+ * Origin that is not this host), or null. Browsers send one or both on every
+ * state-changing request; tools like curl send neither and hold no cookie anyway.
+ */
+export function crossSite(req: Request): string | null {
+  if (req.get('sec-fetch-site') === 'cross-site') return 'a cross-site request (Sec-Fetch-Site)';
+  const origin = req.get('origin');
+  if (origin === undefined) return null;
+  let host: string | null = null;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    host = null;
+  }
+  return host !== null && host === req.get('host') ? null : `Origin ${origin.slice(0, 100)} is not this site`;
 }
 
 /**

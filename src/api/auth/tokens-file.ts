@@ -164,6 +164,24 @@ export class TokenStore {
       : { kind: 'ingest', connector: { name: found.name }, tokenSha256: found.hashHex };
   }
 
+  /**
+   * The person whose token has this sha256 (a session cookie names it so), or
+   * why nobody: a revoked or expired token ends its sessions at once.
+   * Connectors' tokens open no sessions.
+   */
+  identifyHash(tokenSha256: string, now: number = Date.now()): Identity {
+    const presented = /^[0-9a-f]{64}$/.test(tokenSha256) ? Buffer.from(tokenSha256, 'hex') : null;
+    if (presented === null) return { kind: 'none', reason: 'malformed' };
+    let found: StoredEntry | null = null;
+    for (const entry of this.users) {
+      const equal = crypto.timingSafeEqual(presented, entry.hash);
+      if (equal && found === null) found = entry;
+    }
+    if (found === null || found.kind !== 'user') return { kind: 'none', reason: 'unknown' };
+    if (now >= found.expiresAt) return { kind: 'none', reason: 'expired' };
+    return { kind: 'user', user: { name: found.name, teams: { ...found.teams } }, tokenSha256: found.hashHex };
+  }
+
   /** The person whose valid token is in `Authorization: Bearer <token>`, or null (connectors too). */
   authenticate(authorization: string | undefined): User | null {
     const who = this.identify(authorization);

@@ -74,7 +74,12 @@ export function toProblem(err: unknown): HttpProblem {
       case ErrorType.EscalationMoved:
       case ErrorType.NothingPaused:
       case ErrorType.NothingHeld:
+      case ErrorType.InteractionClosed:
         return new HttpProblem(409, 'Conflict', cause.message);
+      case ErrorType.InvalidAgentInput: {
+        const [field, ...rest] = cause.message.split(': ');
+        return new HttpProblem(422, 'Invalid request body', cause.message, [{ field: field ?? 'text', message: rest.join(': ') }]);
+      }
       case ErrorType.NotAllowed:
         return new HttpProblem(403, 'Forbidden', cause.message);
       case ErrorType.InvalidDecision: {

@@ -13,13 +13,14 @@ import { and, vq } from '../../client/visibility-query';
 import type { AppDeps } from '../deps';
 import { refuseTooLongReply } from './reply-length';
 import type { RouteHandlers } from '../http/mount';
-import { HttpProblem } from '../http/problem';
+import { HttpProblem, toProblem } from '../http/problem';
+import { queryLastDecided } from '../desk/decided';
 import type { Escalation, HeldReply } from '../types.generated';
 import type { HeldRecord } from '../../workflows/controls-messages';
 import { checkInteractionId } from './ids';
 
 const TEAM = /^[a-z0-9][a-z0-9-]{0,99}$/u;
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/u;
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/u;
 
 // Authentication and the decision rate limit come from the route table (the mount).
 export function escalationHandlers(deps: AppDeps): Pick<RouteHandlers, 'listEscalations' | 'decideEscalation'> {
@@ -136,20 +137,46 @@ function decideEscalation(deps: AppDeps): RouteHandlers['decideEscalation'] {
       throw err;
     }
     const pending = state.escalations.find((e) => e.status === 'pending');
-    if (!pending) throw new HttpProblem(409, 'Conflict', 'nothing is waiting for a decision');
+    if (!pending) throw await decidedConflict(handle, 'nothing is waiting for a decision');
     const role = decisionRole(user, pending.team, body.decision);
     if (body.decision === 'approve' && body.reply) await refuseTooLongReply(deps.connectors, state, body.reply);
     const decider: Decider = { name: user.name, role };
-    const result = await handle.executeUpdate(decideUpdate, { args: [{ ...body, decider, forTeam: pending.team }], updateId });
+    let result: DecisionResult;
+    try {
+      result = await handle.executeUpdate(decideUpdate, { args: [{ ...body, decider, forTeam: pending.team }], updateId });
+    } catch (err) {
+      const problem = toProblem(err);
+      // Someone else was quicker: say who, what and when (their decision may still be on its way to the timeline).
+      if (problem.status === 409) throw await decidedConflict(handle, problem.detail ?? 'decided meanwhile', pending.openedAt, 3_000);
+      throw err;
+    }
     metrics.decisions.inc({ decision: result.decision });
     res.json({ interactionId: id, ...result });
   };
 }
 
+/**
+ * 409 saying who decided the escalation, what, and when (decidedBy, decision,
+ * decidedAt), from the interaction's timeline; waits up to `waitMs` for a
+ * decision accepted but not yet recorded.
+ */
+async function decidedConflict(handle: WorkflowHandle, detail: string, since?: string, waitMs = 0): Promise<HttpProblem> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const end = await queryLastDecided(handle, since).catch(() => null);
+    if (end?.by || Date.now() >= until) {
+      const extra = end ? { decision: end.decision, decidedAt: end.at, ...(end.by ? { decidedBy: end.by } : {}) } : {};
+      const said = end?.by ? `: ${end.by.name} decided ${end.decision} at ${end.at}` : end ? `: ${end.decision} at ${end.at}` : '';
+      return new HttpProblem(409, 'Conflict', `${detail}${said}`, undefined, extra);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** The result of an Update with this id, if the workflow has one; null when it never saw it. */
-async function earlierDecision(handle: WorkflowHandle, updateId: string): Promise<DecisionResult | null> {
+export async function earlierDecision<T = DecisionResult>(handle: WorkflowHandle, updateId: string): Promise<T | null> {
   try {
-    return await handle.getUpdateHandle<DecisionResult>(updateId).result();
+    return await handle.getUpdateHandle<T>(updateId).result();
   } catch (err) {
     // NOT_FOUND: no such update (or no such workflow: the query below says 404).
     if ((err as { code?: number }).code === 5 || (err as { cause?: { code?: number } }).cause?.code === 5) return null;

@@ -2,6 +2,7 @@
 // and its audit timeline, as JSON or streamed as NDJSON.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { buildTimeline } from '../../client/timeline';
+import { describeLimit } from '../../channels/text-limit';
 import { stateQuery, type InteractionState } from '../../workflows/definitions';
 import { workflowUiLink } from '../../client/ui-links';
 import type { AppDeps } from '../deps';
@@ -15,8 +16,12 @@ export function interactionHandlers(deps: AppDeps): Pick<RouteHandlers, 'getInte
       const id = checkInteractionId(req.params.id);
       const handle = deps.client.workflow.getHandle(id);
       const [desc, state] = await Promise.all([handle.describe(), handle.query(stateQuery)]).catch(notFound(id));
+      const channel = state.posts[state.posts.length - 1]?.channel ?? id.split(':')[0] ?? '';
+      const limit = await deps.connectors.textLimitFor(channel).catch(() => null);
       res.json({
         ...publicState(state),
+        // What the desk's reply box counts against.
+        channel: { name: channel, replyLimit: limit ? { max: limit.max, unit: limit.unit, text: describeLimit(limit) } : null },
         workflow: {
           id,
           runId: desc.runId,

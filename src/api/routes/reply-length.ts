@@ -6,11 +6,16 @@ import { describeLimit, excess, measure } from '../../channels/text-limit';
 import type { InteractionState } from '../../workflows/definitions';
 import { HttpProblem } from '../http/problem';
 
-export async function refuseTooLongReply(connectors: Connectors, state: InteractionState, reply: string): Promise<void> {
+export async function refuseTooLongReply(
+  connectors: Connectors,
+  state: InteractionState,
+  reply: string,
+  field: 'reply' | 'text' = 'reply',
+): Promise<void> {
   const channel = state.posts[state.posts.length - 1]?.channel;
   if (!channel) return;
   const limit = await connectors.textLimitFor(channel).catch(() => null);
   if (!limit || excess(reply.trim(), limit) === 0) return;
   const message = `is ${measure(reply.trim(), limit.unit)} ${limit.unit} long; ${channel} allows ${describeLimit(limit)}`;
-  throw new HttpProblem(422, 'Reply too long', `reply: ${message}`, [{ field: 'reply', message }]);
+  throw new HttpProblem(422, 'Reply too long', `${field}: ${message}`, [{ field, message }]);
 }

@@ -28,6 +28,10 @@ export type SchemaName =
   | 'pause'
   | 'resume'
   | 'held-decision'
+  | 'session'
+  | 'presence'
+  | 'agent-reply'
+  | 'note'
   | 'api';
 
 // ajv-formats is CommonJS; under ESM interop its function may sit on `default`.
