@@ -88,12 +88,26 @@ export async function runClusterBench(sizes: BenchSizes, mix: PostMix, argv: str
     for (const workers of [1, 2]) {
       if (workers === 2) {
         log('starting a second baseline worker and a second Hearken worker on the same task queues');
-        const common = { address, namespace: NAMESPACE, policiesDir: path.join(ROOT, 'policies'), dataDir: path.join(s.dir, 'data'), tuning };
+        const common = {
+          address,
+          namespace: NAMESPACE,
+          policiesDir: path.join(ROOT, 'policies'),
+          dataDir: path.join(s.dir, 'data'),
+          tuning,
+        };
         const onEvents = s.tracker.onEvents.bind(s.tracker);
         extra.push(
           ...(await Promise.all([
-            startWorkerChild('baselineWorker2', { ...common, suite: 'baseline', taskQueue: s.baselineQueue, bundlePath: s.bundles.baseline!.path }, onEvents),
-            startWorkerChild('hearkenWorker2', { ...common, suite: 'hearken', taskQueue: s.hearkenQueue, bundlePath: s.bundles.hearken!.path }, onEvents),
+            startWorkerChild(
+              'baselineWorker2',
+              { ...common, suite: 'baseline', taskQueue: s.baselineQueue, bundlePath: s.bundles.baseline!.path },
+              onEvents,
+            ),
+            startWorkerChild(
+              'hearkenWorker2',
+              { ...common, suite: 'hearken', taskQueue: s.hearkenQueue, bundlePath: s.bundles.hearken!.path },
+              onEvents,
+            ),
           ])),
         );
       }
@@ -155,7 +169,13 @@ export async function runClusterBench(sizes: BenchSizes, mix: PostMix, argv: str
   }
 }
 
-async function saturate(d: Driver, s: Stack, sizes: BenchSizes, pids: () => Record<string, number>, log: (l: string) => void): Promise<SuiteFigures> {
+async function saturate(
+  d: Driver,
+  s: Stack,
+  sizes: BenchSizes,
+  pids: () => Record<string, number>,
+  log: (l: string) => void,
+): Promise<SuiteFigures> {
   const sat = await findSaturation(d, s.tracker, {
     start: sizes.saturation.start,
     maxConcurrency: sizes.saturation.maxConcurrency,
@@ -180,10 +200,20 @@ async function saturate(d: Driver, s: Stack, sizes: BenchSizes, pids: () => Reco
 }
 
 /** The README's table for one results file (also `npm run bench -- --report <file>` shows the main table only). */
-export function clusterMarkdown(r: { startedAt: string; durationSec: number; byWorkers: WorkerCountFigures[]; temporal: object; bound: string }): string {
+export function clusterMarkdown(r: {
+  startedAt: string;
+  durationSec: number;
+  byWorkers: WorkerCountFigures[];
+  temporal: object;
+  bound: string;
+}): string {
   const p = (x: { p50: number; p99: number }) => `${round(x.p50)} / ${round(x.p99)}`;
   const cpuSum = (c: Record<string, number>, prefix: string) =>
-    Math.round(Object.entries(c).filter(([k]) => k.startsWith(prefix)).reduce((sum, [, v]) => sum + v, 0));
+    Math.round(
+      Object.entries(c)
+        .filter(([k]) => k.startsWith(prefix))
+        .reduce((sum, [, v]) => sum + v, 0),
+    );
   return [
     `### On the cluster (${r.startedAt}, ${r.durationSec} s)`,
     '',

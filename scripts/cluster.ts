@@ -37,7 +37,7 @@ program
   .description('start it (creating it on first use); a restart resumes on the same data')
   .option(...dirOption)
   .option('--shards <n>', 'numHistoryShards, fixed when the cluster is created', count(1), 16)
-  .option('--port <port>', "frontend gRPC port when it is created (default 7233 if free)", count(1))
+  .option('--port <port>', 'frontend gRPC port when it is created (default 7233 if free)', count(1))
   .option('--log-level <level>', "the services' log level", 'warn')
   .action((o: { dir: string; shards: number; port?: number; logLevel: string }) =>
     start({ dir: o.dir, numHistoryShards: o.shards, frontendPort: o.port, logLevel: o.logLevel }),
@@ -74,7 +74,8 @@ program
     }
     console.log(`${s.address} (${s.dir})`);
     console.log(`  postgres   ${s.postgres ? 'running' : 'stopped'}`);
-    for (const [name, svc] of Object.entries(s.services)) console.log(`  ${name.padEnd(10)} ${svc.running ? `running (pid ${svc.pid})` : 'stopped'}`);
+    for (const [name, svc] of Object.entries(s.services))
+      console.log(`  ${name.padEnd(10)} ${svc.running ? `running (pid ${svc.pid})` : 'stopped'}`);
     console.log(`  frontend   ${s.frontendReachable ? 'accepting connections' : 'not reachable'}`);
     const up = s.postgres && s.frontendReachable && Object.values(s.services).every((svc) => svc.running);
     process.exitCode = up ? 0 : 1;

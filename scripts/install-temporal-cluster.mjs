@@ -56,7 +56,10 @@ function goMissing(detail) {
       '    Debian/Ubuntu: sudo apt-get install golang-go     macOS: brew install go',
       '    elsewhere:     https://go.dev/doc/install',
       '  Or build on another machine and copy the two binaries into .tools/bin/:',
-      ...BINARIES.map((b) => `    GOTOOLCHAIN=${GO_TOOLCHAIN} GOBIN=$PWD/.tools/bin go install ${b.pkg}@v${SERVER_VERSION}  (then: ln -s ${b.built} .tools/bin/${b.name})`),
+      ...BINARIES.map(
+        (b) =>
+          `    GOTOOLCHAIN=${GO_TOOLCHAIN} GOBIN=$PWD/.tools/bin go install ${b.pkg}@v${SERVER_VERSION}  (then: ln -s ${b.built} .tools/bin/${b.name})`,
+      ),
       '  The embedded dev server (`npm start`) does not need any of this.',
     ].join('\n'),
   );

@@ -61,7 +61,9 @@ async function main(): Promise<number> {
   const temporal = onCluster ? 'cluster' : 'dev-server';
   const scenarios = only
     ? SCENARIOS.filter((s) => only.includes(s.name))
-    : SCENARIOS.filter((s) => (onCluster ? s.only === 'cluster' || ['worker-sigkill', 'api-sigkill'].includes(s.name) : s.only !== 'cluster'));
+    : SCENARIOS.filter((s) =>
+        onCluster ? s.only === 'cluster' || ['worker-sigkill', 'api-sigkill'].includes(s.name) : s.only !== 'cluster',
+      );
   if (only && scenarios.length !== only.length) {
     throw new Error(`unknown scenario in --only; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
   }

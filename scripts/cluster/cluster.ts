@@ -82,9 +82,12 @@ export function binary(name: 'temporal-server' | 'temporal-sql-tool'): string {
   return path.join(BIN, name);
 }
 
-/** Builds the server and the schema tool on first use (scripts/install-temporal-cluster.mjs). */
+/**
+ * Builds the server and the schema tool on first use, and again when the
+ * pinned version changed (scripts/install-temporal-cluster.mjs; a second when
+ * both are in place).
+ */
 export function ensureBinaries(): void {
-  if (fs.existsSync(binary('temporal-server')) && fs.existsSync(binary('temporal-sql-tool'))) return;
   const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'install-temporal-cluster.mjs')], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error('the Temporal server could not be provisioned (see above)');
 }
@@ -113,7 +116,10 @@ async function keepOrPick(previous: number | undefined): Promise<number> {
 
 async function choosePorts(previous: Ports | undefined, frontendPort: number | undefined): Promise<Ports> {
   const perService = async (prev: Record<ServiceName, number> | undefined) =>
-    Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await keepOrPick(prev?.[s])] as const))) as Record<ServiceName, number>;
+    Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await keepOrPick(prev?.[s])] as const))) as Record<
+      ServiceName,
+      number
+    >;
   const grpc = await perService(previous?.grpc);
   if (!previous) grpc.frontend = frontendPort ?? ((await isPortFree(7233)) ? 7233 : grpc.frontend);
   return {
@@ -154,10 +160,14 @@ export function spawnService(dir: string, service: ServiceName): number {
   const files = layout(dir);
   fs.mkdirSync(path.dirname(files.log(service)), { recursive: true });
   const out = fs.openSync(files.log(service), 'a');
-  const child = spawn(binary('temporal-server'), ['--config-file', files.config(service), '--allow-no-auth', 'start', '--service', service], {
-    detached: true,
-    stdio: ['ignore', out, out],
-  });
+  const child = spawn(
+    binary('temporal-server'),
+    ['--config-file', files.config(service), '--allow-no-auth', 'start', '--service', service],
+    {
+      detached: true,
+      stdio: ['ignore', out, out],
+    },
+  );
   fs.closeSync(out);
   child.unref();
   if (!child.pid) throw new Error(`could not start the ${service} service`);
@@ -179,7 +189,13 @@ export async function killService(dir: string, service: ServiceName, signal: Nod
 }
 
 function info(dir: string, state: State): ClusterInfo {
-  return { dir, address: `127.0.0.1:${state.ports.grpc.frontend}`, namespace: DEFAULT_NAMESPACE, ports: state.ports, numHistoryShards: state.numHistoryShards };
+  return {
+    dir,
+    address: `127.0.0.1:${state.ports.grpc.frontend}`,
+    namespace: DEFAULT_NAMESPACE,
+    ports: state.ports,
+    numHistoryShards: state.numHistoryShards,
+  };
 }
 
 /** Throws once a service of the cluster has exited: no use waiting for it. */
@@ -197,7 +213,9 @@ async function until<T>(what: string, timeoutMs: number, attempt: () => Promise<
       lastError = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`the cluster was not ${what} within ${timeoutMs / 1000} s${lastError instanceof Error ? ` (last error: ${lastError.message})` : ''}`);
+      throw new Error(
+        `the cluster was not ${what} within ${timeoutMs / 1000} s${lastError instanceof Error ? ` (last error: ${lastError.message})` : ''}`,
+      );
     }
     await sleep(250);
   }
@@ -209,29 +227,49 @@ async function until<T>(what: string, timeoutMs: number, attempt: () => Promise<
  * works — the proof that frontend, history and visibility all serve.
  */
 async function prepareNamespace(address: string, namespace: string, timeoutMs: number, watch?: Watch): Promise<void> {
-  const connection = await until('accepting connections', timeoutMs, async () => Connection.connect({ address, connectTimeout: 2_000 }), watch);
+  const connection = await until(
+    'accepting connections',
+    timeoutMs,
+    async () => Connection.connect({ address, connectTimeout: 2_000 }),
+    watch,
+  );
   try {
-    await until(`serving namespace ${namespace}`, timeoutMs, async () => {
-      try {
-        await connection.workflowService.describeNamespace({ namespace });
-      } catch (err) {
-        if ((err as { code?: number }).code !== 5) throw err; // NOT_FOUND: register it
-        await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msNumberToTs(RETENTION_MS) });
+    await until(
+      `serving namespace ${namespace}`,
+      timeoutMs,
+      async () => {
+        try {
+          await connection.workflowService.describeNamespace({ namespace });
+        } catch (err) {
+          if ((err as { code?: number }).code !== 5) throw err; // NOT_FOUND: register it
+          await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msNumberToTs(RETENTION_MS) });
+          return null;
+        }
+        return true;
+      },
+      watch,
+    );
+    await until(
+      'registering the search attributes',
+      timeoutMs,
+      async () => {
+        const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+        const missing = SEARCH_ATTRIBUTES.filter((key) => customAttributes[key.name] === undefined);
+        if (missing.length === 0) return true;
+        await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: indexedValueTypes(missing) });
         return null;
-      }
-      return true;
-    }, watch);
-    await until('registering the search attributes', timeoutMs, async () => {
-      const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-      const missing = SEARCH_ATTRIBUTES.filter((key) => customAttributes[key.name] === undefined);
-      if (missing.length === 0) return true;
-      await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: indexedValueTypes(missing) });
-      return null;
-    }, watch);
-    await until('answering list queries', timeoutMs, async () => {
-      await connection.workflowService.listWorkflowExecutions({ namespace, query: `HearkenStatus = 'responding'`, pageSize: 1 });
-      return true;
-    }, watch);
+      },
+      watch,
+    );
+    await until(
+      'answering list queries',
+      timeoutMs,
+      async () => {
+        await connection.workflowService.listWorkflowExecutions({ namespace, query: `HearkenStatus = 'responding'`, pageSize: 1 });
+        return true;
+      },
+      watch,
+    );
   } finally {
     await connection.close();
   }
@@ -276,7 +314,13 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<ClusterIn
   fs.writeFileSync(files.dynamicConfig, dynamicConfig());
   for (const s of SERVICES) {
     // The per-service metrics port is the only difference between the four files.
-    fs.writeFileSync(files.config(s), serverConfig({ ports, numHistoryShards: state.numHistoryShards, dynamicConfigFile: files.dynamicConfig, logLevel: opts.logLevel ?? 'warn' }, s));
+    fs.writeFileSync(
+      files.config(s),
+      serverConfig(
+        { ports, numHistoryShards: state.numHistoryShards, dynamicConfigFile: files.dynamicConfig, logLevel: opts.logLevel ?? 'warn' },
+        s,
+      ),
+    );
   }
   const started: ServiceName[] = [];
   const watch = () => {
@@ -318,6 +362,21 @@ export async function stopCluster(opts: { dir?: string } = {}): Promise<void> {
   for (const s of ['frontend', 'worker', 'matching', 'history'] as const) await killService(dir, s, 'SIGTERM');
   writeState(dir, { ...state, pids: {} });
   stopPostgres({ ...layout(dir).pg, port: state.ports.postgres });
+}
+
+/**
+ * The last resort of a test or bench process that exits without stopping
+ * its cluster (a timeout, an exception): synchronous, so it can run in an
+ * 'exit' handler. SIGKILL of the services, PostgreSQL's immediate shutdown.
+ */
+export function killClusterNow(dir: string): void {
+  const state = readState(dir);
+  if (!state) return;
+  for (const s of SERVICES) {
+    const pid = state.pids[s];
+    if (alive(pid)) process.kill(pid!, 'SIGKILL');
+  }
+  stopPostgres({ ...layout(dir).pg, port: state.ports.postgres }, 'immediate');
 }
 
 export interface ClusterStatus {

@@ -49,7 +49,11 @@ function mustRun(name: string, args: string[]): string {
 export function initPostgres(pg: Postgres): void {
   if (fs.existsSync(path.join(pg.dir, 'PG_VERSION'))) return;
   fs.mkdirSync(pg.dir, { recursive: true, mode: 0o700 });
-  if (asRoot) spawnSync('chown', ['postgres:', pg.dir]);
+  if (asRoot) {
+    spawnSync('chown', ['postgres:', pg.dir]);
+    // The postgres user must reach its folder (a mkdtemp parent is 0700).
+    fs.chmodSync(path.dirname(pg.dir), 0o755);
+  }
   // trust on loopback only (listen_addresses below): a private, single-user cluster.
   mustRun('initdb', ['-D', pg.dir, '-U', PG_USER, '--auth=trust', '--encoding=UTF8', '--no-instructions']);
 }
@@ -70,7 +74,7 @@ export function postgresRunning(pg: Postgres): boolean {
   return fs.existsSync(path.join(pg.dir, 'PG_VERSION')) && run('pg_ctl', ['-D', pg.dir, 'status']).status === 0;
 }
 
-/** Fast shutdown: open transactions roll back, everything committed is on disk. */
-export function stopPostgres(pg: Postgres): void {
-  if (postgresRunning(pg)) mustRun('pg_ctl', ['-D', pg.dir, '-m', 'fast', '-w', '-t', '60', 'stop']);
+/** Fast shutdown: open transactions roll back, everything committed is on disk (`immediate`: crash recovery at the next start). */
+export function stopPostgres(pg: Postgres, mode: 'fast' | 'immediate' = 'fast'): void {
+  if (postgresRunning(pg)) mustRun('pg_ctl', ['-D', pg.dir, '-m', mode, '-w', '-t', '60', 'stop']);
 }

@@ -82,7 +82,13 @@ export function serverConfig(input: ServerConfigInput, service: ServiceName): st
       masterClusterName: 'active',
       currentClusterName: 'active',
       clusterInformation: {
-        active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: frontend, httpAddress: `127.0.0.1:${ports.frontendHttp}` },
+        active: {
+          enabled: true,
+          initialFailoverVersion: 1,
+          rpcName: 'frontend',
+          rpcAddress: frontend,
+          httpAddress: `127.0.0.1:${ports.frontendHttp}`,
+        },
       },
     },
     dcRedirectionPolicy: { policy: 'noop' },
