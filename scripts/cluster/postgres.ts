@@ -51,8 +51,12 @@ export function initPostgres(pg: Postgres): void {
   fs.mkdirSync(pg.dir, { recursive: true, mode: 0o700 });
   if (asRoot) {
     spawnSync('chown', ['postgres:', pg.dir]);
-    // The postgres user must reach its folder (a mkdtemp parent is 0700).
-    fs.chmodSync(path.dirname(pg.dir), 0o755);
+    // The postgres user must reach its folder: every folder above it gets
+    // search permission for others (x only, not read: nothing is listed).
+    for (let dir = path.dirname(pg.dir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      const mode = fs.statSync(dir).mode;
+      if ((mode & 0o001) === 0) fs.chmodSync(dir, (mode & 0o7777) | 0o001);
+    }
   }
   // trust on loopback only (listen_addresses below): a private, single-user cluster.
   mustRun('initdb', ['-D', pg.dir, '-U', PG_USER, '--auth=trust', '--encoding=UTF8', '--no-instructions']);
