@@ -270,6 +270,23 @@ async function prepareNamespace(address: string, namespace: string, timeoutMs: n
       },
       watch,
     );
+    // Lists come from visibility (PostgreSQL) without history; a describe of a
+    // workflow that does not exist needs the history shard that would own it:
+    // NOT_FOUND is history answering.
+    await until(
+      'answering from history',
+      timeoutMs,
+      async () => {
+        try {
+          await connection.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: 'hearken-readiness-probe' } });
+        } catch (err) {
+          if ((err as { code?: number }).code === 5) return true;
+          throw err;
+        }
+        return true;
+      },
+      watch,
+    );
   } finally {
     await connection.close();
   }
