@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SERVICES } from '../scripts/cluster/server-config';
+import { pickFreePort } from '../src/runtime/temporal/ports';
 import { startCluster, stopCluster, type ClusterInfo } from '../scripts/cluster/cluster';
 import type { BenchSizes } from './config';
 import { baselineDriver, closeHttp, hearkenDriver, type Driver } from './lib/drivers';
@@ -64,7 +65,12 @@ export async function runClusterBench(sizes: BenchSizes, mix: PostMix, argv: str
   if (!external) {
     log('starting a fresh four-service Temporal cluster on PostgreSQL (scripts/cluster/)');
     const t = Date.now();
-    cluster = await startCluster({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'hearken-bench-cluster-')), say: (l) => log(`  ${l}`) });
+    cluster = await startCluster({
+      dir: fs.mkdtempSync(path.join(os.tmpdir(), 'hearken-bench-cluster-')),
+      // Not 7233: a user's own dev server or cluster may want it.
+      frontendPort: await pickFreePort(),
+      say: (l) => log(`  ${l}`),
+    });
     clusterStartS = round((Date.now() - t) / 1000, 1);
     log(`  cluster serving in ${clusterStartS} s at ${cluster.address}`);
   }
