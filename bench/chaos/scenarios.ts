@@ -73,7 +73,7 @@ export const SCENARIOS: Scenario[] = [
       await ctx.stack.server.kill();
       ctx.event('history service SIGKILL');
       await ctx.stack.server.start();
-      ctx.event('history service restarted; the frontend answers list queries again');
+      ctx.event('history service restarted; it answers again (a describe through the frontend reaches it)');
       return Date.now();
     },
   },
