@@ -14,7 +14,8 @@
 // to bench/results/<timestamp>.json and a markdown table on stdout.
 // Flags: `--experiments` instead measures worker options and proposed changes
 // (bench/experiments.ts); `--memory-full` lets the memory phase run until the target is reached;
-// `--cache N` sets the workers' maxCachedWorkflows (default: the memory target).
+// `--cache N` sets the workers' maxCachedWorkflows (default: the memory target);
+// `--cluster` / `--temporal host:port` runs Hearken and baseline A on a Temporal cluster (bench/cluster.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +33,7 @@ import { markdown, writeResults, type BenchResults, type Target } from './lib/re
 import { median, medianPercentiles, round } from './lib/stats';
 import { NAMESPACE, startStack, type Stack } from './lib/stack';
 import { describeTuning, workerOptionsFor, type Tuning } from './lib/tuning';
+import { runClusterBench } from './cluster';
 import { runExperiments } from './experiments';
 import { loadPack20 } from './micro/pack-20';
 import { benchSelector } from './micro/selector';
@@ -71,6 +73,10 @@ async function main(): Promise<void> {
 
   if (argv.includes('--experiments')) {
     await runExperiments(sizes, mix, log);
+    return;
+  }
+  if (argv.includes('--cluster') || argv.includes('--temporal')) {
+    await runClusterBench(sizes, mix, argv, log);
     return;
   }
   await runBench(sizes, mix, pack, compiled, argv);

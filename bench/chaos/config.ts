@@ -1,7 +1,7 @@
 // Sizes of a full run (`npm run chaos`) and of the CI run (`npm run chaos -- --short`).
 
 export interface ChaosSizes {
-  name: 'full' | 'short';
+  name: 'full' | 'short' | 'cluster';
   /** Acknowledged posts of a scenario before its fault is injected ("in flight": open interactions). */
   inFlight: number;
   /** Steady arrival rate, as a share of the saturation rate. */
@@ -75,4 +75,16 @@ export const SHORT: ChaosSizes = {
   burstMs: 2_000,
   burstFactor: 10,
   limitMs: 8 * 60_000,
+};
+
+/**
+ * `--cluster`: the issue's "about 200 interactions in flight" when each fault
+ * hits the four-service cluster; otherwise the full run's patience.
+ */
+export const CLUSTER: ChaosSizes = {
+  ...FULL,
+  name: 'cluster',
+  inFlight: 200,
+  workerKills: 2,
+  limitMs: 45 * 60_000,
 };

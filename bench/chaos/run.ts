@@ -6,7 +6,9 @@
 // publishes, stalled interactions, 5xx answers other than 503.
 // Results: bench/results/chaos-<timestamp>.json (short and partial runs get a
 // suffix and are git-ignored), the table on stdout.
-// Flags: --short, --only a,b (scenario names), --report-only (exit 0 whatever
+// Flags: --short, --cluster (the four-service Temporal cluster on PostgreSQL,
+// two workers and two APIs; its scenarios kill a worker, an API and the
+// history service with ~200 interactions in flight), --only a,b (scenario names), --report-only (exit 0 whatever
 // was found), --saturation N (posts/s; default: the latest full bench run),
 // --report <file> (print the tables of an earlier run).
 // Exit code: 1 when any scenario lost, published twice, stalled or answered a
@@ -19,7 +21,7 @@ import { compilePolicies } from '../../src/policy/engine/select';
 import { loadPack } from '../../src/policy/pack/load-pack';
 import { describeMachine, sampleLoad } from '../lib/machine';
 import { buildMix, mulberry32, type PostMix } from '../lib/posts';
-import { FULL, SHORT, type ChaosSizes } from './config';
+import { CLUSTER, FULL, SHORT, type ChaosSizes } from './config';
 import { Capturer, startLoad, type Sent } from './lib/capture';
 import { chaosReport, writeChaosResults, type ChaosResults, type ScenarioResult, type StalledGroup } from './lib/report';
 import { startChaosStack, type ChaosStack } from './lib/stack';
@@ -52,10 +54,16 @@ async function main(): Promise<number> {
     console.log(chaosReport(JSON.parse(fs.readFileSync(reportFile, 'utf8')) as ChaosResults));
     return 0;
   }
-  const sizes = argv.includes('--short') ? SHORT : FULL;
+  const onCluster = argv.includes('--cluster');
+  const sizes = argv.includes('--short') ? (onCluster ? { ...SHORT, inFlight: 60 } : SHORT) : onCluster ? CLUSTER : FULL;
   const reportOnly = argv.includes('--report-only');
   const only = flag('--only')?.split(',').filter(Boolean);
-  const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.name)) : SCENARIOS;
+  const temporal = onCluster ? 'cluster' : 'dev-server';
+  const scenarios = only
+    ? SCENARIOS.filter((s) => only.includes(s.name))
+    : SCENARIOS.filter((s) =>
+        onCluster ? s.only === 'cluster' || ['worker-sigkill', 'api-sigkill'].includes(s.name) : s.only !== 'cluster',
+      );
   if (only && scenarios.length !== only.length) {
     throw new Error(`unknown scenario in --only; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
   }
@@ -78,7 +86,7 @@ async function main(): Promise<number> {
 
   const loadBefore = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const loadSampler = sampleLoad();
-  const stack = await startChaosStack({ log, logDir });
+  const stack = await startChaosStack({ log, logDir, cluster: onCluster });
   // Ctrl-C or a CI cancel: stop every child (the API would outlive us) and the server.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -142,6 +150,7 @@ async function main(): Promise<number> {
   const failed = results.some((r) => !r.ok);
   const out: ChaosResults = {
     kind: only ? 'partial' : sizes.name,
+    temporal,
     startedAt,
     durationSec: Math.round((Date.now() - t0) / 1000),
     machine,
@@ -181,7 +190,7 @@ async function runScenario(s: Scenario, env: RunEnv): Promise<{ result: Scenario
     log(`  ${what}`);
   };
   const base = { stack, sizes, saturation: env.saturation, rate: env.rate, rand: env.rand, log, event };
-  const capturer = new Capturer(stack.apiUrl, sizes.requestTimeoutMs);
+  const capturer = new Capturer(stack.apiUrls, sizes.requestTimeoutMs);
   const prefix = `chaos-${start.toString(36)}-${s.name}`;
   const faultsBefore = stack.channelFaults.length;
   const apiLogFrom = fs.existsSync(stack.apiLogFile) ? fs.statSync(stack.apiLogFile).size : 0;

@@ -23,6 +23,8 @@ export interface ScenarioContext {
 
 export interface Scenario {
   name: string;
+  /** Only on this Temporal (default: both); the default set of `--cluster` is the cluster's. */
+  only?: 'dev-server' | 'cluster';
   what: (sizes: ChaosSizes, saturation: number) => string;
   before?: (ctx: Omit<ScenarioContext, 'load'>) => Promise<void>;
   /** Injects the fault; resolves at recovery (epoch ms). */
@@ -62,7 +64,22 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'history-sigkill',
+    only: 'cluster',
+    what: () =>
+      'SIGKILL of the Temporal history service (one of the four cluster processes) under load, ' +
+      'restarted with the same config, as a process supervisor would',
+    async inject(ctx) {
+      await ctx.stack.server.kill();
+      ctx.event('history service SIGKILL');
+      await ctx.stack.server.start();
+      ctx.event('history service restarted; it answers again (a describe through the frontend reaches it)');
+      return Date.now();
+    },
+  },
+  {
     name: 'dev-server-sigkill',
+    only: 'dev-server',
     what: () =>
       "SIGKILL of the Temporal dev server under load; Hearken's supervisor (src/runtime/temporal/dev-server-supervisor.ts, " +
       'as `npm start` runs it) restarts it on the same SQLite file and port',
@@ -86,6 +103,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'dev-server-sigstop',
+    only: 'dev-server',
     what: (s) => `SIGSTOP of the Temporal dev server for ${s.sigstopMs / 1000} s under load, then SIGCONT`,
     async inject(ctx) {
       const pid = ctx.stack.server.pid();

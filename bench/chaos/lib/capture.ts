@@ -40,11 +40,16 @@ export interface Sent {
 export class Capturer {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 2048 });
   readonly sent: Sent[] = [];
+  private readonly apiUrls: readonly string[];
+  private turn = 0;
 
+  /** Several API URLs: each post goes to the next one, as a round-robin load balancer sends it. */
   constructor(
-    private readonly apiUrl: string,
+    apiUrl: string | readonly string[],
     private readonly timeoutMs: number,
-  ) {}
+  ) {
+    this.apiUrls = typeof apiUrl === 'string' ? [apiUrl] : apiUrl;
+  }
 
   async send(template: PostTemplate, id: string): Promise<Sent> {
     const post = toPost(template, id);
@@ -76,7 +81,7 @@ export class Capturer {
   private post(body: string): Promise<{ status: number; text: string; retryAfter?: string }> {
     return new Promise((resolve, reject) => {
       const req = http.request(
-        `${this.apiUrl}/v1/posts`,
+        `${this.apiUrls[this.turn++ % this.apiUrls.length]}/v1/posts`,
         {
           method: 'POST',
           agent: this.agent,

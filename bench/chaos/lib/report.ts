@@ -73,7 +73,9 @@ export interface ScenarioResult {
 }
 
 export interface ChaosResults {
-  kind: 'full' | 'short' | 'partial';
+  kind: 'full' | 'short' | 'partial' | 'cluster';
+  /** Which Temporal the run faulted (absent in runs before `--cluster`: the dev server). */
+  temporal?: 'dev-server' | 'cluster';
   startedAt: string;
   durationSec: number;
   machine: Machine;
@@ -121,7 +123,7 @@ export function chaosTable(r: ChaosResults): string {
 /** The table plus, per failing scenario, what was seen. */
 export function chaosReport(r: ChaosResults): string {
   const out = [
-    `Chaos run (${r.kind}), ${r.startedAt}, ${Math.round(r.durationSec)} s; saturation ${r.saturation.postsPerSec} posts/s (${r.saturation.source}), steady load ${r.steadyRatePerSec} posts/s`,
+    `Chaos run (${r.kind}, ${r.temporal ?? 'dev-server'}), ${r.startedAt}, ${Math.round(r.durationSec)} s; saturation ${r.saturation.postsPerSec} posts/s (${r.saturation.source}), steady load ${r.steadyRatePerSec} posts/s`,
     `Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GB, ${r.machine.node}; load ${r.machine.loadAtStart.join(' / ')} at start${r.meanLoadDuringRun !== undefined ? `, mean ${r.meanLoadDuringRun} during the run` : ''}`,
     '',
     chaosTable(r),

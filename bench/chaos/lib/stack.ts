@@ -5,6 +5,12 @@
 // controllable channel), Hearken's API exactly as `npm run api` runs it, and
 // a team webhook this process answers. The server, worker and API can be
 // SIGKILLed and restarted on the same SQLite file, port and data folder.
+//
+// With `cluster: true` (`npm run chaos -- --cluster`) Temporal is instead the
+// four-service cluster on PostgreSQL (scripts/cluster/), and Hearken runs as
+// two workers and two APIs: `server` is then the history service, `worker`
+// and `api` the first of each (the ones the faults hit), and the load goes
+// round-robin to both APIs (`apiUrls`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,6 +25,7 @@ import { superviseDevServer, type SupervisedDevServer } from '../../../src/runti
 import { pickFreePort } from '../../../src/runtime/temporal/ports';
 import { bundleWorkflows } from '../../../src/runtime/temporal/worker';
 import { SEARCH_ATTRIBUTES } from '../../../src/shared/search-attributes';
+import { binary, killService, spawnService, startCluster, stopCluster, waitUntilServing } from '../../../scripts/cluster/cluster';
 import { startApiChild, track, type Child } from '../../lib/procs';
 import { findPidByCmdline } from '../../lib/stack';
 import type { InjectedFault } from '../sut/flaky-channel';
@@ -40,6 +47,10 @@ export interface ChaosStack {
   cli: string;
   client: Client;
   apiUrl: string;
+  /** Every API of the stack (the load is spread over them); `apiUrl` is the first. */
+  apiUrls: string[];
+  /** 'dev-server', or 'cluster' (then `server` is the history service). */
+  temporal: 'dev-server' | 'cluster';
   webhook: Webhook;
   /** Every fault the flaky channel injected, in every worker process so far. */
   channelFaults: InjectedFault[];
@@ -73,7 +84,7 @@ export interface ChaosStack {
   stop(): Promise<void>;
 }
 
-export async function startChaosStack(opts: { log: (l: string) => void; logDir: string }): Promise<ChaosStack> {
+export async function startChaosStack(opts: { log: (l: string) => void; logDir: string; cluster?: boolean }): Promise<ChaosStack> {
   if (process.env.TEMPORAL_ADDRESS) {
     throw new Error('the chaos suite kills and restarts its own Temporal dev server: unset TEMPORAL_ADDRESS');
   }
@@ -88,8 +99,10 @@ export async function startChaosStack(opts: { log: (l: string) => void; logDir: 
     cleanups.length = 0;
   };
   try {
-    const cli = requireTemporalCli(readSettings(BINARY_SETTINGS));
-    const [serverPort, apiPort] = [await pickFreePort(), await pickFreePort()];
+    const onCluster = opts.cluster === true;
+    const clusterDir = path.join(dir, 'cluster');
+    const cli = onCluster ? binary('temporal-server') : requireTemporalCli(readSettings(BINARY_SETTINGS));
+    const [serverPort, apiPort, api2Port] = [await pickFreePort(), await pickFreePort(), await pickFreePort()];
     const address = `127.0.0.1:${serverPort}`;
     const taskQueue = `chaos-${Date.now().toString(36)}`;
     const logFile = (name: string) => path.join(opts.logDir, `${name}.log`);
@@ -140,10 +153,20 @@ export async function startChaosStack(opts: { log: (l: string) => void; logDir: 
       });
       cur.server = supervised;
     };
-    opts.log('starting a fresh Temporal dev server (SQLite file in a temporary folder)');
-    await startServer();
-    cleanups.push(async () => cur.server?.stop());
-    const serverPid = () => findPidByCmdline(serverDir);
+    const historyPid = (): number | null => {
+      const state = JSON.parse(fs.readFileSync(path.join(clusterDir, 'cluster.json'), 'utf8')) as { pids: { history?: number } };
+      return state.pids.history ?? null;
+    };
+    if (onCluster) {
+      opts.log('starting a fresh four-service Temporal cluster on PostgreSQL (scripts/cluster/)');
+      await startCluster({ dir: clusterDir, frontendPort: serverPort, say: (l) => opts.log(`  cluster: ${l}`) });
+      cleanups.push(() => stopCluster({ dir: clusterDir }));
+    } else {
+      opts.log('starting a fresh Temporal dev server (SQLite file in a temporary folder)');
+      await startServer();
+      cleanups.push(async () => cur.server?.stop());
+    }
+    const serverPid = () => (onCluster ? historyPid() : findPidByCmdline(serverDir));
 
     const connection = await Connection.connect({ address });
     cleanups.push(() => connection.close());
@@ -167,8 +190,8 @@ export async function startChaosStack(opts: { log: (l: string) => void; logDir: 
     let channelFailRate = 0;
     let workerStarts = 0;
     const channelFaults: InjectedFault[] = [];
-    const startWorker = async (): Promise<void> => {
-      const log = fs.openSync(logFile('worker'), 'a');
+    const launchWorker = async (name: string): Promise<{ child: Child; proc: ChildProcess }> => {
+      const log = fs.openSync(logFile(name), 'a');
       fs.writeSync(log, `--- ${new Date().toISOString()} start #${++workerStarts}\n`);
       const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/chaos/sut/worker.ts')], {
         cwd: ROOT,
@@ -176,7 +199,7 @@ export async function startChaosStack(opts: { log: (l: string) => void; logDir: 
         stdio: ['ignore', log, log, 'ipc'],
       });
       fs.closeSync(log);
-      const child = track('worker', proc);
+      const child = track(name, proc);
       proc.on('message', (m: WorkerMessage) => {
         if ('fault' in m) channelFaults.push(m.fault);
       });
@@ -190,9 +213,13 @@ export async function startChaosStack(opts: { log: (l: string) => void; logDir: 
         });
         proc.once('exit', (code) => {
           clearTimeout(timer);
-          reject(new Error(`worker exited during start-up (code ${code}); see ${logFile('worker')}`));
+          reject(new Error(`worker exited during start-up (code ${code}); see ${logFile(name)}`));
         });
       });
+      return { child, proc };
+    };
+    const startWorker = async (): Promise<void> => {
+      const { child, proc } = await launchWorker('worker');
       cur.worker = child;
       cur.workerProc = proc;
     };
@@ -220,8 +247,19 @@ export async function startChaosStack(opts: { log: (l: string) => void; logDir: 
     };
     cleanups.push(async () => cur.api?.stop());
 
-    opts.log('starting the worker and API processes');
+    opts.log(onCluster ? 'starting two worker and two API processes' : 'starting the worker and API processes');
     await Promise.all([startWorker(), startApi()]);
+    const apiUrls = [`http://127.0.0.1:${apiPort}`];
+    if (onCluster) {
+      // The second worker and API: never the target of a fault, they carry the load while the first is down.
+      const [spare, spareApi] = await Promise.all([
+        launchWorker('worker-2'),
+        startApiChild({ ...common, HEARKEN_CAPTURE_RATE_LIMIT: '100000000' }, api2Port, { logFile: logFile('api-2') }),
+      ]);
+      cleanups.push(async () => spare.child.stop());
+      cleanups.push(async () => spareApi.stop());
+      apiUrls.push(spareApi.url);
+    }
 
     const isAlive = (pid: number | null | undefined): boolean => {
       if (!pid) return false;
@@ -244,12 +282,15 @@ export async function startChaosStack(opts: { log: (l: string) => void; logDir: 
       cli,
       client,
       apiUrl: `http://127.0.0.1:${apiPort}`,
+      apiUrls,
+      temporal: onCluster ? 'cluster' : 'dev-server',
       webhook,
       channelFaults,
       server: {
         pid: serverPid,
         alive: () => isAlive(serverPid()),
         async kill() {
+          if (onCluster) return killService(clusterDir, 'history', 'SIGKILL');
           const pid = serverPid();
           if (!pid) throw new Error('no dev server process to kill');
           process.kill(pid, 'SIGKILL');
@@ -258,6 +299,11 @@ export async function startChaosStack(opts: { log: (l: string) => void; logDir: 
         restarts: () => cur.server?.restarts() ?? 0,
         failure: () => cur.serverFailure,
         async start() {
+          if (onCluster) {
+            // What a process supervisor (systemd, Kubernetes) does for a died service: start it again, same config.
+            spawnService(clusterDir, 'history');
+            return waitUntilServing(clusterDir);
+          }
           await cur.server?.stop();
           await startServer();
         },
