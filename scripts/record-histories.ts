@@ -34,6 +34,8 @@ interface PathSpec {
   channel?: string;
   /** The channel is paused before the post; then the held reply is released by a resume, or discarded by a lead. */
   pause?: 'resume-release' | 'decision-discard';
+  /** The first post is captured again after the thread: it must answer `duplicate: true`. */
+  recapture?: boolean;
 }
 
 const RECORDER: Actor = { name: 'recorder', role: 'lead', via: 'cli' };
@@ -67,6 +69,15 @@ const PATHS: PathSpec[] = [
   // Recorded after the patch pause-switch (the controls workflow is recorded beside them, as controls.json).
   { name: 'pause-held-released', channel: 'mastodon', text: '@sprintcare@social.example hello, anyone?', pause: 'resume-release' },
   { name: 'pause-held-discarded', channel: 'bluesky', text: '@sprintcare hello, anyone?', pause: 'decision-discard' },
+  // Issue 15 (recorded after patches assess-post-local and coalesce-upserts): the first post comes with the
+  // start (capture's fast path), assessPost runs as a local activity, upserts are merged per workflow task.
+  { name: 'start-capture-escalate-approved', text: '@sprintcare my bill is wrong, again', decide: { decision: 'approve' } },
+  {
+    name: 'start-capture-thread-duplicate',
+    text: '@sprintcare my phone is broken',
+    thread: [{ text: '@jane sorry, on it', author: { id: 'brand', handle: 'sprintcare' } }, { text: '@sprintcare still broken' }],
+    recapture: true,
+  },
 ];
 
 function selected(): PathSpec[] {
@@ -125,6 +136,17 @@ async function main(): Promise<void> {
             createdAt: new Date().toISOString(),
           });
           if (more.status !== 202) throw new Error(`capture failed: ${JSON.stringify(more.body)}`);
+        }
+        if (p.recapture) {
+          const again = await postJson(`${svc.url}/v1/posts`, {
+            channel,
+            id,
+            author: customer,
+            text: p.text,
+            createdAt: new Date().toISOString(),
+          });
+          if (again.status !== 200 || again.body.duplicate !== true)
+            throw new Error(`recapture not a duplicate: ${JSON.stringify(again.body)}`);
         }
         const handle = svc.client.workflow.getHandle(res.body.interactionId);
         if (p.decide) {

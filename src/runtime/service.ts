@@ -130,7 +130,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         namespace: config.namespace,
         taskQueue: config.taskQueue,
         workflowBundle: opts.workflowBundle,
-        ...(config.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.maxCachedWorkflows } : {}),
+        maxCachedWorkflows: config.maxCachedWorkflows,
         deps: {
           packs,
           channel: new ChannelRouter(connectors, opts.channel ?? new OutboxChannel(config.dataDir)),

@@ -49,7 +49,9 @@ describe('replay guard', () => {
     ];
     // Recorded after pause-switch: a held reply released by a resume, one discarded by a lead, and the controls workflow.
     const afterPauseSwitch = ['controls.json', 'pause-held-discarded.json', 'pause-held-released.json'];
-    expect(FILES).toEqual([...beforePatches, ...afterPatches, ...afterPauseSwitch].sort());
+    // Recorded after assess-post-local and coalesce-upserts, the first post captured with the start (issue 15).
+    const afterCoalesce = ['start-capture-escalate-approved.json', 'start-capture-thread-duplicate.json'];
+    expect(FILES).toEqual([...beforePatches, ...afterPatches, ...afterPauseSwitch, ...afterCoalesce].sort());
   });
 
   it('every recorded interaction replays against the current workflow code', async () => {
