@@ -14,7 +14,7 @@
 // to bench/results/<timestamp>.json and a markdown table on stdout.
 // Flags: `--experiments` instead measures worker options and proposed changes
 // (bench/experiments.ts); `--memory-full` lets the memory phase run until the target is reached;
-// `--cache N` sets the workers' maxCachedWorkflows (default: the memory target);
+// `--cache N` sets the workers' maxCachedWorkflows (default: Hearken's own default);
 // `--cluster` / `--temporal host:port` runs Hearken and baseline A on a Temporal cluster (bench/cluster.ts).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,7 +32,7 @@ import { rssOf } from './lib/procs';
 import { markdown, writeResults, type BenchResults, type Target } from './lib/report';
 import { median, medianPercentiles, round } from './lib/stats';
 import { NAMESPACE, startStack, type Stack } from './lib/stack';
-import { describeTuning, workerOptionsFor, type Tuning } from './lib/tuning';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, describeTuning, workerOptionsFor, type Tuning } from './lib/tuning';
 import { runClusterBench } from './cluster';
 import { runExperiments } from './experiments';
 import { loadPack20 } from './micro/pack-20';
@@ -97,15 +97,12 @@ async function runBench(sizes: BenchSizes, mix: PostMix, pack: PolicyPack, compi
     `  Hearken ${selector.hearkenPerSec}/s, json-rules-engine ${selector.jsonRulesEnginePerSec}/s → ${selector.ratio}×, agreement ${selector.agreement}`,
   );
 
-  // Every open interaction stays in the worker's cache: the memory figure is
-  // then the worst case for N open interactions, and no timer that fires
-  // later makes the worker replay a history. (As shipped, the SDK derives the
-  // cache from the heap limit: ~2,300 workflows with Node's default 4 GB heap.)
-  // `--cache N` bounds the cache instead (the proposed worker setting).
+  // The product's own defaults (HEARKEN_MAX_CACHED_WORKFLOWS=auto), so the
+  // figures are what a user gets; `--cache N` measures another cache size.
   const cacheArg = argv.indexOf('--cache');
-  const maxCachedWorkflows = cacheArg >= 0 ? Number(argv[cacheArg + 1]) : sizes.memory.openInteractions;
+  const maxCachedWorkflows = cacheArg >= 0 ? Number(argv[cacheArg + 1]) : DEFAULT_MAX_CACHED_WORKFLOWS;
   if (!Number.isInteger(maxCachedWorkflows) || maxCachedWorkflows < 2) throw new Error('--cache needs a whole number >= 2');
-  const tuning: Tuning = { maxCachedWorkflows };
+  const tuning: Tuning = cacheArg >= 0 ? { maxCachedWorkflows } : {};
   const stack = await startStack({ tuning, baseline: true, bundles: ['baseline', 'hearken'], log });
   const machine = describeMachine(stack.cli, stack.dir, process.env.TEMPORAL_ADDRESS);
   machine.loadAtStart = loadBefore;
@@ -362,7 +359,7 @@ async function measureMemory(
     openInteractions: open,
     target,
     reachedTarget: reached,
-    maxCachedWorkflows: stack.tuning.maxCachedWorkflows ?? null,
+    maxCachedWorkflows: stack.tuning.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     workerRssMb: last.workerRssMb,
     apiRssMb: last.apiRssMb,
     workerPeakRssMb: rssOf(stack.hearkenWorker!.pid)?.peakRssMb ?? NaN,

@@ -36,6 +36,8 @@ interface PathSpec {
   pause?: 'resume-release' | 'decision-discard';
   /** An agent's own reply (agentReply) and an internal note (addNote) once the post is in. */
   agent?: boolean;
+  /** The first post is captured again after the thread: it must answer `duplicate: true`. */
+  recapture?: boolean;
 }
 
 const RECORDER: Actor = { name: 'recorder', role: 'lead', via: 'cli' };
@@ -71,6 +73,15 @@ const PATHS: PathSpec[] = [
   { name: 'pause-held-discarded', channel: 'bluesky', text: '@sprintcare hello, anyone?', pause: 'decision-discard' },
   // Issue 14 (care desk): a person answers verbatim and leaves a note; no patch (new Updates only).
   { name: 'agent-reply-and-note', text: '@sprintcare hello, can a person help?', agent: true },
+  // Issue 15 (recorded after patches assess-post-local and coalesce-upserts): the first post comes with the
+  // start (capture's fast path), assessPost runs as a local activity, upserts are merged per workflow task.
+  { name: 'start-capture-escalate-approved', text: '@sprintcare my bill is wrong, again', decide: { decision: 'approve' } },
+  {
+    name: 'start-capture-thread-duplicate',
+    text: '@sprintcare my phone is broken',
+    thread: [{ text: '@jane sorry, on it', author: { id: 'brand', handle: 'sprintcare' } }, { text: '@sprintcare still broken' }],
+    recapture: true,
+  },
 ];
 
 function selected(): PathSpec[] {
@@ -129,6 +140,17 @@ async function main(): Promise<void> {
             createdAt: new Date().toISOString(),
           });
           if (more.status !== 202) throw new Error(`capture failed: ${JSON.stringify(more.body)}`);
+        }
+        if (p.recapture) {
+          const again = await postJson(`${svc.url}/v1/posts`, {
+            channel,
+            id,
+            author: customer,
+            text: p.text,
+            createdAt: new Date().toISOString(),
+          });
+          if (again.status !== 200 || again.body.duplicate !== true)
+            throw new Error(`recapture not a duplicate: ${JSON.stringify(again.body)}`);
         }
         const handle = svc.client.workflow.getHandle(res.body.interactionId);
         if (p.decide) {

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOWS_PATH } from '../../src/runtime/temporal/worker';
+import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../src/runtime/temporal/worker';
 
 const HERE = path.resolve(import.meta.dirname, '..');
 const PROBE = path.join(HERE, 'workflows/probe.ts');
@@ -26,6 +26,8 @@ export async function writeBundle(name: BundleName, dir: string): Promise<{ path
   const workflowsPath = name === 'baseline' ? path.join(HERE, 'workflows/index.ts') : WORKFLOWS_PATH;
   const interceptors = [
     PROBE,
+    // Hearken's own interceptors are part of its workflow code.
+    ...(name === 'baseline' ? [] : WORKFLOW_INTERCEPTOR_MODULES),
     ...(name.includes('+assess-local') ? [ASSESS_LOCAL] : []),
     ...(name.includes('+coalesce-upserts') ? [COALESCE] : []),
   ];

@@ -1,8 +1,13 @@
 // Worker options under test. `workerOptionsFor({})` is exactly what
-// src/runtime/temporal/worker.ts createWorker passes today (SDK defaults plus a
-// 10 s shutdown grace), so "before" figures are Hearken as shipped; every
-// other field is an experiment the bench can measure without editing src.
+// src/runtime/temporal/worker.ts createWorker passes with the default
+// configuration (SDK defaults, Hearken's default cache size, a 10 s shutdown
+// grace), so "before" figures are Hearken as a user gets it; every other
+// field is an experiment the bench can measure without editing src.
 import type { WorkerOptions } from '@temporalio/worker';
+import { readSettings } from '../../src/runtime/config';
+
+/** HEARKEN_MAX_CACHED_WORKFLOWS as the product defaults it on this machine. */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = readSettings(['maxCachedWorkflows'], {}).maxCachedWorkflows;
 
 export interface Tuning {
   maxCachedWorkflows?: number;
@@ -27,7 +32,7 @@ export function workerOptionsFor(t: Tuning): TunableOptions {
   return {
     // As in src/runtime/temporal/worker.ts.
     shutdownGraceTime: '10 seconds',
-    ...(t.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: t.maxCachedWorkflows } : {}),
+    maxCachedWorkflows: t.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     ...(t.reuseV8Context !== undefined ? { reuseV8Context: t.reuseV8Context } : {}),
     ...(t.workflowThreadPoolSize !== undefined ? { workflowThreadPoolSize: t.workflowThreadPoolSize } : {}),
     ...(t.maxConcurrentWorkflowTaskExecutions !== undefined

@@ -93,6 +93,25 @@ function decode(p: Payload | null | undefined): unknown {
   return p ? defaultPayloadConverter.fromPayload(p as never) : undefined;
 }
 
+/** When the local activity a `core_local_activity` marker records completed; null for other markers. */
+function localActivityCompletedAt(e: HistoryEvent): number | null {
+  const a = e.markerRecordedEventAttributes;
+  if (a?.markerName !== 'core_local_activity') return null;
+  const data = decode(a.details?.data?.payloads?.[0]) as { complete_time?: { seconds?: number | string; nanos?: number } } | undefined;
+  const t = data?.complete_time;
+  return t?.seconds === undefined ? null : Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
+}
+
+/** A post as the history holds it: the start's `firstPost` or an `addPost` update's argument. */
+interface CapturedPost {
+  id?: string;
+  author?: unknown;
+  text?: string;
+  createdAt?: string;
+  channel?: string;
+  threadId?: string;
+}
+
 function fromHistory(events: HistoryEvent[], runId: string): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   const accepted = new Map<string, { name: string; args: unknown[] }>();
@@ -114,11 +133,28 @@ function fromHistory(events: HistoryEvent[], runId: string): TimelineEntry[] {
       runId,
     };
   };
+  const capturedEntry = (e: HistoryEvent, post: CapturedPost): TimelineEntry =>
+    entry(e, 'post.captured', {
+      postId: post.id,
+      channel: post.channel,
+      threadId: post.threadId,
+      author: post.author,
+      text: post.text,
+      createdAt: post.createdAt,
+    });
   for (const e of events) {
     switch (e.eventType) {
       case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED:
         taskStartedAt = e.eventTime ? tsToMs(e.eventTime) : taskStartedAt;
         break;
+      case EventType.EVENT_TYPE_MARKER_RECORDED: {
+        // A local activity (assessPost) finished within the task: the
+        // workflow's clock moved to its completion time, and what the task did
+        // after it (timers set after triage) happened then.
+        const done = localActivityCompletedAt(e);
+        if (done !== null && done > taskStartedAt) taskStartedAt = done;
+        break;
+      }
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
         const a = e.workflowExecutionStartedEventAttributes;
         out.push(
@@ -128,6 +164,9 @@ function fromHistory(events: HistoryEvent[], runId: string): TimelineEntry[] {
             a?.continuedExecutionRunId ? { previousRunId: a.continuedExecutionRunId } : {},
           ),
         );
+        // A thread's first post can come with the start (src/client/capture.ts).
+        const first = (decode(a?.input?.payloads?.[0]) as { firstPost?: CapturedPost } | undefined)?.firstPost;
+        if (first) out.push(capturedEntry(e, first));
         break;
       }
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: {
@@ -149,20 +188,8 @@ function fromHistory(events: HistoryEvent[], runId: string): TimelineEntry[] {
         const req = accepted.get(a?.meta?.updateId ?? '');
         if (req?.name !== 'addPost') break;
         const result = decode(a?.outcome?.success?.payloads?.[0]) as { duplicate?: boolean } | undefined;
-        const post = req.args[0] as
-          { id?: string; author?: unknown; text?: string; createdAt?: string; channel?: string; threadId?: string } | undefined;
-        out.push(
-          result?.duplicate
-            ? entry(e, 'post.duplicate', { postId: post?.id })
-            : entry(e, 'post.captured', {
-                postId: post?.id,
-                channel: post?.channel,
-                threadId: post?.threadId,
-                author: post?.author,
-                text: post?.text,
-                createdAt: post?.createdAt,
-              }),
-        );
+        const post = req.args[0] as CapturedPost | undefined;
+        out.push(result?.duplicate ? entry(e, 'post.duplicate', { postId: post?.id }) : capturedEntry(e, post ?? {}));
         break;
       }
       case EventType.EVENT_TYPE_TIMER_STARTED: {

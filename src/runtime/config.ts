@@ -5,6 +5,7 @@
 // one line naming it instead of failing later, deep inside a triage or a
 // listen(). The README's "Configuration" table is checked against SETTINGS
 // by test/unit/config.test.ts.
+import os from 'node:os';
 import path from 'node:path';
 import type { LevelWithSilent } from 'pino';
 import { DEFAULT_REACH, type ReachThresholds } from '../triage/context';
@@ -67,6 +68,17 @@ function optional<T>(env: string, spec: Spec<T>): Setting<T | undefined> {
 
 const anyText: Parse<string> = (text) => text;
 const resolvedPath: Parse<string> = (text) => path.resolve(text);
+
+/** Cached interactions the worker's memory is sized for: RSS stays flat once the cache is full, whatever is open. */
+export const CACHED_WORKFLOWS_CAP = 1000;
+/** Worker RSS per cached interaction, measured (README "Performance"), rounded up. */
+const KB_PER_CACHED_WORKFLOW = 400;
+
+/** `HEARKEN_MAX_CACHED_WORKFLOWS=auto`: 1,000, or what a quarter of the machine's RAM holds if that is less. */
+export function autoCachedWorkflows(totalBytes = os.totalmem()): number {
+  const fits = Math.floor(totalBytes / 4 / (KB_PER_CACHED_WORKFLOW * 1024));
+  return Math.max(100, Math.min(CACHED_WORKFLOWS_CAP, fits));
+}
 
 function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): Parse<number> {
   return (text) => {
@@ -240,11 +252,11 @@ export const SETTINGS = {
     expected: 'a whole number of events',
     parse: wholeNumber(0),
   }),
-  maxCachedWorkflows: optional('HEARKEN_MAX_CACHED_WORKFLOWS', {
+  maxCachedWorkflows: withDefault('HEARKEN_MAX_CACHED_WORKFLOWS', 'auto', {
     description:
-      "interactions kept in the worker's memory (~310 KB each); evicted ones are replayed from history when their next timer or post arrives",
-    expected: 'a whole number of workflows',
-    parse: wholeNumber(0),
+      "interactions kept in the worker's memory (~400 KB each); evicted ones are replayed from history when their next timer or post arrives. `auto`: 1000, fewer on a machine with less than 1.6 GB of RAM (a quarter of it), so 10,000 open interactions stay under 1 GB of worker RSS; the SDK's own default grows with the heap limit and does not",
+    expected: 'a whole number of workflows or auto',
+    parse: (text) => (text === 'auto' ? autoCachedWorkflows() : wholeNumber(0)(text)),
   }),
   reachThresholds: withDefault('HEARKEN_REACH_THRESHOLDS', `${DEFAULT_REACH.medium},${DEFAULT_REACH.high}`, {
     description: 'follower counts at which reach becomes medium, high',

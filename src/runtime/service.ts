@@ -173,7 +173,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         taskQueue: config.taskQueue,
         workflowBundle: opts.workflowBundle,
         identity,
-        ...(config.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.maxCachedWorkflows } : {}),
+        maxCachedWorkflows: config.maxCachedWorkflows,
         deps: {
           packs,
           channel: new ChannelRouter(connectors, opts.channel ?? new OutboxChannel(ledgers)),

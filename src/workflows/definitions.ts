@@ -33,6 +33,12 @@ export interface InteractionInput {
   maxHistoryEvents?: number;
   /** Set by continue-as-new: what the previous run handed over. */
   carried?: CarriedState;
+  /**
+   * The post that opened the thread, when capture started the run with it
+   * (src/client/capture.ts): durable in the start event, acknowledged without
+   * waiting for a workflow task. Not carried over continue-as-new.
+   */
+  firstPost?: Post;
 }
 
 export interface AddPostResult {

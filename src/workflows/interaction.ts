@@ -1,5 +1,6 @@
-// The interaction workflow: one per conversation thread. Posts arrive by the
-// `addPost` update (update-with-start from the API); each is triaged and
+// The interaction workflow: one per conversation thread. The post that opens
+// a thread comes with the start (`firstPost`), later ones by the `addPost`
+// update (src/client/capture.ts); each is triaged and
 // matched by an activity, the winning plan's steps and commitment clocks run
 // here. A later post either takes over (higher-priority policy) or counts as
 // the customer's reply. A post by one of our own accounts is the brand
@@ -51,29 +52,36 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
   let programDone = true;
   /** Set once the thread is done: no agent reply or note is taken from then on. */
   let closing = false;
+  // Asked once, first: from here on the run assesses posts in a local
+  // activity and its upserts are merged per workflow task
+  // (coalesce-upserts.ts sees the marker go by); a run recorded before, never.
+  const fastPath = patched(PATCH.localAssessCoalescedUpserts);
 
-  setHandler(
-    addPostUpdate,
-    (post) => {
-      const duplicate = known.has(postKey(post));
-      if (duplicate) {
-        ctx.record('post.duplicate', { postId: post.id });
-      } else {
-        known.add(postKey(post));
-        ctx.state.posts.push(post);
-        inbox.push(post);
-        ctx.record('post.captured', {
-          postId: post.id,
-          author: post.author,
-          text: post.text,
-          createdAt: post.createdAt,
-          channel: post.channel,
-        });
-      }
-      return { interactionId: input.interactionId, postId: post.id, duplicate };
-    },
-    { validator: validatePost },
-  );
+  /** Takes a post into the run; false: the run has it already. */
+  const take = (post: Post): boolean => {
+    if (known.has(postKey(post))) {
+      ctx.record('post.duplicate', { postId: post.id });
+      return false;
+    }
+    known.add(postKey(post));
+    ctx.state.posts.push(post);
+    inbox.push(post);
+    ctx.record('post.captured', {
+      postId: post.id,
+      author: post.author,
+      text: post.text,
+      createdAt: post.createdAt,
+      channel: post.channel,
+    });
+    return true;
+  };
+  // The post that started the thread (capture's fast path): taken before any
+  // update is delivered, so a second capture of it is a duplicate at once.
+  if (input.firstPost) take(input.firstPost);
+
+  setHandler(addPostUpdate, (post) => ({ interactionId: input.interactionId, postId: post.id, duplicate: !take(post) }), {
+    validator: validatePost,
+  });
   setHandler(
     decideUpdate,
     (decision) => new Promise<DecisionResult>((resolve, reject) => (ctx.pendingDecision = { input: decision, resolve, reject })),
@@ -142,9 +150,11 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
     if (post === 'continue') {
       await condition(() => allHandlersFinished() && ctx.notifying === 0 && ctx.holding === 0);
       ctx.record('run.continuing-as-new', { historyLength: workflowInfo().historyLength, waitingPosts: inbox.length });
-      return continueAsNew<typeof interaction>({ ...input, carried: carry(ctx, known, inbox, input.carried?.runs ?? 0) });
+      // The first post is in `known` and the carried state: the next run must not take it again.
+      const { firstPost: _taken, ...next } = input;
+      return continueAsNew<typeof interaction>({ ...next, carried: carry(ctx, known, inbox, input.carried?.runs ?? 0) });
     }
-    const { triage, plan, fromUs } = await assessPost({ interactionId: input.interactionId, post });
+    const { triage, plan, fromUs } = await assessPost({ interactionId: input.interactionId, post }, fastPath);
     ctx.record('post.triaged', { postId: post.id, triage });
     ctx.record('policy.evaluated', { postId: post.id, candidates: plan.candidates, winner: plan.policy.id, version: plan.policy.version });
     const role = authorRole(ctx, post, fromUs === true);

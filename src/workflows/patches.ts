@@ -36,4 +36,17 @@ export const PATCH = {
   replyTooLong: 'reply-too-long-to-human',
   /** A customer message on a channel with a reply window opens it as a timer. Before: no such timer. */
   replyWindow: 'reply-window',
+  /**
+   * Two changes of one release under one patch id: each patch id costs a run
+   * a marker and a TemporalChangeVersion upsert, and these two go together.
+   * `assessPost` runs as a local activity, in the worker that runs the
+   * workflow task: no activity task round trip through the server, one
+   * workflow task and several events fewer per post. And within one workflow
+   * task, every search-attribute upsert is merged into one command and every
+   * memo upsert into one, later values winning (coalesce-upserts.ts).
+   * Before: a normal activity, one command per upsert call. Asked once, when
+   * a run starts, so a run keeps one behaviour from its first to its last
+   * workflow task.
+   */
+  localAssessCoalescedUpserts: 'assess-local-coalesce-upserts',
 } as const;

@@ -2,7 +2,9 @@
 // capture → triage → policy → durable workflow → reply in the outbox.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { capturePostWithRetry } from '../../src/client/capture';
 import type { DevServer } from '../../src/runtime/temporal/dev-server';
 import { bundleWorkflows } from '../../src/runtime/temporal/worker';
 import { jsonLines } from '../helpers/files';
@@ -151,6 +153,53 @@ run('capture to reply on a real Temporal server', () => {
     expect(text).toMatch(/hearken_replies_published_total\{channel="twitter",duplicate="false"\} [1-9]/);
     expect(text).toMatch(/hearken_interactions\{state="open"\} [1-9]/);
     expect(text).toMatch(/hearken_http_request_duration_seconds_count\{method="POST",route="\/v1\/posts",status="202"\}/);
+  });
+
+  // After the metrics count: these capture more duplicates.
+  it('the same new post captured at once through several connections (as by several API processes) is captured exactly once', async () => {
+    // The first post of a thread is acknowledged when its run starts: Temporal lets one start win, the others are answered by the run.
+    const p = post('250', '@sprintcare hello? anyone?');
+    const opts = {
+      taskQueue: svc.config.taskQueue,
+      idleCloseMs: svc.config.idleCloseMs,
+      maxHistoryEvents: svc.config.maxHistoryEvents,
+      dedupMs: svc.config.dedupMs,
+    };
+    const connections = await Promise.all([0, 1, 2].map(() => Connection.connect({ address: server.address })));
+    try {
+      const answers = await Promise.all([
+        ...connections.map((connection) => capturePostWithRetry(new Client({ connection }), opts, p)),
+        postJson(`${svc.url}/v1/posts`, p).then((r) => r.body as { duplicate: boolean }),
+      ]);
+      expect(answers.filter((a) => !a.duplicate)).toHaveLength(1);
+    } finally {
+      await Promise.all(connections.map((c) => c.close()));
+    }
+    const state = await eventually(
+      async () => {
+        const s = await getJson(`${svc.url}/v1/interactions/twitter:250`);
+        return s.body?.status && s.body.status !== 'triaging' ? s.body : null;
+      },
+      20_000,
+      'assessed',
+    );
+    expect(state.posts).toHaveLength(1);
+    const history = await getJson(`${svc.url}/v1/interactions/twitter:250/history`);
+    const types: string[] = history.body.events.map((e: { type: string }) => e.type);
+    expect(types.filter((t) => t === 'post.captured')).toHaveLength(1);
+    expect(types.filter((t) => t === 'post.duplicate')).toHaveLength(3);
+  });
+
+  it('a later post of a thread joins its interaction, and captured again it is a duplicate', async () => {
+    const first = await postJson(`${svc.url}/v1/posts`, post('260', '@sprintcare my phone is broken'));
+    const later = post('261', '@sprintcare still broken', { threadId: '260', inReplyTo: '260' });
+    const second = await postJson(`${svc.url}/v1/posts`, later);
+    const again = await postJson(`${svc.url}/v1/posts`, later);
+    expect([first.status, second.status, again.status]).toEqual([202, 202, 200]);
+    expect(second.body).toEqual({ interactionId: 'twitter:260', postId: '261', duplicate: false });
+    expect(again.body).toEqual({ interactionId: 'twitter:260', postId: '261', duplicate: true });
+    const state = await getJson(`${svc.url}/v1/interactions/twitter:260`);
+    expect(state.body.posts.map((x: { id: string }) => x.id)).toEqual(['260', '261']);
   });
 
   it('GET /v1/policies shows the loaded pack and its version', async () => {

@@ -180,7 +180,7 @@ run('Temporal unreachable', () => {
     expect(before.body.posts).toHaveLength(1);
     await eventually(async () => (await getJson(`${svc.url}/healthz`)).status === 200, 60_000, 'healthz 200 again');
   }, 240_000);
-  it('with no worker polling, /healthz says so (503) and capture answers 503 in time; a worker arrives, the retry is one post', async () => {
+  it('with no worker polling, /healthz says so (503); a new thread is taken at once (202), a post to it answers 503 in time; a worker arrives, the retry is one post', async () => {
     const taskQueue = `outage-noworker-${Date.now()}`;
     const api = await startTestService({
       temporalAddress: server.address,
@@ -195,7 +195,14 @@ run('Temporal unreachable', () => {
       expect(health.body.checks.temporal.status).toBe('ok');
       expect(health.body.checks.worker).toMatchObject({ status: 'missing', taskQueue, pollers: 0 });
 
-      const capture = await timed(() => postJson(`${api.url}/v1/posts`, post('o-noworker')));
+      // The first post of a thread is durable in the interaction's start: acknowledged without a worker.
+      const first = await timed(() => postJson(`${api.url}/v1/posts`, post('o-noworker')));
+      expect(first.status).toBe(202);
+      expect(first.ms).toBeLessThan(5_000);
+      measured.captureNewThreadNoWorkerMs = first.ms;
+      // A post to that thread needs the run to answer its update: none can, so 503 in time.
+      const reply = { ...post('o-noworker-2'), threadId: 'o-noworker', inReplyTo: 'o-noworker' };
+      const capture = await timed(() => postJson(`${api.url}/v1/posts`, reply));
       expect(capture.status).toBe(503);
       expect(capture.headers.get('retry-after')).toBe('5');
       expect(capture.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -205,12 +212,19 @@ run('Temporal unreachable', () => {
       const worker = await startTestService({ temporalAddress: server.address, workflowBundle: bundle, policiesDir: PACK, taskQueue });
       try {
         await eventually(async () => (await getJson(`${api.url}/healthz`)).status === 200, 30_000, 'healthz 200 once a worker polls');
-        const retry = await postJson(`${api.url}/v1/posts`, post('o-noworker'));
+        const retry = await postJson(`${api.url}/v1/posts`, reply);
         expect([200, 202]).toContain(retry.status);
         // 200: the unacknowledged capture had gone through after all (documented).
         measured.noWorkerRetry =
           retry.status === 200 ? 'duplicate: the 503 capture had been taken' : 'new: the 503 capture had not been taken';
-        await processedOnce(worker, 'o-noworker');
+        await eventually(
+          async () => (await getJson(`${api.url}/v1/interactions/twitter:o-noworker`)).body?.posts?.length === 2,
+          30_000,
+          'both posts in the thread',
+        );
+        const state = await getJson(`${api.url}/v1/interactions/twitter:o-noworker`);
+        expect(state.body.posts.map((p: { id: string }) => p.id)).toEqual(['o-noworker', 'o-noworker-2']);
+        await eventually(async () => replies(worker, 'twitter:o-noworker').length >= 1, 30_000, 'the reply to o-noworker');
       } finally {
         await worker.stop();
       }

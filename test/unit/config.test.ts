@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, namedSecret, readSettings, SETTINGS } from '../../src/runtime/config';
+import { autoCachedWorkflows, ConfigError, loadConfig, namedSecret, readSettings, SETTINGS } from '../../src/runtime/config';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -43,7 +43,7 @@ describe('configuration from the environment', () => {
       dedupMs: 30 * 86_400_000,
       retentionMs: 31 * 86_400_000,
       maxHistoryEvents: 5000,
-      maxCachedWorkflows: undefined,
+      maxCachedWorkflows: autoCachedWorkflows(),
       reachThresholds: { medium: 1000, high: 10_000 },
       classifierUrl: undefined,
       classifierToken: undefined,
@@ -81,6 +81,19 @@ describe('configuration from the environment', () => {
       host: '127.0.0.1',
       temporalAddress: undefined,
     });
+  });
+
+  it('sizes the workflow cache from the RAM by default: 1,000, fewer on a small machine, never under 100', () => {
+    const GB = 1024 ** 3;
+    expect(autoCachedWorkflows(23.5 * GB)).toBe(1000);
+    expect(autoCachedWorkflows(1.6 * GB)).toBe(1000);
+    expect(autoCachedWorkflows(1 * GB)).toBe(655);
+    expect(autoCachedWorkflows(64 * 1024 ** 2)).toBe(100);
+    expect(readSettings(['maxCachedWorkflows'], { HEARKEN_MAX_CACHED_WORKFLOWS: 'auto' }).maxCachedWorkflows).toBe(autoCachedWorkflows());
+    expect(readSettings(['maxCachedWorkflows'], { HEARKEN_MAX_CACHED_WORKFLOWS: '0' }).maxCachedWorkflows).toBe(0);
+    expect(() => readSettings(['maxCachedWorkflows'], { HEARKEN_MAX_CACHED_WORKFLOWS: 'lots' })).toThrow(
+      /HEARKEN_MAX_CACHED_WORKFLOWS must be a whole number of workflows or auto/u,
+    );
   });
 
   it('stops on a bad value with one line naming the variable, the value and what is expected', () => {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { bundleWorkflows } from '../../src/runtime/temporal/worker';
+import { bundleWorkflows, WORKFLOWS_PATH } from '../../src/runtime/temporal/worker';
 
 const DIR = path.resolve(import.meta.dirname, '../fixtures/histories');
 const FILES = fs
@@ -51,13 +51,26 @@ describe('replay guard', () => {
     const afterPauseSwitch = ['controls.json', 'pause-held-discarded.json', 'pause-held-released.json'];
     // Recorded with the care desk's Updates (agentReply, addNote; issue 14).
     const careDesk = ['agent-reply-and-note.json'];
-    expect(FILES).toEqual([...beforePatches, ...afterPatches, ...afterPauseSwitch, ...careDesk].sort());
+    // Recorded after assess-post-local and coalesce-upserts, the first post captured with the start (issue 15).
+    const afterCoalesce = ['start-capture-escalate-approved.json', 'start-capture-thread-duplicate.json'];
+    expect(FILES).toEqual([...beforePatches, ...afterPatches, ...afterPauseSwitch, ...careDesk, ...afterCoalesce].sort());
   });
 
   it('every recorded interaction replays against the current workflow code', async () => {
     const results = await replayAll(await bundleWorkflows());
     expect(results).toHaveLength(FILES.length);
     for (const r of results) expect(r.error, `${r.workflowId}: ${String(r.error)}`).toBeUndefined();
+  }, 60_000);
+
+  it('histories recorded with merged upserts do not replay without the interceptor that merges them', async () => {
+    const bundle = await bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
+    });
+    const merged = ['start-capture-escalate-approved', 'start-capture-thread-duplicate'];
+    const results = (await replayAll(bundle)).filter((r) => merged.includes(r.workflowId));
+    expect(results).toHaveLength(merged.length);
+    for (const r of results) expect((r.error as Error | undefined)?.name, r.workflowId).toMatch(/DeterminismViolationError/);
   }, 60_000);
 
   it('a deliberately non-deterministic change fails the replay', async () => {

@@ -5,10 +5,19 @@ import { createActivities, type ActivityDeps } from '../../activities';
 import { careMetricsSinks } from '../care-metrics-sinks';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+/**
+ * Part of the workflow code: histories recorded with them replay only with
+ * them, so every bundle of WORKFLOWS_PATH must include them.
+ */
+export const WORKFLOW_INTERCEPTOR_MODULES = [fileURLToPath(new URL('../../workflows/coalesce-upserts.ts', import.meta.url))];
 
 /** Bundles workflow code once; workers (and tests) reuse the bundle. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    logger: quietBundlerLogger,
+  });
 }
 
 const noop = () => undefined;
