@@ -14,6 +14,7 @@ export const REQUEST_SCHEMAS = {
   pause: 'PauseRequest',
   resume: 'ResumeRequest',
   'held-decision': 'HeldDecision',
+  'crisis-action': 'CrisisAction',
 } as const satisfies Partial<Record<SchemaName, keyof ApiComponents>>;
 export type RequestSchema = keyof typeof REQUEST_SCHEMAS;
 export type ComponentName = keyof ApiComponents;

@@ -19,6 +19,10 @@ export const ErrorType = {
   NothingHeld: 'NothingHeld',
   /** The pause switch and held replies are for leads and admins. */
   NotAllowed: 'NotAllowed',
+  /** Acknowledge or close: the brand's pulse has no crisis with that id. */
+  NoSuchCrisis: 'NoSuchCrisis',
+  /** Acknowledge or close: the crisis is closed (or, to acknowledge, acknowledged already). */
+  CrisisSettled: 'CrisisSettled',
 } as const;
 
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];

@@ -2,3 +2,4 @@
 export { interaction } from './interaction';
 export { controls } from './controls';
 export { listener } from './listener';
+export { pulse } from './pulse';

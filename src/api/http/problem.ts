@@ -74,7 +74,10 @@ export function toProblem(err: unknown): HttpProblem {
       case ErrorType.EscalationMoved:
       case ErrorType.NothingPaused:
       case ErrorType.NothingHeld:
+      case ErrorType.CrisisSettled:
         return new HttpProblem(409, 'Conflict', cause.message);
+      case ErrorType.NoSuchCrisis:
+        return new HttpProblem(404, 'Crisis not found', cause.message);
       case ErrorType.NotAllowed:
         return new HttpProblem(403, 'Forbidden', cause.message);
       case ErrorType.InvalidDecision: {

@@ -28,6 +28,8 @@ export type SchemaName =
   | 'pause'
   | 'resume'
   | 'held-decision'
+  | 'pulse'
+  | 'crisis-action'
   | 'api';
 
 // ajv-formats is CommonJS; under ESM interop its function may sit on `default`.
