@@ -19,13 +19,16 @@ import type { pulse } from '../workflows/pulse';
 export const CRISIS_READ_TTL_MS = 2_000;
 
 export async function sendPulseBatch(client: Client, taskQueue: string, brand: string, batch: PulseBatch): Promise<void> {
-  await client.workflow.signalWithStart<typeof pulse, [PulseBatch]>('pulse', {
-    workflowId: pulseWorkflowId(brand),
-    taskQueue,
-    args: [{ brand }],
-    signal: pulseBatchSignal,
-    signalArgs: [batch],
-  });
+  // A deadline: shutdown flushes, and must not hang on a Temporal that is gone.
+  await client.withDeadline(Date.now() + 5_000, () =>
+    client.workflow.signalWithStart<typeof pulse, [PulseBatch]>('pulse', {
+      workflowId: pulseWorkflowId(brand),
+      taskQueue,
+      args: [{ brand }],
+      signal: pulseBatchSignal,
+      signalArgs: [batch],
+    }),
+  );
 }
 
 /** The crisis in force for `brand`, or null; no pulse yet: none. Other failures throw (the caller retries). */

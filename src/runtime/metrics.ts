@@ -1,7 +1,7 @@
 // Prometheus metrics, one registry per process. In `npm start` the worker and
 // the API share the process, so GET /metrics shows both; a worker-only
 // process keeps its counters to itself (see README).
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'hearken_process_' });
@@ -57,4 +57,21 @@ export const metrics = {
     labelNames: ['team', 'kind'] as const,
     registers: [registry],
   }),
+  crisesOpen: new Gauge({
+    name: 'hearken_crises_open',
+    help: "The brand's crisis in force (1) by status, open or acknowledged; 0 when none (read from the pulse at scrape time)",
+    labelNames: ['brand', 'status'] as const,
+    registers: [registry],
+    async collect() {
+      await crisisGaugeSource?.(this);
+    },
+  }),
 };
+
+type CrisisGauge = Gauge<'brand' | 'status'>;
+let crisisGaugeSource: ((gauge: CrisisGauge) => Promise<void>) | null = null;
+
+/** Set by the service: how this process learns the crisis in force (src/runtime/service.ts); null: the gauge stays empty. */
+export function setCrisisGaugeSource(source: ((gauge: CrisisGauge) => Promise<void>) | null): void {
+  crisisGaugeSource = source;
+}

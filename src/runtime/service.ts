@@ -26,6 +26,8 @@ import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { createWorker } from './temporal/worker';
 import { connectApiClient } from './temporal/api-connection';
 import { requireTemporalCli } from './temporal/binaries';
+import { startPulseFeed } from '../pulse/start';
+import { CrisisReader } from '../client/crises';
 
 export interface ServiceOptions {
   config: Config;
@@ -110,6 +112,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     stack.push(() => connection.close());
     const client = new Client({ connection, namespace: config.namespace });
     if (config.temporalAddress && opts.api) void warnOnShortRetention(client, config, logger);
+    const crises = new CrisisReader(client);
+    stack.push(startPulseFeed({ client, packs, crises, taskQueue: config.taskQueue, flushMs: config.pulseFlushMs, logger }));
     if (!config.temporalAddress && config.dedupMs >= config.retentionMs) {
       logger.warn(
         { retentionDays: config.retentionMs / 86_400_000, dedupDays: config.dedupMs / 86_400_000 },
@@ -147,6 +151,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
           },
           triage: config,
           pauses: new PauseReader(client),
+          crises,
           ...(uiBaseUrl ? { uiBaseUrl } : {}),
         },
       });

@@ -36,4 +36,9 @@ export const PATCH = {
   replyTooLong: 'reply-too-long-to-human',
   /** A customer message on a channel with a reply window opens it as a timer. Before: no such timer. */
   replyWindow: 'reply-window',
+  /**
+   * A plan decided by a crisis overlay puts its crisis id and overlay version
+   * in the memo (lists show it). Before: only the timeline recorded them.
+   */
+  crisisOverlay: 'crisis-overlay-memo',
 } as const;
