@@ -252,8 +252,7 @@ export const ROUTES = {
   acknowledgeCrisis: {
     method: 'post',
     path: '/v1/crises/{crisisId}/acknowledge',
-    summary:
-      'Acknowledge an open crisis (a lead is on it; its overlay stays in force), optionally naming its topic. Lead or admin.',
+    summary: 'Acknowledge an open crisis (a lead is on it; its overlay stays in force), optionally naming its topic. Lead or admin.',
     auth: 'decide',
     rateLimit: 'decision',
     body: { schema: 'crisis-action', invalidStatus: 422 },

@@ -39,9 +39,16 @@ export function termsOf(text: string): PostTerms {
 /** Whether `text` contains one of `topic`'s words or phrases, as whole words, ignoring case. */
 export function mentionsTopic(text: string, topic: readonly string[]): boolean {
   if (topic.length === 0) return false;
-  const hay = ` ${text.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+  const hay = ` ${text
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
   return topic.some((t) => {
-    const needle = t.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    const needle = t
+      .normalize('NFC')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
     return needle.length > 0 && hay.includes(` ${needle} `);
   });
 }

@@ -154,7 +154,7 @@ export function minuteIso(m: number): string {
 
 /** Hour of week in UTC, Monday 00:00 = 0. */
 export function hourOfWeek(m: number): number {
-  return Math.floor((((m + EPOCH_WEEK_OFFSET) % WEEK_MINUTES) + WEEK_MINUTES) % WEEK_MINUTES / 60);
+  return Math.floor(((((m + EPOCH_WEEK_OFFSET) % WEEK_MINUTES) + WEEK_MINUTES) % WEEK_MINUTES) / 60);
 }
 
 /** Weighted median of `values` (weights > 0); NaN when empty. */

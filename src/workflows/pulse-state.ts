@@ -233,4 +233,3 @@ function pushCapped<T>(list: T[], item: T, keep: number): void {
   list.push(item);
   if (list.length > keep) list.splice(0, list.length - keep);
 }
-

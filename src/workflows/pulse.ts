@@ -21,7 +21,14 @@ import type { Activities } from '../activities';
 import { CONTROL_ROLES } from '../shared/controls';
 import { ErrorType } from '../shared/errors';
 import { minuteIso, topKeys, type Crisis, type CrisisActor } from '../shared/pulse';
-import { acknowledgeCrisisUpdate, closeCrisisUpdate, pulseBatchSignal, pulseQuery, type CrisisActionInput, type PulseView } from './pulse-messages';
+import {
+  acknowledgeCrisisUpdate,
+  closeCrisisUpdate,
+  pulseBatchSignal,
+  pulseQuery,
+  type CrisisActionInput,
+  type PulseView,
+} from './pulse-messages';
 import { acknowledge, activeMemo, close, ingest, initialPulseState, refuseAction, type PulseState } from './pulse-state';
 
 export interface PulseInput {
@@ -56,7 +63,11 @@ export async function pulse(input: PulseInput): Promise<void> {
   const validator = (action: 'acknowledge' | 'close') => (a: CrisisActionInput) => {
     allowed(a.actor);
     const why = refuseAction(s, a.crisisId, action);
-    if (why) throw ApplicationFailure.create({ type: why.startsWith('no crisis') ? ErrorType.NoSuchCrisis : ErrorType.CrisisSettled, message: why });
+    if (why)
+      throw ApplicationFailure.create({
+        type: why.startsWith('no crisis') ? ErrorType.NoSuchCrisis : ErrorType.CrisisSettled,
+        message: why,
+      });
   };
   setHandler(
     acknowledgeCrisisUpdate,
@@ -100,7 +111,13 @@ async function tell(s: PulseState, crisis: Crisis): Promise<void> {
     `Topic: ${crisis.topic.join(', ') || 'unknown'}. Acknowledge or close: POST /v1/crises/${crisis.id}/acknowledge | /close`;
   try {
     await CancellationScope.nonCancellable(() =>
-      notifyTeam({ interactionId: `pulse:${s.brand}`, team, kind: 'crisis.opened', message, idempotencyKey: `pulse:${s.brand}/${crisis.id}/opened` }),
+      notifyTeam({
+        interactionId: `pulse:${s.brand}`,
+        team,
+        kind: 'crisis.opened',
+        message,
+        idempotencyKey: `pulse:${s.brand}/${crisis.id}/opened`,
+      }),
     );
   } catch (err) {
     crisis.notes.push({

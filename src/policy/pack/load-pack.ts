@@ -259,7 +259,9 @@ function assemble(
   checkCaseFiles(files, report);
   checkChannels(files, accountsData?.accounts ?? [], templates, policies, calendars, report);
   const crisisOverlay =
-    overlay.length > 0 ? { policies: checkPolicies(overlay, { refs, report, regexVerdicts }), version: overlayVersion(overlay) } : undefined;
+    overlay.length > 0
+      ? { policies: checkPolicies(overlay, { refs, report, regexVerdicts }), version: overlayVersion(overlay) }
+      : undefined;
 
   return {
     pulse: buildPulse(files.get('pulse.yaml'), refs, report),
@@ -428,7 +430,10 @@ async function readOverlay(dir: string, report: Report): Promise<SourceFile[]> {
   for (const name of names) {
     if (!(name.endsWith(POLICY_SUFFIX) && name.length > POLICY_SUFFIX.length)) {
       if (/\.ya?ml$/i.test(name)) {
-        report.warnings.push({ ...notPartOfPack(overlayDir, name), message: 'ignored: an overlay folder holds <id>.policy.yaml files only' });
+        report.warnings.push({
+          ...notPartOfPack(overlayDir, name),
+          message: 'ignored: an overlay folder holds <id>.policy.yaml files only',
+        });
       }
       continue;
     }
