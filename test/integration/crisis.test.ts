@@ -4,10 +4,12 @@
 // customer's post about the topic is handled by the crisis overlay (holding
 // statement, escalation to the crisis team, the crisis id and overlay version
 // recorded), a lead acknowledges and closes it, and the overlay is gone.
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { createActivities } from '../../src/activities';
 import { Notifier } from '../../src/channels/notifier';
@@ -177,5 +179,19 @@ run('a crisis on the time-skipping server', () => {
       expect(final.series.length).toBeGreaterThan(30);
       expect(final.notes.map((n) => n.note)).toEqual(['statement drafted', 'fixed']);
     });
+
+    // What ran replays against the same code: the pulse, and an interaction handled under the overlay.
+    const workflowBundle = await bundleWorkflows();
+    for (const [workflowId, fixture] of [
+      [pulseWorkflowId(brand), 'pulse'],
+      ['twitter:c1', 'crisis-overlay'],
+    ] as const) {
+      const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+      await Worker.runReplayHistory({ workflowBundle, replayName: 'crisis-replay' }, history, workflowId);
+      // Recording the replay guard's fixtures (test/unit/replay.test.ts): HEARKEN_RECORD_HISTORIES=1.
+      if (process.env.HEARKEN_RECORD_HISTORIES) {
+        fs.writeFileSync(path.resolve(import.meta.dirname, `../fixtures/histories/${fixture}.json`), historyToJSON(history));
+      }
+    }
   }, 240_000);
 });

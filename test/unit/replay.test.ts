@@ -49,7 +49,9 @@ describe('replay guard', () => {
     ];
     // Recorded after pause-switch: a held reply released by a resume, one discarded by a lead, and the controls workflow.
     const afterPauseSwitch = ['controls.json', 'pause-held-discarded.json', 'pause-held-released.json'];
-    expect(FILES).toEqual([...beforePatches, ...afterPatches, ...afterPauseSwitch].sort());
+    // Recorded by test/integration/crisis.test.ts (HEARKEN_RECORD_HISTORIES=1): the pulse through a crisis, and an interaction under its overlay (crisis-overlay-memo).
+    const afterPulse = ['crisis-overlay.json', 'pulse.json'];
+    expect(FILES).toEqual([...beforePatches, ...afterPatches, ...afterPauseSwitch, ...afterPulse].sort());
   });
 
   it('every recorded interaction replays against the current workflow code', async () => {
