@@ -1711,7 +1711,7 @@ export interface CrisisEvaluation {
      */
     median: number;
     /**
-     * 1.4826 × weighted MAD, floored (volume: √median; share: 0.05).
+     * Volume: 1.4826 × weighted MAD, at least √median. Share: the largest of the binomial standard error at the window's volume, 1.4826 × MAD of baseline windows with at least minVolume posts, and 0.03.
      */
     scale: number;
   } | null;
@@ -1724,7 +1724,7 @@ export interface CrisisEvaluation {
      */
     median: number;
     /**
-     * 1.4826 × weighted MAD, floored (volume: √median; share: 0.05).
+     * Volume: 1.4826 × weighted MAD, at least √median. Share: the largest of the binomial standard error at the window's volume, 1.4826 × MAD of baseline windows with at least minVolume posts, and 0.03.
      */
     scale: number;
   } | null;

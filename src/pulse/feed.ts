@@ -36,7 +36,13 @@ export class PulseFeed {
   constructor(
     private readonly packs: { current(): PolicyPack },
     private readonly send: SendBatch,
-    private readonly opts: { flushMs: number; onError?: (err: unknown) => void; now?: () => number },
+    private readonly opts: {
+      flushMs: number;
+      onError?: (err: unknown) => void;
+      now?: () => number;
+      /** The replay evaluation memoizes it (the same texts recur); default: the rules' triage. */
+      triage?: typeof triageFor;
+    },
   ) {}
 
   start(): void {
@@ -49,7 +55,7 @@ export class PulseFeed {
     try {
       const pack = this.packs.current();
       if (fromOurAccount(pack.accounts, post)) return;
-      const triage = triageFor(pack, post);
+      const triage = (this.opts.triage ?? triageFor)(pack, post);
       const brand = brandKey(pack);
       const m = minuteOf((this.opts.now ?? Date.now)());
       let minutes = this.pending.get(brand);
@@ -61,7 +67,7 @@ export class PulseFeed {
       if (negative) c.neg++;
       if (triage.addressedToUs) c.addressed++;
       c.intents[triage.intent] = (c.intents[triage.intent] ?? 0) + 1;
-      const { terms, hashtags } = termsOf(post.text);
+      const { terms, hashtags } = termsOf(post.text, brandWords(pack));
       for (const t of terms) {
         c.terms[t] = (c.terms[t] ?? 0) + 1;
         if (negative) c.negTerms[t] = (c.negTerms[t] ?? 0) + 1;
@@ -121,6 +127,18 @@ export class PulseFeed {
       }
     }
   }
+}
+
+const brandWordsOf = new WeakMap<PolicyPack, Set<string>>();
+
+/** The words of the brand's names and handles: in nearly every post, they name no topic. */
+function brandWords(pack: PolicyPack): Set<string> {
+  let words = brandWordsOf.get(pack);
+  if (!words) {
+    const names = [...pack.brandNames, ...pack.accounts.map((a) => a.handle.split('@')[0] ?? '')];
+    brandWordsOf.set(pack, (words = new Set(names.flatMap((n) => n.toLowerCase().split(/[^\p{L}\p{N}]+/u)).filter(Boolean))));
+  }
+  return words;
 }
 
 // The feed of this process, installed by the service; capture calls

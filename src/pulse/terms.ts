@@ -12,6 +12,7 @@ const STOP = new Set(
   (
     'the and for are but not you your yours our ours we they them their this that these those with from have has had was were will would ' +
     'can could should just what when where who why how all any some out about into over than then there here its it’s i’m im dont don’t ' +
+    'yes yeah thanks thank please via ' +
     "don't can't cant won't isn't didn't doesn't been being also very really get got one only still now again more most much even back " +
     'der die das und ist nicht ein eine einen einem einer mit von für auf den dem des sich auch als noch nach bei aus wie wir ihr sie ' +
     'ich du er es sind war hat haben wird werden kann schon mal nur aber oder wenn dann dass bitte heute immer mehr'
@@ -23,15 +24,21 @@ export interface PostTerms {
   hashtags: string[];
 }
 
-export function termsOf(text: string): PostTerms {
-  const clean = text.normalize('NFC').replace(URL, ' ');
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+
+/** `exclude`: words never counted (the brand's own names: they are in every post and name no topic). */
+export function termsOf(text: string, exclude: ReadonlySet<string> = new Set()): PostTerms {
+  const clean = text
+    .normalize('NFC')
+    .replace(/&(?:amp|lt|gt|quot|#39);/g, (e) => ENTITIES[e] ?? ' ')
+    .replace(URL, ' ');
   const hashtags = new Set<string>();
   for (const m of clean.matchAll(HASHTAG)) hashtags.add(m[1]!.toLowerCase());
   const words = new Set<string>();
   const bare = clean.replace(HANDLE, ' ').replace(/#[\p{L}\p{N}_]+/gu, ' ');
   for (const m of bare.matchAll(WORD)) {
     const w = m[0].toLowerCase().replace(/['’-]+$/u, '');
-    if (w.length >= 3 && !STOP.has(w)) words.add(w);
+    if (w.length >= 3 && !STOP.has(w) && !exclude.has(w)) words.add(w);
   }
   return { terms: [...words], hashtags: [...hashtags] };
 }

@@ -138,7 +138,7 @@ export interface ActiveCrisis {
 export const SERIES_BEFORE_MINUTES = 30;
 const MAD_SCALE = 1.4826;
 /** The share's spread never counts as narrower than this: a flat baseline must not make every wiggle a spike. */
-const MIN_SHARE_SCALE = 0.05;
+const MIN_SHARE_SCALE = 0.03;
 const MINUTE_MS = 60_000;
 const WEEK_MINUTES = 7 * 24 * 60;
 /** Epoch minute 0 (1970-01-01) was a Thursday: 3 days after a Monday 00:00. */
@@ -212,11 +212,7 @@ export function evaluateWindow(
   // Counts are roughly Poisson: their spread is at least the square root of their level.
   const volumeStats = robustStats(volumes, weights, 0);
   if (volumeStats) volumeStats.scale = Math.max(volumeStats.scale, Math.sqrt(Math.max(volumeStats.median, 1)));
-  const shareStats = robustStats(
-    picked.map((x) => x.s),
-    weights,
-    MIN_SHARE_SCALE,
-  );
+  const shareStats = shareBaseline(picked, weights, window.volume, settings.minVolume);
   const zVolume = volumeStats ? round((window.volume - volumeStats.median) / volumeStats.scale) : null;
   const zNegativeShare = shareStats ? round((negativeShare - shareStats.median) / shareStats.scale) : null;
   const checks = {
@@ -241,6 +237,41 @@ export function evaluateWindow(
     checks,
     alarming: settings.detect && Object.values(checks).every(Boolean),
   };
+}
+
+/**
+ * The negative share's level and spread. A window of three posts has a share
+ * of 0, 1/3, 2/3 or 1: in a quiet brand the spread of the windows' shares is
+ * mostly small-sample noise, and would hide any burst. So the level is the
+ * median share weighted by each window's volume, and the spread the larger
+ * of: the binomial standard error at the current window's volume (what
+ * chance alone moves a share of that many posts by), the scaled MAD of the
+ * baseline windows that held at least `minVolume` posts (real swings between
+ * busy windows), and MIN_SHARE_SCALE.
+ */
+function shareBaseline(
+  picked: readonly BaselineSample[],
+  weights: readonly number[],
+  volume: number,
+  minVolume: number,
+): RobustStats | null {
+  const withPosts = picked.map((x, i) => [x, (weights[i] ?? 0) * x.v] as const).filter(([x]) => x.v > 0);
+  if (withPosts.length === 0) return null;
+  const median = weightedMedian(
+    withPosts.map(([x]) => x.s),
+    withPosts.map(([, w]) => w),
+  );
+  const busy = picked.map((x, i) => [x, weights[i] ?? 0] as const).filter(([x]) => x.v >= minVolume);
+  const swings =
+    busy.length >= 3
+      ? robustStats(
+          busy.map(([x]) => x.s),
+          busy.map(([, w]) => w),
+          0,
+        )!.scale
+      : 0;
+  const chance = Math.sqrt((median * (1 - median)) / Math.max(volume, 1));
+  return { median, scale: Math.max(chance, swings, MIN_SHARE_SCALE) };
 }
 
 /** The `n` most frequent keys, most frequent first (ties by key, so the result is stable). */

@@ -148,8 +148,8 @@ function evaluateMinute(
     pushCapped(active.series, [m, c[0], c[1]], KEEP_CRISIS_SERIES);
     if (ev.volume > active.peak.volume) active.peak = { volume: ev.volume, negativeShare: ev.negativeShare, at: ev.at };
   }
-  // A whole window, outside any crisis and not itself alarming, teaches the baseline.
-  if ((m + 1) % settings.windowMinutes === 0 && !active && !ev.alarming) addSample(s, { m, v: volume, s: ev.negativeShare });
+  // A whole window, outside any crisis and not itself a volume spike, teaches the baseline.
+  if ((m + 1) % settings.windowMinutes === 0 && !active && !ev.checks.volumeZ) addSample(s, { m, v: volume, s: ev.negativeShare });
   if (active || s.streak < settings.sustain || coolingDown(s, settings, m)) return null;
   return openCrisis(s, settings, ev, counts, nowMs);
 }

@@ -24,7 +24,7 @@ export const PULSE_DEFAULTS = {
   halfLife: '14d',
   minSamples: 6,
   volumeZ: 4,
-  negativeShareZ: 3,
+  negativeShareZ: 2.5,
   negativeShareAtLeast: 0.4,
   sustain: 2,
   cooldown: '2h',
