@@ -26,7 +26,10 @@
 //    to the brand's handle, 40 % naming it without addressing it. Their rate
 //    ramps from 0.5 to 5 a minute over 20 minutes, holds 40, decays over 30.
 //    The re-timed tweets are removed from their original place. A lead closes
-//    the crisis 60 minutes after the burst ends.
+//    the crisis 60 minutes after the burst ends (a false alarm 2 hours after
+//    it opened). The crisis topic is the detector's own (its top words).
+//  - burst+lead: the same, and 10 minutes after the crisis opens a lead
+//    acknowledges it and names the topic (LEAD_TOPIC).
 // Reported: detection delay from the burst's first post, false alarms per
 // week, and the share of burst posts handled under the overlay (the crisis
 // open when they arrive and an overlay policy matching them).
@@ -43,7 +46,7 @@ import { triageFor } from '../src/policy/engine/assess';
 import type { PolicyPack } from '../src/policy/types';
 import { PulseFeed } from '../src/pulse/feed';
 import { planUnderCrisis } from '../src/pulse/overlay';
-import { close, ingest, initialPulseState, type PulseState } from '../src/workflows/pulse-state';
+import { acknowledge, close, ingest, initialPulseState, type PulseState } from '../src/workflows/pulse-state';
 import type { PulseBatch } from '../src/workflows/pulse-messages';
 import { parseCsvRecords } from './lib/csv';
 
@@ -57,6 +60,9 @@ const BUSY_AT = Date.parse('2015-02-19T17:00:00Z');
 const INJECTED = 250;
 const CLOSE_AFTER_MS = 60 * 60_000;
 const FALSE_ALARM_CLOSED_AFTER_MS = 2 * 60 * 60_000;
+/** burst+lead: ten minutes after the crisis opens a lead acknowledges it and names its topic. */
+const ACK_AFTER_MS = 10 * 60_000;
+const LEAD_TOPIC = ['luggage', 'baggage', 'bag', 'bags', 'suitcase', 'lost'];
 
 const HANDLES: Record<string, string> = {
   United: 'united',
@@ -128,7 +134,7 @@ function asPost(id: string, text: string, at: number): Post {
 }
 
 interface Scenario {
-  name: 'week' | 'busy' | 'burst';
+  name: 'week' | 'busy' | 'burst' | 'burst+lead';
   stream: Timed[];
   injectedAt: number | null;
 }
@@ -155,7 +161,7 @@ function scenarios(rows: Row[], airlines: string[], handle: string, name: string
     { name: 'week', stream: byTime(base(new Set())), injectedAt: null },
     { name: 'busy', stream: byTime([...base(new Set(calm)), ...inject(calm, BUSY_AT, false)]), injectedAt: BUSY_AT },
     { name: 'burst', stream: byTime([...base(new Set(luggage)), ...inject(luggage, BURST_AT, true)]), injectedAt: BURST_AT },
-  ];
+  ].flatMap((sc) => (sc.name === 'burst' ? [sc as Scenario, { ...sc, name: 'burst+lead' } as Scenario] : [sc as Scenario]));
 }
 
 /** Three earlier weeks made of `stream`, each post moved by up to ±30 min and kept with probability 0.9. */
@@ -191,7 +197,7 @@ interface Outcome {
 
 function closingTime(c: Crisis, sc: Scenario, burstEnd: number | null): number {
   const opened = Date.parse(c.openedAt);
-  const duringBurst = burstEnd !== null && sc.name === 'burst' && opened >= sc.injectedAt! && opened <= burstEnd;
+  const duringBurst = burstEnd !== null && sc.name.startsWith('burst') && opened >= sc.injectedAt! && opened <= burstEnd;
   return duringBurst ? burstEnd + CLOSE_AFTER_MS : opened + FALSE_ALARM_CLOSED_AFTER_MS;
 }
 
@@ -221,7 +227,7 @@ async function replay(pack: PolicyPack, sc: Scenario, warm: Timed[]): Promise<Ou
   let escalated = 0;
   const active = (): ActiveCrisis | null => {
     const c = s.crises.find((x) => x.status !== 'closed');
-    return c ? { id: c.id, status: 'open', topic: c.topic, openedAt: c.openedAt } : null;
+    return c ? { id: c.id, status: c.status === 'acknowledged' ? 'acknowledged' : 'open', topic: c.topic, openedAt: c.openedAt } : null;
   };
   const all = [...warm, ...sc.stream];
   for (const x of all) {
@@ -234,6 +240,9 @@ async function replay(pack: PolicyPack, sc: Scenario, warm: Timed[]): Promise<Ou
       const c = s.crises.find((y) => y.status !== 'closed');
       const closeAt = c && closingTime(c, sc, burstEnd);
       if (c && closeAt && x.at > closeAt) close(s, c.id, { name: 'lead', role: 'lead' }, closeAt);
+      else if (c && sc.name === 'burst+lead' && c.status === 'open' && x.at > Date.parse(c.openedAt) + ACK_AFTER_MS) {
+        acknowledge(s, c.id, { name: 'lead', role: 'lead' }, Date.parse(c.openedAt) + ACK_AFTER_MS, undefined, LEAD_TOPIC);
+      }
     }
     now = x.at;
     feed.observe(x.post);
@@ -312,11 +321,11 @@ async function main(): Promise<void> {
         results.push({ brand: b.brand, scenario: sc.name, posts, ms: Math.round(performance.now() - started), ...outcome });
         const line = [
           b.brand.padEnd(17),
-          sc.name.padEnd(6),
+          sc.name.padEnd(10),
           `${posts} posts`.padEnd(12),
           `false alarms ${outcome.falseAlarms}`.padEnd(16),
-          sc.name === 'burst'
-            ? `delay ${outcome.detectionDelayMinutes ?? 'missed'} min; under overlay ${outcome.handledUnderOverlay}/${outcome.burstPosts}; addressed → crisis team ${outcome.addressedEscalatedToCrisisTeam}/${outcome.addressedBurstPosts}`
+          sc.name.startsWith('burst')
+            ? `delay ${outcome.detectionDelayMinutes?.toFixed(1) ?? 'missed'} min; under overlay ${outcome.handledUnderOverlay}/${outcome.burstPosts}; addressed → crisis team ${outcome.addressedEscalatedToCrisisTeam}/${outcome.addressedBurstPosts}`
             : '',
         ];
         console.log(line.join('  '));
@@ -332,7 +341,7 @@ async function main(): Promise<void> {
   const file = path.join(outDir, `pulse-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(
     file,
-    `${JSON.stringify({ data: FILE, week: { from: new Date(WEEK_START).toISOString(), days: 7 }, burstAt: new Date(BURST_AT).toISOString(), busyAt: new Date(BUSY_AT).toISOString(), injected: INJECTED, results }, null, 2)}\n`,
+    `${JSON.stringify({ data: FILE, leadTopic: LEAD_TOPIC, week: { from: new Date(WEEK_START).toISOString(), days: 7 }, burstAt: new Date(BURST_AT).toISOString(), busyAt: new Date(BUSY_AT).toISOString(), injected: INJECTED, results }, null, 2)}\n`,
   );
   console.log(`wrote ${path.relative(ROOT, file)}`);
 }
