@@ -33,7 +33,8 @@ export interface ExplainOptions {
 }
 
 export async function explain(opts: ExplainOptions): Promise<number> {
-  if (opts.post === undefined && opts.crisis === undefined) throw new CliError('explain needs --post <file>, --crisis <id>, or both');
+  if (opts.post === undefined && opts.crisis === undefined)
+    throw new CliError('explain needs --post <file>, --crisis <id>, or both', EXIT.usage);
   const now = opts.now === undefined ? undefined : parseInstant(opts.now, '--now');
   const post = opts.post === undefined ? undefined : await readPost(opts.post, now);
   const { pack, compiled, triage } = await openPack(policiesDir(opts.policies));
