@@ -263,7 +263,7 @@ async function replay(pack: PolicyPack, sc: Scenario, warm: Timed[]): Promise<Ou
   const evalStart = minuteOf(WEEK_START);
   const crises = s.crises.filter((c) => c.alarm.m >= evalStart);
   const inBurst = (c: Crisis) =>
-    sc.name === 'burst' && burstEnd !== null && c.alarm.m >= minuteOf(sc.injectedAt!) && c.alarm.m <= minuteOf(burstEnd);
+    sc.name.startsWith('burst') && burstEnd !== null && c.alarm.m >= minuteOf(sc.injectedAt!) && c.alarm.m <= minuteOf(burstEnd);
   const detected = crises.find(inBurst);
   return {
     crises: crises.map((c) => ({

@@ -4,7 +4,7 @@
 // under it, through the same selection code as the worker.
 import type { Post } from '../shared/post';
 import type { ActiveCrisis, Crisis } from '../shared/pulse';
-import { assess, type TriageSettings } from '../policy/engine/assess';
+import { assess, type Assessment, type TriageSettings } from '../policy/engine/assess';
 import type { CompiledPolicy } from '../policy/engine/select';
 import type { PolicyPack } from '../policy/types';
 import { brandKey } from '../pulse/brand';
@@ -13,14 +13,20 @@ import { planUnderCrisis } from '../pulse/overlay';
 import { readPulse } from '../client/crises';
 import { CliError } from './errors';
 import { connectTemporal } from './temporal-client';
-import { explainAssessment } from './policy-explain';
 
 export async function explainCrisis(
   pack: PolicyPack,
   compiled: readonly CompiledPolicy[],
   crisisId: string,
-  opts: { post: Post | undefined; topic: string | undefined; triage: TriageSettings },
+  opts: {
+    post: Post | undefined;
+    topic: string | undefined;
+    triage: TriageSettings;
+    /** policy-explain's explainAssessment (passed in: this module is loaded by it). */
+    explainAssessment: (a: Assessment, post: Post) => object;
+  },
 ): Promise<Record<string, unknown>> {
+  const { explainAssessment } = opts;
   const crisis = opts.topic !== undefined ? null : await readCrisis(pack, crisisId);
   const active: ActiveCrisis = {
     id: crisisId,

@@ -40,7 +40,7 @@ export async function explain(opts: ExplainOptions): Promise<number> {
   const { pack, compiled, triage } = await openPack(policiesDir(opts.policies));
   if (opts.crisis !== undefined) {
     const { explainCrisis } = await import('./crisis-explain');
-    printJson(await explainCrisis(pack, compiled, opts.crisis, { post, topic: opts.topic, triage }));
+    printJson(await explainCrisis(pack, compiled, opts.crisis, { post, topic: opts.topic, triage, explainAssessment }));
     return EXIT.ok;
   }
   printJson(explainAssessment(assess(pack, compiled, post!, triage), post!));
