@@ -148,8 +148,12 @@ function evaluateMinute(
     pushCapped(active.series, [m, c[0], c[1]], KEEP_CRISIS_SERIES);
     if (ev.volume > active.peak.volume) active.peak = { volume: ev.volume, negativeShare: ev.negativeShare, at: ev.at };
   }
-  // A whole window, outside any crisis and not itself a volume spike, teaches the baseline.
-  if ((m + 1) % settings.windowMinutes === 0 && !active && !ev.checks.volumeZ) addSample(s, { m, v: volume, s: ev.negativeShare });
+  // A whole window teaches the baseline unless a crisis is open or it spikes in
+  // volume and negativity alike (a burst before its alarm). While the baseline
+  // is still thin everything is learned: one odd first window must not make
+  // every later one look like a spike.
+  const burstLike = ev.checks.volumeZ && ev.checks.negativeShareZ && ev.samples >= settings.minSamples;
+  if ((m + 1) % settings.windowMinutes === 0 && !active && !burstLike) addSample(s, { m, v: volume, s: ev.negativeShare });
   if (active || s.streak < settings.sustain || coolingDown(s, settings, m)) return null;
   return openCrisis(s, settings, ev, counts, nowMs);
 }
