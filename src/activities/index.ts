@@ -23,6 +23,7 @@ import { classifierFromSettings, refineTriage } from '../triage/classifier';
 import { publishUnlessPaused } from './pause-switch';
 import { listenActivities, type ListenDeps } from './listen';
 import { replyWindowFor } from '../channels/reply-window';
+import { crisisOverlayPlan, type CrisisSource } from '../pulse/overlay';
 
 export interface PackSource {
   current(): PolicyPack;
@@ -41,6 +42,8 @@ export interface ActivityDeps {
   pauses?: PauseSource;
   /** Connected accounts' listeners (src/activities/listen.ts); absent: this worker cannot listen. */
   listening?: ListenDeps;
+  /** The crisis in force (src/client/crises.ts); absent: crisis overlays never apply. */
+  crises?: CrisisSource;
 }
 
 /** $HEARKEN_REACH_THRESHOLDS and the classifier hook's $HEARKEN_CLASSIFIER_URL, _TOKEN, _TIMEOUT_MS. */
@@ -116,7 +119,7 @@ export function createActivities(deps: ActivityDeps) {
       const compiled = deps.packs.compiled();
       const rules = triageFor(pack, input.post, { reachThresholds: settings?.reachThresholds });
       const triage = await refineTriage(input.post, rules, classifier);
-      const result = planFor(pack, compiled, input.post, triage);
+      const result = (await crisisOverlayPlan(deps.crises, pack, input.post, triage)) ?? planFor(pack, compiled, input.post, triage);
       const replyWindow = replyWindowFor(pack.accounts, input.post.channel);
       if (replyWindow) result.plan.replyWindow = replyWindow;
       end({ policy: result.plan.policy.id });

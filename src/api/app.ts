@@ -17,6 +17,7 @@ import { strictUtf8 } from './http/utf8';
 import { openApiDocument } from './openapi';
 import { channelHandlers } from './routes/channels';
 import { controlsHandlers } from './routes/controls';
+import { crisisHandlers } from './routes/crises';
 import { escalationHandlers } from './routes/escalations';
 import { healthHandlers } from './routes/health';
 import { interactionHandlers } from './routes/interactions';
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps): Express {
         ...interactionHandlers(deps),
         ...escalationHandlers(deps),
         ...controlsHandlers(deps),
+        ...crisisHandlers(deps),
         ...policyHandlers(deps),
         ...metricsHandlers(deps),
         openApi: (_req, res) => {

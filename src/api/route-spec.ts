@@ -18,6 +18,7 @@ export const REQUEST_SCHEMAS = {
   presence: 'PresenceRequest',
   'agent-reply': 'AgentReplyRequest',
   note: 'NoteRequest',
+  'crisis-action': 'CrisisAction',
 } as const satisfies Partial<Record<SchemaName, keyof ApiComponents>>;
 export type RequestSchema = keyof typeof REQUEST_SCHEMAS;
 export type ComponentName = keyof ApiComponents;

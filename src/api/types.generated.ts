@@ -19,6 +19,7 @@ export interface ApiComponents {
   PresenceRequest: PresenceRequest;
   AgentReplyRequest: AgentReplyRequest;
   NoteRequest: NoteRequest;
+  CrisisAction: CrisisAction;
   Problem: Problem;
   Health: Health;
   HealthChecks: HealthChecks;
@@ -57,6 +58,11 @@ export interface ApiComponents {
   AgentReplyResult: AgentReplyResult;
   NoteResult: NoteResult;
   Templates: Templates;
+  CrisisEvaluation: CrisisEvaluation;
+  CrisisActor: CrisisActor;
+  Crisis: Crisis;
+  CrisisList: CrisisList;
+  Pulse: Pulse;
 }
 /**
  * A post as connectors deliver it to POST /v1/posts and as the CLI reads it.
@@ -236,6 +242,22 @@ export interface NoteRequest {
    * The note.
    */
   text: string;
+}
+/**
+ * The body of POST /v1/crises/{crisisId}/acknowledge and /close (lead or admin).
+ */
+export interface CrisisAction {
+  /**
+   * Why; kept with the crisis, with who wrote it and when.
+   */
+  note?: string;
+  /**
+   * Acknowledge only: the words or phrases that make a post about this crisis (overlay policies match crisisTopic), replacing the detected ones.
+   *
+   * @minItems 1
+   * @maxItems 20
+   */
+  topic?: string[];
 }
 /**
  * RFC 9457 problem details; `errors` names each field at fault.
@@ -1925,4 +1947,261 @@ export interface Templates {
      */
     text: string;
   }[];
+}
+/**
+ * What the spike detector found for one window: the numbers, the baseline it compared them with, and each condition of an alarm.
+ */
+export interface CrisisEvaluation {
+  /**
+   * The window's last minute (minutes since the epoch).
+   */
+  m: number;
+  /**
+   * The window's last minute.
+   */
+  at: string;
+  /**
+   * Window length in minutes.
+   */
+  windowMinutes: number;
+  /**
+   * Posts captured in the window.
+   */
+  volume: number;
+  /**
+   * Share of them triaged negative (0 to 1).
+   */
+  negativeShare: number;
+  /**
+   * Hour of the week (UTC, Monday 00:00 = 0) whose baseline applies.
+   */
+  slot: number;
+  /**
+   * slot: the hour of week's own samples; all: every sample (the slot is still warming up); none: no baseline yet.
+   */
+  baseline: 'slot' | 'all' | 'none';
+  /**
+   * Baseline samples used.
+   */
+  samples: number;
+  /**
+   * Median and spread (scaled MAD, floored) of the baseline; null without a baseline.
+   */
+  volumeStats: {
+    /**
+     * Weighted median.
+     */
+    median: number;
+    /**
+     * Volume: 1.4826 × weighted MAD, at least √median. Share: the largest of the binomial standard error at the window's volume, 1.4826 × MAD of baseline windows with at least minVolume posts, and 0.03.
+     */
+    scale: number;
+  } | null;
+  /**
+   * Median and spread (scaled MAD, floored) of the baseline; null without a baseline.
+   */
+  shareStats: {
+    /**
+     * Weighted median.
+     */
+    median: number;
+    /**
+     * Volume: 1.4826 × weighted MAD, at least √median. Share: the largest of the binomial standard error at the window's volume, 1.4826 × MAD of baseline windows with at least minVolume posts, and 0.03.
+     */
+    scale: number;
+  } | null;
+  /**
+   * Robust z-score of the volume.
+   */
+  zVolume: number | null;
+  /**
+   * Robust z-score of the negative share.
+   */
+  zNegativeShare: number | null;
+  /**
+   * Each condition of an alarm (pulse.yaml) and whether it held.
+   */
+  checks: {
+    /**
+     * minVolume held.
+     */
+    minVolume: boolean;
+    /**
+     * volumeZ held.
+     */
+    volumeZ: boolean;
+    /**
+     * negativeShareZ held.
+     */
+    negativeShareZ: boolean;
+    /**
+     * negativeShareAtLeast held.
+     */
+    negativeShareAtLeast: boolean;
+  };
+  /**
+   * Every condition held.
+   */
+  alarming: boolean;
+}
+/**
+ * A person: name and role.
+ */
+export interface CrisisActor {
+  /**
+   * Token name.
+   */
+  name: string;
+  /**
+   * Role.
+   */
+  role: string;
+}
+/**
+ * A crisis the pulse opened: why, its topic, its status and series.
+ */
+export interface Crisis {
+  /**
+   * <brand>-c<n>.
+   */
+  id: string;
+  /**
+   * The brand whose pulse opened it.
+   */
+  brand: string;
+  /**
+   * open (overlay in force), acknowledged (a lead is on it; overlay in force), closed (overlay off).
+   */
+  status: 'open' | 'acknowledged' | 'closed';
+  /**
+   * When the alarm opened it.
+   */
+  openedAt: string;
+  /**
+   * When a lead acknowledged it.
+   */
+  acknowledgedAt?: string;
+  acknowledgedBy?: CrisisActor;
+  /**
+   * When it was closed.
+   */
+  closedAt?: string;
+  closedBy?: CrisisActor;
+  /**
+   * Notes given with an acknowledgement or close, and failed notifications.
+   */
+  notes: {
+    /**
+     * When.
+     */
+    at: string;
+    by: CrisisActor;
+    /**
+     * The note.
+     */
+    note: string;
+  }[];
+  /**
+   * Words that make a post about this crisis (overlay policies match crisisTopic).
+   */
+  topic: string[];
+  alarm: CrisisEvaluation;
+  /**
+   * The busiest window while it was not closed.
+   */
+  peak: {
+    /**
+     * Posts in the window.
+     */
+    volume: number;
+    /**
+     * Negative share.
+     */
+    negativeShare: number;
+    /**
+     * Window end.
+     */
+    at: string;
+  };
+  /**
+   * Per minute from 30 minutes before it opened until it closed: [ISO minute, posts, negative].
+   */
+  series: unknown[][];
+  /**
+   * Pack version of the pulse.yaml that decided.
+   */
+  settingsVersion: string;
+}
+/**
+ * The brand's crises, newest first.
+ */
+export interface CrisisList {
+  /**
+   * The brand (pulse workflow pulse:<brand>).
+   */
+  brand: string;
+  /**
+   * Crises.
+   */
+  crises: Crisis[];
+}
+/**
+ * The brand's pulse: the latest minutes (counts, intent mix, top terms and hashtags; never text or authors), the day's series, and the detector's latest evaluation.
+ */
+export interface Pulse {
+  /**
+   * The brand.
+   */
+  brand: string;
+  /**
+   * The latest hour, per minute, oldest first.
+   */
+  minutes: {
+    /**
+     * The minute.
+     */
+    at: string;
+    /**
+     * Posts captured.
+     */
+    posts: number;
+    /**
+     * Of them negative.
+     */
+    negative: number;
+    /**
+     * Of them addressed to us (the rest were overheard).
+     */
+    addressed: number;
+    /**
+     * Intent → posts.
+     */
+    intents: {
+      [k: string]: number;
+    };
+    /**
+     * Most frequent words.
+     */
+    topTerms: string[];
+    /**
+     * Most frequent hashtags.
+     */
+    topHashtags: string[];
+  }[];
+  /**
+   * The latest day per minute: [ISO minute, posts, negative].
+   */
+  series: unknown[][];
+  /**
+   * Baseline samples kept.
+   */
+  baselineSamples: number;
+  /**
+   * Consecutive alarming minutes so far.
+   */
+  streak: number;
+  /**
+   * The detector's latest evaluation, null before the first.
+   */
+  lastEvaluation: CrisisEvaluation | null;
 }

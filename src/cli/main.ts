@@ -39,11 +39,15 @@ export function buildProgram(): Command {
 
   policy
     .command('explain')
-    .description('show how one post is triaged, which policy wins, its steps and deadlines (JSON)')
-    .requiredOption('--post <file>', 'the normalized post as JSON (- for stdin)')
+    .description(
+      'show how one post is triaged, which policy wins, its steps and deadlines (JSON); with --crisis, why the crisis opened and what its overlay does to the post',
+    )
+    .option('--post <file>', 'the normalized post as JSON (- for stdin)')
     .option('--policies <dir>', PACK_DIR)
     .option('--now <iso>', 'explain as if the post had been written at this instant (replaces its createdAt)')
-    .action(async (opts: { post: string; policies?: string; now?: string }) => {
+    .option('--crisis <id>', "a crisis (GET /v1/crises): read from the brand's pulse in Temporal (TEMPORAL_ADDRESS)")
+    .option('--topic <words>', 'with --crisis: comma-separated topic words to use instead of reading the crisis from Temporal')
+    .action(async (opts: { post?: string; policies?: string; now?: string; crisis?: string; topic?: string }) => {
       const { explain } = await import('./policy-explain');
       process.exitCode = await explain(opts);
     });

@@ -23,17 +23,27 @@ import {
 } from './common';
 
 export interface ExplainOptions {
-  post: string;
+  post?: string;
   policies?: string;
   now?: string;
+  /** A crisis id: why it opened, and with --post what its overlay does to the post. */
+  crisis?: string;
+  /** With --crisis: these topic words instead of the crisis's own (no Temporal needed). */
+  topic?: string;
 }
 
 export async function explain(opts: ExplainOptions): Promise<number> {
+  if (opts.post === undefined && opts.crisis === undefined)
+    throw new CliError('explain needs --post <file>, --crisis <id>, or both', EXIT.usage);
   const now = opts.now === undefined ? undefined : parseInstant(opts.now, '--now');
-  const post = await readPost(opts.post, now);
+  const post = opts.post === undefined ? undefined : await readPost(opts.post, now);
   const { pack, compiled, triage } = await openPack(policiesDir(opts.policies));
-  const result = explainAssessment(assess(pack, compiled, post, triage), post);
-  printJson(result);
+  if (opts.crisis !== undefined) {
+    const { explainCrisis } = await import('./crisis-explain');
+    printJson(await explainCrisis(pack, compiled, opts.crisis, { post, topic: opts.topic, triage, explainAssessment }));
+    return EXIT.ok;
+  }
+  printJson(explainAssessment(assess(pack, compiled, post!, triage), post!));
   return EXIT.ok;
 }
 

@@ -33,6 +33,7 @@ import { addPostUpdate, seenPostQuery, stateQuery, type AddPostResult } from '..
 import type { interaction } from '../workflows/interaction';
 import { runsById } from './runs';
 import { vq } from './visibility-query';
+import { observeCaptured } from '../pulse/feed';
 
 export interface CaptureOptions {
   taskQueue: string;
@@ -166,7 +167,9 @@ async function seenByClosedRun(client: Client, opts: CaptureOptions, post: Post)
 export async function capturePostWithRetry(client: Client, opts: CaptureOptions, post: Post): Promise<AddPostResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await capturePost(client, opts, post);
+      const result = await capturePost(client, opts, post);
+      if (!result.duplicate) observeCaptured(post); // the brand's pulse counts it (README "Pulse and crises")
+      return result;
     } catch (err) {
       if (attempt >= 5 || !isRunClosedRace(err)) throw err;
       await new Promise((r) => setTimeout(r, 50 * attempt));

@@ -3,6 +3,7 @@
 // plan) lives in src/shared/plan.ts, what triage says in src/shared/triage.ts.
 
 import type { Calendar, Weekday } from '../shared/plan';
+import type { PulseSettings } from '../shared/pulse';
 
 /** A calendar as written in calendars.yaml. */
 export interface CalendarSpec {
@@ -152,6 +153,17 @@ export interface PolicyPack {
   templates: Record<string, Record<string, string>>;
   /** Sorted by priority, highest first. */
   policies: PolicySpec[];
+  /** pulse.yaml resolved (absent file: counting only, `detect: false`); unset in packs built by hand. */
+  pulse?: PulseSettings;
+  /** overlays/crisis/: policies that outrank the others while a crisis is open (src/pulse/overlay.ts). */
+  crisisOverlay?: CrisisOverlay;
+}
+
+export interface CrisisOverlay {
+  /** Sorted by priority, highest first. */
+  policies: PolicySpec[];
+  /** `overlay:<sha12>` of the overlay's files: recorded with every interaction it decided. */
+  version: string;
 }
 
 export interface PackVersion {

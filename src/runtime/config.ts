@@ -280,6 +280,12 @@ export const SETTINGS = {
     expected: 'a positive number of milliseconds up to 20000',
     parse: wholeNumber(1, 20_000),
   }),
+  pulseFlushMs: withDefault('HEARKEN_PULSE_FLUSH_MS', '5000', {
+    description:
+      "how often each capturing process sends its per-minute counts to the brand's pulse in one signal; a crash loses at most this long of its counts, see [Pulse and crises](#pulse-and-crises)",
+    expected: 'a whole number of milliseconds from 100 to 60000',
+    parse: wholeNumber(100, 60_000),
+  }),
   temporalAddress: optional('TEMPORAL_ADDRESS', {
     description: 'use this Temporal cluster instead of the embedded dev server',
     expected: 'host:port',

@@ -2,7 +2,7 @@
 // the API share the process, so the API's GET /metrics shows both; a process
 // that runs the worker alone serves them on its own port
 // (src/runtime/metrics-server.ts, README "Metrics").
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'hearken_process_' });
@@ -81,4 +81,21 @@ export const metrics = {
     labelNames: ['team', 'kind'] as const,
     registers: [registry],
   }),
+  crisesOpen: new Gauge({
+    name: 'hearken_crises_open',
+    help: "The brand's crisis in force (1) by status, open or acknowledged; 0 when none (read from the pulse at scrape time)",
+    labelNames: ['brand', 'status'] as const,
+    registers: [registry],
+    async collect() {
+      await crisisGaugeSource?.(this);
+    },
+  }),
 };
+
+type CrisisGauge = Gauge<'brand' | 'status'>;
+let crisisGaugeSource: ((gauge: CrisisGauge) => Promise<void>) | null = null;
+
+/** Set by the service: how this process learns the crisis in force (src/runtime/service.ts); null: the gauge stays empty. */
+export function setCrisisGaugeSource(source: ((gauge: CrisisGauge) => Promise<void>) | null): void {
+  crisisGaugeSource = source;
+}

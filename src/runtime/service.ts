@@ -36,6 +36,8 @@ import { createWorker } from './temporal/worker';
 import { connectApiClient } from './temporal/api-connection';
 import { requireTemporalCli } from './temporal/binaries';
 import { DEFAULT_WORKER_METRICS_PORT, serveMetrics } from './metrics-server';
+import { startPulseFeed } from '../pulse/start';
+import { CrisisReader } from '../client/crises';
 
 export interface ServiceOptions {
   config: Config;
@@ -141,6 +143,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     stack.push(() => connection.close());
     const client = new Client({ connection, namespace: config.namespace });
     if (config.temporalAddress && opts.api) void warnOnShortRetention(client, config, logger);
+    const crises = new CrisisReader(client);
+    stack.push(startPulseFeed({ client, packs, crises, taskQueue: config.taskQueue, flushMs: config.pulseFlushMs, logger }));
     if (!config.temporalAddress && config.dedupMs >= config.retentionMs) {
       logger.warn(
         { retentionDays: config.retentionMs / 86_400_000, dedupDays: config.dedupMs / 86_400_000 },
@@ -190,6 +194,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
           },
           triage: config,
           pauses: new PauseReader(client),
+          crises,
           ...(uiBaseUrl ? { uiBaseUrl } : {}),
         },
       });

@@ -23,6 +23,10 @@ export const ErrorType = {
   InteractionClosed: 'InteractionClosed',
   /** An agent reply or note without text. */
   InvalidAgentInput: 'InvalidAgentInput',
+  /** Acknowledge or close: the brand's pulse has no crisis with that id. */
+  NoSuchCrisis: 'NoSuchCrisis',
+  /** Acknowledge or close: the crisis is closed (or, to acknowledge, acknowledged already). */
+  CrisisSettled: 'CrisisSettled',
 } as const;
 
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];

@@ -93,4 +93,6 @@ export interface Plan {
   teams: Record<string, { calendar?: string }>;
   /** Text of the `periodic-update` template, if the pack has one (else the first interim reply's). */
   periodicUpdateText: string | null;
+  /** Set when a crisis overlay decided (src/pulse/overlay.ts): which crisis, which overlay version. */
+  overlay?: { kind: 'crisis'; crisisId: string; version: string };
 }

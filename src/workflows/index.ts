@@ -3,3 +3,4 @@ export { interaction } from './interaction';
 export { controls } from './controls';
 export { listener } from './listener';
 export { workerRegistry } from './worker-registry';
+export { pulse } from './pulse';

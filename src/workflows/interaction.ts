@@ -17,6 +17,7 @@ import {
   patched,
   setHandler,
   upsertSearchAttributes,
+  upsertMemo,
   workflowInfo,
 } from '@temporalio/workflow';
 import { postKey, type Post } from '../shared/post';
@@ -107,7 +108,10 @@ export async function interaction(input: InteractionInput): Promise<InteractionR
       version: plan.policy.version,
       priority: plan.policy.priority,
       candidates: plan.candidates,
+      ...(plan.overlay ? { overlay: plan.overlay } : {}),
     });
+    // Handled under a crisis overlay: which crisis and overlay version decided, for lists and audits.
+    if (plan.overlay && patched(PATCH.crisisOverlay)) upsertMemo({ overlay: plan.overlay });
     ctx.refreshSummary();
     programDone = false;
     scope = new CancellationScope();

@@ -49,4 +49,9 @@ export const PATCH = {
    * workflow task.
    */
   localAssessCoalescedUpserts: 'assess-local-coalesce-upserts',
+  /**
+   * A plan decided by a crisis overlay puts its crisis id and overlay version
+   * in the memo (lists show it). Before: only the timeline recorded them.
+   */
+  crisisOverlay: 'crisis-overlay-memo',
 } as const;

@@ -187,6 +187,8 @@ export interface Condition {
   'author.handle'?: Matcher;
   'author.name'?: Matcher;
   'author.followers'?: Matcher;
+  crisisTopic?: Matcher;
+  crisis?: Matcher;
 }
 /**
  * Comparisons that must all hold.

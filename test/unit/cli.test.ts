@@ -170,9 +170,42 @@ describe.concurrent('hearken policy explain', () => {
       hearken(['policy', 'explain', '--post', '-', '--now', 'tomorrow'], complaint()),
       hearken(['policy', 'frobnicate']),
     ]);
-    expect(noPost.stderr).toContain("required option '--post <file>' not specified");
+    expect(noPost.stderr).toContain('explain needs --post <file>, --crisis <id>, or both');
     expect(badNow.stderr).toContain('--now must be an ISO 8601 instant with an offset');
     expect([noPost.code, badNow.code, unknown.code]).toEqual([2, 2, 2]);
+  });
+});
+
+describe.concurrent('hearken policy explain --crisis', () => {
+  it("shows the overlay's effect on a post: the complaint policy without it, the crisis overlay under it, with the overlay version", async () => {
+    const run = await hearken(['policy', 'explain', '--crisis', 'sprint-c1', '--topic', 'internet, outage', '--post', '-'], complaint());
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout) as {
+      crisis: { id: string; topic: string[] };
+      overlay: { version: string; policies: Array<{ id: string }> };
+      post: {
+        withoutOverlay: { policy: { id: string } };
+        underOverlay: { policy: { id: string }; overlay: unknown; steps: Array<{ kind: string; team?: string }> };
+        effect: string;
+      };
+    };
+    expect(out.crisis).toMatchObject({ id: 'sprint-c1', topic: ['internet', 'outage'] });
+    expect(out.overlay.policies.map((p) => p.id)).toEqual(['crisis-addressed', 'crisis-overheard']);
+    expect(out.post.withoutOverlay.policy.id).toBe('customer-complaint');
+    expect(out.post.underOverlay.policy.id).toBe('crisis-addressed');
+    expect(out.post.underOverlay.overlay).toEqual({ kind: 'crisis', crisisId: 'sprint-c1', version: out.overlay.version });
+    expect(out.post.underOverlay.steps.map((s) => s.kind)).toEqual(['interimReply', 'escalate']);
+    expect(out.post.underOverlay.steps[1]!.team).toBe('crisis-team');
+    expect(out.post.effect).toBe('overlay policy crisis-addressed replaces customer-complaint');
+  });
+
+  it('a post off the topic keeps its policy', async () => {
+    const run = await hearken(['policy', 'explain', '--crisis', 'sprint-c1', '--topic', 'login', '--post', '-'], complaint());
+    expect(JSON.parse(run.stdout).post).toMatchObject({
+      underOverlay: null,
+      effect: 'no overlay policy matches: the normal policy decides',
+    });
   });
 });
 

@@ -48,6 +48,7 @@ describe('configuration from the environment', () => {
       classifierUrl: undefined,
       classifierToken: undefined,
       classifierTimeoutMs: 2000,
+      pulseFlushMs: 5000,
       temporalAddress: undefined,
       namespace: 'default',
       taskQueue: 'hearken',

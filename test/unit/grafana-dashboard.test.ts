@@ -25,12 +25,6 @@ function declaredMetrics(): Set<string> {
   return names;
 }
 
-/**
- * The crisis gauge comes with the pulse work (issue 16, branch pulse), which
- * is merged separately: remove it from here once src/ declares it.
- */
-const FROM_ANOTHER_BRANCH = new Set(['hearken_crises_open']);
-
 describe('the Grafana dashboard', () => {
   const queried = new Set(
     dashboard.panels
@@ -40,7 +34,7 @@ describe('the Grafana dashboard', () => {
 
   it('queries only metrics Hearken declares', () => {
     const declared = declaredMetrics();
-    const unknown = [...queried].filter((name) => !declared.has(name) && !FROM_ANOTHER_BRANCH.has(name));
+    const unknown = [...queried].filter((name) => !declared.has(name));
     expect(unknown).toEqual([]);
   });
 

@@ -53,7 +53,9 @@ describe('replay guard', () => {
     const careDesk = ['agent-reply-and-note.json'];
     // Recorded after assess-post-local and coalesce-upserts, the first post captured with the start (issue 15).
     const afterCoalesce = ['start-capture-escalate-approved.json', 'start-capture-thread-duplicate.json'];
-    expect(FILES).toEqual([...beforePatches, ...afterPatches, ...afterPauseSwitch, ...careDesk, ...afterCoalesce].sort());
+    // Recorded by test/integration/crisis.test.ts (HEARKEN_RECORD_HISTORIES=1): the pulse through a crisis, and an interaction under its overlay (crisis-overlay-memo).
+    const afterPulse = ['crisis-overlay.json', 'pulse.json'];
+    expect(FILES).toEqual([...beforePatches, ...afterPatches, ...afterPauseSwitch, ...careDesk, ...afterCoalesce, ...afterPulse].sort());
   });
 
   it('every recorded interaction replays against the current workflow code', async () => {

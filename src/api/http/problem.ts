@@ -80,6 +80,10 @@ export function toProblem(err: unknown): HttpProblem {
         const [field, ...rest] = cause.message.split(': ');
         return new HttpProblem(422, 'Invalid request body', cause.message, [{ field: field ?? 'text', message: rest.join(': ') }]);
       }
+      case ErrorType.CrisisSettled:
+        return new HttpProblem(409, 'Conflict', cause.message);
+      case ErrorType.NoSuchCrisis:
+        return new HttpProblem(404, 'Crisis not found', cause.message);
       case ErrorType.NotAllowed:
         return new HttpProblem(403, 'Forbidden', cause.message);
       case ErrorType.InvalidDecision: {

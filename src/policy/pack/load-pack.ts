@@ -11,7 +11,7 @@ import type { ErrorObject } from 'ajv';
 import Mustache from 'mustache';
 import { closest, describeAjvError, instancePathLabel, validateSchema, type SchemaName } from './schemas';
 import { parseYaml, positionOf, type ParsedYaml, type PositionOptions } from './yaml-positions';
-import { packVersion } from './pack-version';
+import { contentHash, packVersion } from './pack-version';
 import { escapePointer } from './json-pointer';
 import { isObject } from '../../util/is-object';
 import { DurationError, parseDuration, parsePercent } from '../engine/duration';
@@ -22,6 +22,7 @@ import type { AccountSpec, BrandSpec, CalendarSpec, Condition, PolicyPack, Polic
 import type { Calendar } from '../../shared/plan';
 import { namedSecret } from '../../runtime/config';
 import { checkConnectedAccounts, checkTemplateLengths } from './channel-checks';
+import { PULSE_OFF, resolvePulse, type PulseConfig, type PulseSpec } from './pulse-settings';
 
 export interface PackError {
   /** Relative to the working directory when the pack is below it. */
@@ -45,7 +46,10 @@ const SHARED_FILES = {
   'teams.yaml': 'teams',
   'calendars.yaml': 'calendars',
   'templates.yaml': 'templates',
+  'pulse.yaml': 'pulse',
 } as const;
+/** Crisis overlay policies (README "Pulse and crises"), in this folder below the pack. */
+const CRISIS_OVERLAY_DIR = 'overlays/crisis';
 const MAX_FILE_BYTES = 1024 * 1024;
 
 /** A pack file on its way through the stages. */
@@ -113,19 +117,20 @@ export async function loadPack(dir: string): Promise<LoadResult> {
       message: 'missing file: a pack needs accounts.yaml (our accounts per channel)',
     });
   }
+  const overlay = await readOverlay(abs, report);
   // recheck is the one slow check (up to REGEX_CHECK_TIMEOUT_MS a pattern):
   // every pattern of the pack is checked at once, off the event loop, and
   // the synchronous checks below read the verdicts.
-  const regexVerdicts = await checkRegexes(matchPatterns(files.values()), MATCH_FLAGS);
-  const pack = assemble(abs, files, report, regexVerdicts);
+  const regexVerdicts = await checkRegexes(matchPatterns([...files.values(), ...overlay]), MATCH_FLAGS);
+  const { pulse, ...pack } = assemble(abs, files, report, regexVerdicts, overlay);
   if (report.errors.length > 0) return { ok: false, errors: sortErrors(report.errors) };
 
   const versioned = [...files.values()].filter((f) => !f.name.endsWith(CASES_SUFFIX));
-  const version = await packVersion(
-    abs,
-    versioned.map((f) => ({ name: f.name, bytes: f.bytes })),
-  );
-  return { ok: true, pack: { ...pack, version }, warnings: sortErrors(report.warnings) };
+  const version = await packVersion(abs, [
+    ...versioned.map((f) => ({ name: f.name, bytes: f.bytes })),
+    ...overlay.map((f) => ({ name: `${CRISIS_OVERLAY_DIR}/${f.name}`, bytes: f.bytes })),
+  ]);
+  return { ok: true, pack: { ...pack, pulse: { ...pulse, version: version.id }, version }, warnings: sortErrors(report.warnings) };
 }
 
 function schemaFor(name: string): SchemaName | null {
@@ -141,7 +146,7 @@ function notPartOfPack(dir: string, name: string): PackError {
     line: 1,
     col: 1,
     message:
-      'ignored: not a pack file (expected accounts.yaml, teams.yaml, calendars.yaml, templates.yaml, <id>.policy.yaml or <id>.cases.yaml)',
+      'ignored: not a pack file (expected accounts.yaml, teams.yaml, calendars.yaml, templates.yaml, pulse.yaml, <id>.policy.yaml or <id>.cases.yaml)',
   };
 }
 
@@ -221,12 +226,18 @@ interface RefSets {
   templates: Set<string> | null;
 }
 
-type Assembled = Omit<PolicyPack, 'version'>;
+type Assembled = Omit<PolicyPack, 'version' | 'pulse'> & { pulse: PulseConfig };
 
 /** recheck's verdict on each `matches` pattern of the pack, by pattern. */
 type RegexVerdicts = ReadonlyMap<string, RegexVerdict>;
 
-function assemble(dir: string, files: Map<string, SourceFile>, report: Report, regexVerdicts: RegexVerdicts): Assembled {
+function assemble(
+  dir: string,
+  files: Map<string, SourceFile>,
+  report: Report,
+  regexVerdicts: RegexVerdicts,
+  overlay: SourceFile[],
+): Assembled {
   const accountsFile = files.get('accounts.yaml');
   const accountsData = accountsFile?.data as { accounts: AccountSpec[]; brand?: BrandSpec } | undefined;
   if (accountsFile && accountsData) checkAccounts(accountsFile, accountsData.accounts, report);
@@ -247,8 +258,14 @@ function assemble(dir: string, files: Map<string, SourceFile>, report: Report, r
   );
   checkCaseFiles(files, report);
   checkChannels(files, accountsData?.accounts ?? [], templates, policies, calendars, report);
+  const crisisOverlay =
+    overlay.length > 0
+      ? { policies: checkPolicies(overlay, { refs, report, regexVerdicts }), version: overlayVersion(overlay) }
+      : undefined;
 
   return {
+    pulse: buildPulse(files.get('pulse.yaml'), refs, report),
+    ...(crisisOverlay ? { crisisOverlay } : {}),
     dir,
     accounts: accountsData?.accounts ?? [],
     brandNames: accountsData?.brand?.names ?? [],
@@ -390,6 +407,48 @@ function isHttpUrl(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+// ---------------------------------------------------------------------------
+// Pulse and crisis overlays (README "Pulse and crises")
+
+function buildPulse(file: SourceFile | undefined, refs: RefSets, report: Report): PulseConfig {
+  if (!file) return PULSE_OFF;
+  if (file.data === undefined) return PULSE_OFF;
+  return resolvePulse((file.data ?? {}) as PulseSpec, (pointer, message) => report.error(file, pointer, message), refs.teams);
+}
+
+/** overlays/crisis/*.policy.yaml, read and schema-checked like the pack's own policies; no folder: none. */
+async function readOverlay(dir: string, report: Report): Promise<SourceFile[]> {
+  const overlayDir = path.join(dir, CRISIS_OVERLAY_DIR);
+  let names: string[];
+  try {
+    names = (await readdir(overlayDir)).sort();
+  } catch {
+    return [];
+  }
+  const files: SourceFile[] = [];
+  for (const name of names) {
+    if (!(name.endsWith(POLICY_SUFFIX) && name.length > POLICY_SUFFIX.length)) {
+      if (/\.ya?ml$/i.test(name)) {
+        report.warnings.push({
+          ...notPartOfPack(overlayDir, name),
+          message: 'ignored: an overlay folder holds <id>.policy.yaml files only',
+        });
+      }
+      continue;
+    }
+    const file = await readSource(overlayDir, name, report);
+    if (file) {
+      validate(file, 'policy', report);
+      files.push(file);
+    }
+  }
+  return files;
+}
+
+function overlayVersion(files: SourceFile[]): string {
+  return `overlay:${contentHash(files.map((f) => ({ name: f.name, bytes: f.bytes }))).slice(0, 12)}`;
 }
 
 // ---------------------------------------------------------------------------

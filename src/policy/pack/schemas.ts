@@ -32,6 +32,8 @@ export type SchemaName =
   | 'presence'
   | 'agent-reply'
   | 'note'
+  | 'pulse'
+  | 'crisis-action'
   | 'api';
 
 // ajv-formats is CommonJS; under ESM interop its function may sit on `default`.
