@@ -55,6 +55,8 @@ interface State {
   workflow: { status: string };
   /** The channel replies go to and its limit (null: none known). */
   channel?: { name: string; replyLimit: TextLimit | null };
+  /** The pending draft rendered for this customer (absent on an older API: the raw template is shown). */
+  pendingDraft?: { template: string; text: string } | null;
 }
 interface TimelineEvent {
   at: string;
@@ -180,7 +182,9 @@ export function itemView(main: HTMLElement, id: string): View {
   const decisionForms = (s: State, esc: EscalationRecord, templates: Template[]): HTMLElement => {
     const key = crypto.randomUUID();
     const reply = h('textarea', { id: 'reply', rows: 5, 'aria-describedby': 'reply-count' }) as HTMLTextAreaElement;
-    reply.value = esc.draftReply ?? '';
+    // Prefilled as the customer would read it; the raw template only when the API did not render it.
+    const draft = s.pendingDraft?.template === esc.draftReply && s.pendingDraft ? s.pendingDraft.text : esc.draftReply;
+    reply.value = draft ?? '';
     const count = h('p', { id: 'reply-count', class: 'count' });
     counter(reply, count, limitOf(s));
     const picker = templates.length
@@ -216,7 +220,7 @@ export function itemView(main: HTMLElement, id: string): View {
           ev.preventDefault();
           // Unchanged, the draft is approved as drafted: the workflow fills in its template
           // variables ({{author.name}}); an edited text is published verbatim.
-          const unchanged = esc.draftReply !== undefined && reply.value === esc.draftReply;
+          const unchanged = draft !== undefined && reply.value === draft;
           void decide({ decision: 'approve', ...(unchanged ? {} : { reply: reply.value }) }, `${key}-approve`);
         },
       },
@@ -224,7 +228,7 @@ export function itemView(main: HTMLElement, id: string): View {
       picker,
       reply,
       count,
-      esc.draftReply?.includes('{{') ? h('p', { class: 'muted', id: 'draft-hint' }, t('draftPlaceholders')) : null,
+      draft?.includes('{{') ? h('p', { class: 'muted', id: 'draft-hint' }, t('draftPlaceholders')) : null,
       h('button', { type: 'submit', id: 'approve', class: 'primary', 'aria-keyshortcuts': 'Control+Enter' }, t('approve')),
     );
     reply.addEventListener('keydown', (ev) => {

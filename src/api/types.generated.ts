@@ -982,6 +982,19 @@ export interface InteractionState {
       text: string;
     } | null;
   };
+  /**
+   * The pending escalation's drafted reply: `template` as the policy drafted it, `text` rendered for this customer (what the care desk prefills; approved unchanged, the workflow renders the template itself). null: nothing pending, or no draft.
+   */
+  pendingDraft?: {
+    /**
+     * The draft as a template ({{author.name}} …).
+     */
+    template: string;
+    /**
+     * Rendered for this interaction.
+     */
+    text: string;
+  } | null;
 }
 /**
  * One audit event; further properties carry its details.

@@ -186,6 +186,9 @@ run('care desk API', () => {
     expect(item.policy).toMatchObject({ id: 'billing' });
     expect(item.policy.version).toBeTruthy();
     expect(item.escalations[0]).toMatchObject({ status: 'pending', team: 'customer-care', draftReply: expect.any(String) });
+    // The draft as the customer would read it, beside the template the workflow keeps.
+    expect(item.pendingDraft).toEqual({ template: item.escalations[0].draftReply, text: 'Hi Jane, we have fixed your bill.' });
+    expect(item.pendingDraft.template).toContain('{{author.name}}');
     const canned = await getJson(`${svc.url}/v1/interactions/${id}/templates`, bearer(carla));
     expect(canned.status).toBe(200);
     expect(canned.body.languages).toEqual(['en']);

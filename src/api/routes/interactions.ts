@@ -9,6 +9,7 @@ import type { AppDeps } from '../deps';
 import type { RouteHandlers } from '../http/mount';
 import { HttpProblem } from '../http/problem';
 import { checkInteractionId } from './ids';
+import { renderForInteraction } from './templates';
 
 export function interactionHandlers(deps: AppDeps): Pick<RouteHandlers, 'getInteraction' | 'getInteractionHistory'> {
   return {
@@ -22,6 +23,9 @@ export function interactionHandlers(deps: AppDeps): Pick<RouteHandlers, 'getInte
         ...publicState(state),
         // What the desk's reply box counts against.
         channel: { name: channel, replyLimit: limit ? { max: limit.max, unit: limit.unit, text: describeLimit(limit) } : null },
+        // The pending escalation's draft as the customer would read it (the desk prefills it);
+        // approved unchanged, the workflow renders the same template itself.
+        pendingDraft: pendingDraft(deps, state),
         workflow: {
           id,
           runId: desc.runId,
@@ -73,4 +77,10 @@ function notFound(id: string) {
     }
     throw err;
   };
+}
+
+function pendingDraft(deps: AppDeps, state: InteractionState): { template: string; text: string } | null {
+  const pending = state.escalations.find((e) => e.status === 'pending');
+  if (pending?.draftReply === undefined) return null;
+  return { template: pending.draftReply, text: renderForInteraction(deps.packs.current(), state, pending.draftReply) };
 }

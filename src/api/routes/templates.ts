@@ -30,11 +30,31 @@ export function templateHandlers(deps: AppDeps): Pick<RouteHandlers, 'getTemplat
 
 type Pack = ReturnType<AppDeps['packs']['current']>;
 
-export function renderTemplates(pack: Pack, state: InteractionState): Templates {
+/** What a template is rendered with for this interaction: its customer's latest post, deadlines, the policy calendar's zone. */
+function renderContext(pack: Pack, state: InteractionState) {
   const post = [...state.posts].reverse().find((p) => !state.postRoles?.[p.id]) ?? state.posts[state.posts.length - 1];
   const spec = pack.policies.find((p) => p.id === state.policy?.id);
   const timezone = (spec?.calendar !== undefined ? pack.calendars[spec.calendar]?.timezone : undefined) ?? 'UTC';
-  const own = state.triage?.language ?? post?.language;
+  return { post, timezone, language: state.triage?.language ?? post?.language };
+}
+
+/** `text` (a template) rendered for this interaction; as written when it does not render. */
+export function renderForInteraction(pack: Pack, state: InteractionState, text: string): string {
+  const { post, timezone, language } = renderContext(pack, state);
+  try {
+    return renderTemplate(text, {
+      author: post?.author ?? {},
+      deadlines: { ...state.deadlines },
+      timezone,
+      language: language ?? 'en',
+    }).trim();
+  } catch {
+    return text;
+  }
+}
+
+export function renderTemplates(pack: Pack, state: InteractionState): Templates {
+  const { post, timezone, language: own } = renderContext(pack, state);
   const languages = [...new Set(Object.values(pack.templates).flatMap((variants) => Object.keys(variants)))].sort((a, b) =>
     a === own ? -1 : b === own ? 1 : a.localeCompare(b),
   );
