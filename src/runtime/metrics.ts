@@ -4,6 +4,9 @@
 // (src/runtime/metrics-server.ts, README "Metrics").
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** How long a scrape waits for the crisis gauge's read (of the probe's 2 s deadline). */
+const CRISIS_SCRAPE_MS = 1_500;
+
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'hearken_process_' });
 
@@ -87,7 +90,11 @@ export const metrics = {
     labelNames: ['brand', 'status'] as const,
     registers: [registry],
     async collect() {
-      await crisisGaugeSource?.(this);
+      // A scrape answers within the probe deadline (1.5 s here, of its 2 s): the
+      // crisis read has a longer deadline of its own (it also serves assessments),
+      // so a frozen Temporal must not hold the scrape; the last values stay.
+      const source = crisisGaugeSource?.(this);
+      if (source) await Promise.race([source, new Promise((resolve) => setTimeout(resolve, CRISIS_SCRAPE_MS).unref())]);
     },
   }),
 };
