@@ -95,6 +95,9 @@ export function listenActivities(deps: ListenDeps | undefined) {
 
 type Outcome = 'captured' | 'duplicates' | 'echoes' | 'brandReplies' | 'untracked';
 
+/** The activities that publish a reply: a person's or a policy's, and an automatic one (behind the pause switch). */
+const PUBLISHING: ReadonlySet<string> = new Set(['publishReply', 'publishAutomaticReply']);
+
 async function deliver(deps: ListenDeps, heard: Heard, signal: AbortSignal): Promise<Outcome> {
   if (heard.from === 'customer') {
     const result = await capturePostWithRetry(deps.client, deps.capture, heard.post);
@@ -108,7 +111,7 @@ async function deliver(deps: ListenDeps, heard: Heard, signal: AbortSignal): Pro
     try {
       const desc = await handle.describe();
       if (desc.status.name !== 'RUNNING') return 'untracked';
-      publishing = (desc.raw.pendingActivities ?? []).some((a) => a.activityType?.name === 'publishReply');
+      publishing = (desc.raw.pendingActivities ?? []).some((a) => PUBLISHING.has(a.activityType?.name ?? ''));
       // Queries see every event the server has (the publish's completion included).
       const state = await handle.query(stateQuery);
       if (state.replies.some((r) => r.messageId === heard.post.id)) return 'echoes';
